@@ -6,6 +6,10 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
+  moduleNameMapper: {
+    '^rxrpcx$': '<rootDir>/lib/index.ts',
+    '^rxrpcx/node$': '<rootDir>/lib/node/index.ts',
+  },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 20000,
 };

@@ -1,1 +1,11 @@
-export {};
+export type { FramerBase, Framer, FramerMessagesOptions } from './FramerBase';
+export { FramingError, type FramingErrorCode } from './FramingError';
+export { BadMagicError } from './BadMagicError';
+export { BadChecksumError } from './BadChecksumError';
+export { OversizedPayloadError } from './OversizedPayloadError';
+export { OversizedMessageError } from './OversizedMessageError';
+export { BadHeaderError, type BadHeaderReason } from './BadHeaderError';
+export { NewlineFramer, type NewlineFramerOptions } from './NewlineFramer';
+export { BinaryFramer, type BinaryMessage, type BinaryHeader } from './BinaryFramer';
+export { BitcoinFramer, type BitcoinFramerOptions } from './BitcoinFramer';
+export { ContentLengthFramer, type ContentLengthFramerOptions } from './ContentLengthFramer';

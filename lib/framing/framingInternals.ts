@@ -1,0 +1,162 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import type { FramerMessagesOptions } from './FramerBase';
+import type { FramingError } from './FramingError';
+
+/**
+ * A byte queue holding the frame in progress as a list of chunks. `take`
+ * returns a view when the bytes lie within one chunk and copies only when
+ * they span chunks, so a frame that arrived whole is never copied.
+ */
+export class ChunkQueue {
+  private chunks: Uint8Array[] = [];
+  private size = 0;
+
+  /** Bytes queued. */
+  get length(): number {
+    return this.size;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+  }
+
+  /** Removes and returns the first `n` bytes (`n` ≤ `length`). */
+  take(n: number): Uint8Array {
+    if (n > this.size) throw new RangeError(`take(${n}) from a queue of ${this.size} bytes`);
+    if (n === 0) return new Uint8Array(0);
+    const chunks = this.chunks;
+    const first = chunks[0]!;
+    this.size -= n;
+    if (first.length >= n) {
+      if (first.length === n) {
+        chunks.shift();
+        return first;
+      }
+      chunks[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    const out = new Uint8Array(n);
+    let filled = 0;
+    let used = 0;
+    while (filled < n) {
+      const chunk = chunks[used]!;
+      const want = n - filled;
+      if (chunk.length <= want) {
+        out.set(chunk, filled);
+        filled += chunk.length;
+        used += 1;
+      } else {
+        out.set(chunk.subarray(0, want), filled);
+        chunks[used] = chunk.subarray(want);
+        filled = n;
+      }
+    }
+    chunks.splice(0, used);
+    return out;
+  }
+
+  clear(): void {
+    this.chunks = [];
+    this.size = 0;
+  }
+}
+
+/** Where a decoder delivers what it finds. */
+export interface FrameSink<M> {
+  emit(message: M): void;
+  drop(error: FramingError): void;
+  /** True once the subscriber is gone: stop work mid-chunk. */
+  readonly closed: boolean;
+}
+
+/** A sans-I/O, per-subscription decoder; a throw ends the stream. */
+export interface FrameDecoder {
+  push(chunk: Uint8Array): void;
+}
+
+/**
+ * The one operator shape every framer's `messages()` shares: a fresh decoder
+ * per subscription, throws turned into `subscriber.error`, buffers released
+ * on completion, error and unsubscription.
+ */
+export function decodeFrames<M>(
+  createDecoder: (sink: FrameSink<M>) => FrameDecoder,
+  options: FramerMessagesOptions = {},
+): OperatorFunction<Uint8Array, M> {
+  const { onDrop } = options;
+  return (source) =>
+    new Observable<M>((subscriber) => {
+      const sink: FrameSink<M> = {
+        emit: (message) => subscriber.next(message),
+        drop: (error) => onDrop?.(error),
+        get closed() {
+          return subscriber.closed;
+        },
+      };
+      let decoder: FrameDecoder | undefined = createDecoder(sink);
+      const subscription = source.subscribe({
+        next: (chunk) => {
+          if (decoder === undefined || subscriber.closed) return;
+          try {
+            decoder.push(chunk);
+          } catch (error) {
+            decoder = undefined;
+            subscriber.error(error);
+          }
+        },
+        error: (error: unknown) => {
+          decoder = undefined;
+          subscriber.error(error);
+        },
+        complete: () => {
+          decoder = undefined;
+          subscriber.complete();
+        },
+      });
+      return () => {
+        decoder = undefined;
+        subscription.unsubscribe();
+      };
+    });
+}
+
+const HEX = '0123456789abcdef';
+
+/** Lower-case hex of some bytes. */
+export function toHex(bytes: Uint8Array): string {
+  let text = '';
+  for (const byte of bytes) text += HEX[byte >> 4]! + HEX[byte & 15]!;
+  return text;
+}
+
+/** Parses an even-length hex string; throws RangeError otherwise. */
+export function fromHex(text: string): Uint8Array {
+  if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) throw new RangeError(`invalid hex: ${text}`);
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i += 1) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** An integer with thousands separators, as Python's `f'{n:,d}'`. */
+export function formatCount(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** Bytes as a string, one character per byte (lossless, unlike UTF-8). */
+export function latin1Decode(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 4096) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  }
+  return text;
+}
+
+/** Validates a size limit option: a non-negative safe integer. */
+export function checkLimit(name: string, value: number, allowZero: boolean): number {
+  if (!Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new RangeError(`${name} must be ${allowZero ? 'a non-negative' : 'a positive'} integer: ${String(value)}`);
+  }
+  return value;
+}

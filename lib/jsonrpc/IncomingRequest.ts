@@ -1,0 +1,74 @@
+import type { RequestArgs } from './jsonrpcInternals';
+import { Request } from './Request';
+
+/**
+ * Turns a request's outcome into the bytes to send: the handler's result, or
+ * an RPCError for an error response. Returns undefined while a batch is still
+ * waiting for its other members.
+ */
+export type Responder = (result: unknown) => Uint8Array | undefined;
+
+/**
+ * A request received from the peer, able to produce its own reply.
+ *
+ * `JSONRPCConnection.receiveMessage` returns these (beside notifications).
+ * Run the handler, then call `reply(result)` with its value — or with an
+ * {@link RPCError} (a {@link ProtocolError} too) to answer with an error — and
+ * send the returned bytes, if any:
+ *
+ * - a lone request: `reply` returns its response message;
+ * - a member of a batch: `reply` returns undefined until every request of the
+ *   batch has been answered, then the whole batch response (members in the
+ *   order they were answered, plus error replies for malformed members).
+ *
+ * Only the first `reply` counts; later calls return undefined. Replies are
+ * checked against the connection's `maxResponseSize`.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { IncomingRequest, JSONRPCConnection, JSONRPCv2 } from 'rxrpcx';
+ *
+ * const connection = new JSONRPCConnection(JSONRPCv2);
+ * const incoming = new TextEncoder().encode('{"jsonrpc":"2.0","method":"add","params":[1,2],"id":7}');
+ * for (const item of connection.receiveMessage(incoming)) {
+ *   if (item instanceof IncomingRequest) {
+ *     const reply = item.reply(3); // {"jsonrpc":"2.0","result":3,"id":7}
+ *   }
+ * }
+ * ```
+ *
+ * @param method - the method name
+ * @param args - the arguments
+ * @param id - the request id as received
+ * @param responder - produces the reply bytes (the connection supplies it)
+ */
+export class IncomingRequest extends Request {
+  /** The id the peer gave the request (any JSON value under JSON-RPC 1.0). */
+  readonly id: unknown;
+  #responder: Responder | undefined;
+
+  constructor(method: string, args: RequestArgs, id: unknown, responder: Responder) {
+    super(method, args);
+    this.id = id;
+    this.#responder = responder;
+  }
+
+  /** Whether `reply` has been called. */
+  get answered(): boolean {
+    return this.#responder === undefined;
+  }
+
+  /**
+   * The reply to send for this request's outcome.
+   *
+   * @param result - the handler's result, or an RPCError for an error response
+   * @returns the unframed message to send, or undefined (batch not complete, or already answered)
+   */
+  reply(result: unknown): Uint8Array | undefined {
+    const responder = this.#responder;
+    if (responder === undefined) return undefined;
+    this.#responder = undefined;
+    return responder(result);
+  }
+}

@@ -1,0 +1,298 @@
+import type { Batch } from './Batch';
+import { CODES, decodeJSONMessage, encodeJSON, hasOwn, isRecord, type JSONRecord, type RequestArgs } from './jsonrpcInternals';
+import { Notification } from './Notification';
+import { ProtocolError } from './ProtocolError';
+import { pyStr } from './pythonReprInternals';
+import { Request } from './Request';
+import { Response } from './Response';
+import { RPCError } from './RPCError';
+
+/** A received request, with its id. */
+export interface RequestMessageItem {
+  readonly kind: 'request';
+  readonly item: Request;
+  /** The request id (any JSON value under JSON-RPC 1.0; never null). */
+  readonly id: unknown;
+}
+
+/** A received notification. */
+export interface NotificationMessageItem {
+  readonly kind: 'notification';
+  readonly item: Notification;
+}
+
+/** A received response, with the id it answers. */
+export interface ResponseMessageItem {
+  readonly kind: 'response';
+  readonly item: Response;
+  readonly id: unknown;
+}
+
+/** A received batch, not yet interpreted: one decoded JSON value per member. */
+export interface BatchMessageItem {
+  readonly kind: 'batch';
+  readonly payloads: readonly unknown[];
+}
+
+/** What `messageToItem` finds in a message. */
+export type MessageItem = RequestMessageItem | NotificationMessageItem | ResponseMessageItem | BatchMessageItem;
+
+/** A protocol class: `JSONRPCv1`, `JSONRPCv2`, `JSONRPCLoose` or `JSONRPCAutoDetect`. */
+export type JSONRPCProtocol = typeof JSONRPC;
+
+/**
+ * The JSON-RPC protocol base: error codes, and static methods that interpret
+ * and build messages (bytes).
+ *
+ * Never instantiated: use a concrete protocol class's static methods —
+ * {@link JSONRPCv1}, {@link JSONRPCv2}, {@link JSONRPCLoose},
+ * {@link JSONRPCAutoDetect} — or hand the class to a `JSONRPCConnection`.
+ * Call them on the class (`JSONRPCv2.messageToItem(bytes)`): they dispatch on
+ * `this`. Malformed input gives a {@link ProtocolError} with the reference's
+ * code and message (and, when the error deserves an answer, `replyBytes`);
+ * nothing else is thrown for bad bytes.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { JSONRPC, JSONRPCv2, Request } from 'rxrpcx';
+ *
+ * JSONRPC.METHOD_NOT_FOUND; // -32601
+ * const bytes = JSONRPCv2.requestMessage(new Request('sum', [1, 2]), 0);
+ * // {"jsonrpc":"2.0","method":"sum","id":0,"params":[1,2]}
+ * ```
+ */
+export abstract class JSONRPC {
+  /** Invalid JSON or invalid UTF-8. */
+  static readonly PARSE_ERROR: -32700 = CODES.PARSE_ERROR;
+  /** The message is not a valid request or response object. */
+  static readonly INVALID_REQUEST: -32600 = CODES.INVALID_REQUEST;
+  /** No such method (or the method is not a string). */
+  static readonly METHOD_NOT_FOUND: -32601 = CODES.METHOD_NOT_FOUND;
+  /** The arguments do not fit the method. */
+  static readonly INVALID_ARGS: -32602 = CODES.INVALID_ARGS;
+  /** An internal error, e.g. a result that cannot be encoded as JSON. */
+  static readonly INTERNAL_ERROR: -32603 = CODES.INTERNAL_ERROR;
+  /** An error response that carried no usable code (this library's own code). */
+  static readonly ERROR_CODE_UNAVAILABLE: -100 = CODES.ERROR_CODE_UNAVAILABLE;
+  /** The peer used too many resources (this library's own code). */
+  static readonly EXCESSIVE_RESOURCE_USAGE: -101 = CODES.EXCESSIVE_RESOURCE_USAGE;
+  /** The server is too busy, e.g. the request timed out (this library's own code). */
+  static readonly SERVER_BUSY: -102 = CODES.SERVER_BUSY;
+
+  /** Whether the protocol has batches. */
+  static readonly allowBatches: boolean = true;
+
+  // ---- protocol hooks, overridden by each version ----
+
+  /**
+   * Checks the payload is an object and returns its id: null if it has none
+   * and `requireId` is false. Throws a ProtocolError otherwise.
+   */
+  protected static messageId(_payload: unknown, _requireId: boolean): unknown {
+    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+  }
+
+  /** Checks what `messageId` does not (e.g. the `"jsonrpc"` member). */
+  protected static validateMessage(_payload: JSONRecord): void {}
+
+  /** The arguments of a request object, checked. */
+  protected static requestArgs(_payload: JSONRecord): RequestArgs {
+    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+  }
+
+  /** The result of a response object: a value, or an RPCError for an error response. */
+  static responseValue(_payload: JSONRecord): unknown {
+    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+  }
+
+  /** The JSON object of a request (id given) or a notification (id null). */
+  static requestPayload(_request: Request | Notification, _requestId: unknown): JSONRecord {
+    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+  }
+
+  /** The JSON object of a successful response. */
+  static responsePayload(_result: unknown, _requestId: unknown): JSONRecord {
+    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+  }
+
+  /** The JSON object of an error response. */
+  static errorPayload(_error: RPCError, _requestId: unknown): JSONRecord {
+    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+  }
+
+  // ---- interpretation ----
+
+  /**
+   * Interprets one decoded request object (a whole message, or a batch
+   * member). A bad one throws a ProtocolError whose `replyBytes` is the error
+   * response to send.
+   */
+  static processRequest(payload: unknown): RequestMessageItem | NotificationMessageItem {
+    let requestId: unknown = null;
+    try {
+      requestId = this.messageId(payload, false);
+      const record = payload as JSONRecord; // messageId has checked it is an object
+      this.validateMessage(record);
+      const method = hasOwn(record, 'method') ? record['method'] : null;
+      // The arguments are checked before the method, as in the reference.
+      const args = this.requestArgs(record);
+      if (requestId === null) {
+        return { kind: 'notification', item: new Notification(method as string, args) };
+      }
+      return { kind: 'request', item: new Request(method as string, args), id: requestId };
+    } catch (error) {
+      throw this.rethrow(error, true, requestId);
+    }
+  }
+
+  /**
+   * Interprets one decoded response object. A bad one throws a ProtocolError
+   * with `inResponse` set and the id it carried.
+   */
+  static processResponse(payload: unknown): ResponseMessageItem {
+    let requestId: unknown = null;
+    try {
+      requestId = this.messageId(payload, true);
+      const record = payload as JSONRecord;
+      this.validateMessage(record);
+      return { kind: 'response', item: new Response(this.responseValue(record)), id: requestId };
+    } catch (error) {
+      throw this.rethrow(error, false, requestId);
+    }
+  }
+
+  /**
+   * Interprets an unframed message: a request, a notification, a response
+   * (an error response has an RPCError result) or a batch of payloads.
+   *
+   * @param message - the unframed message bytes
+   * @returns what the message holds
+   * @throws ProtocolError - for invalid UTF-8 or JSON, a bad request or response object, an empty batch, or a batch where the protocol has none
+   */
+  static messageToItem(message: Uint8Array): MessageItem {
+    const payload = this.decodePayload(message);
+    if (isRecord(payload)) {
+      return hasOwn(payload, 'method') ? this.processRequest(payload) : this.processResponse(payload);
+    }
+    if (Array.isArray(payload) && this.allowBatches) {
+      if (payload.length === 0) throw this.protocolError(CODES.INVALID_REQUEST, 'batch is empty', true, null);
+      return { kind: 'batch', payloads: payload };
+    }
+    throw this.protocolError(CODES.INVALID_REQUEST, 'request object must be a dictionary', true, null);
+  }
+
+  /** The decoded JSON of a message, or a PARSE_ERROR ProtocolError with its reply. */
+  protected static decodePayload(message: Uint8Array): unknown {
+    const decoded = decodeJSONMessage(message);
+    if (decoded.ok) return decoded.value;
+    const text = decoded.failure === 'utf8' ? 'messages must be encoded in UTF-8' : 'invalid JSON';
+    throw this.protocolError(CODES.PARSE_ERROR, text, true, null);
+  }
+
+  /**
+   * A ProtocolError that either carries the error reply to send (`send`) or,
+   * for a violation found in a response, the id that response carried.
+   */
+  protected static protocolError(code: number, message: string, send: boolean, id: unknown): ProtocolError {
+    if (!send) return new ProtocolError(code, message, { inResponse: true, responseId: id });
+    return new ProtocolError(code, message, { replyBytes: this.responseMessage(new RPCError(code, message), id) });
+  }
+
+  private static rethrow(error: unknown, send: boolean, id: unknown): unknown {
+    return error instanceof ProtocolError ? this.protocolError(error.code, error.message, send, id) : error;
+  }
+
+  // ---- construction ----
+
+  /**
+   * The message for a request.
+   *
+   * @param item - the request
+   * @param requestId - its id
+   * @throws ProtocolError - if the protocol cannot express it (named arguments under 1.0) or it cannot be encoded
+   */
+  static requestMessage(item: Request, requestId: unknown): Uint8Array {
+    return this.encodePayload(this.requestPayload(item, requestId));
+  }
+
+  /**
+   * The message for a notification.
+   *
+   * @throws ProtocolError - as `requestMessage`
+   */
+  static notificationMessage(item: Notification): Uint8Array {
+    return this.encodePayload(this.requestPayload(item, null));
+  }
+
+  /**
+   * The response message for a result, or an error response for an RPCError
+   * (or ProtocolError).
+   *
+   * @param result - a JSON-encodable value (undefined is sent as null), or an RPCError
+   * @param requestId - the id of the request answered
+   * @throws ProtocolError - INTERNAL_ERROR if the result cannot be encoded
+   */
+  static responseMessage(result: unknown, requestId: unknown): Uint8Array {
+    const payload =
+      result instanceof RPCError ? this.errorPayload(result, requestId) : this.responsePayload(result, requestId);
+    return this.encodePayload(payload);
+  }
+
+  /**
+   * The message for a batch of requests and notifications.
+   *
+   * @param batch - the batch
+   * @param requestIds - one id per Request member, in order
+   * @throws ProtocolError - if the protocol has no batches, or a member cannot be expressed
+   */
+  static batchMessage(batch: Batch<Request | Notification>, requestIds: Iterable<unknown>): Uint8Array {
+    if (!this.allowBatches) throw ProtocolError.invalidRequest('protocol does not permit batches');
+    const ids = requestIds[Symbol.iterator]();
+    const parts = batch.items.map((member) => {
+      if (!(member instanceof Request)) return this.notificationMessage(member);
+      const next = ids.next();
+      if (next.done === true) throw new TypeError('batchMessage needs one request id per request');
+      return this.requestMessage(member, next.value);
+    });
+    return this.batchMessageFromParts(parts);
+  }
+
+  /**
+   * Joins messages, one per batch member, into a batch message
+   * (`[m1, m2, …]`).
+   *
+   * @throws ProtocolError - `'batch is empty'` if there is nothing to join
+   */
+  static batchMessageFromParts(messages: Iterable<Uint8Array>): Uint8Array {
+    const parts = [...messages];
+    const middle = parts.reduce((total, part) => total + part.length, 0) + 2 * Math.max(0, parts.length - 1);
+    if (middle === 0) throw ProtocolError.emptyBatch();
+    const out = new Uint8Array(middle + 2);
+    out[0] = 0x5b;
+    let offset = 1;
+    parts.forEach((part, index) => {
+      if (index > 0) {
+        out[offset++] = 0x2c;
+        out[offset++] = 0x20;
+      }
+      out.set(part, offset);
+      offset += part.length;
+    });
+    out[offset] = 0x5d;
+    return out;
+  }
+
+  /**
+   * A value as compact JSON in UTF-8.
+   *
+   * @throws ProtocolError - INTERNAL_ERROR `'JSON payload encoding error: …'` if it has no JSON form (cycles, BigInt, undefined)
+   */
+  static encodePayload(payload: unknown): Uint8Array {
+    const bytes = encodeJSON(payload);
+    if (bytes === undefined) {
+      throw new ProtocolError(CODES.INTERNAL_ERROR, `JSON payload encoding error: ${pyStr(payload)}`);
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,69 @@
+import { CODES, hasOwn, isRecord, type JSONRecord, type RequestArgs } from './jsonrpcInternals';
+import { JSONRPC } from './JSONRPC';
+import type { Notification } from './Notification';
+import { ProtocolError } from './ProtocolError';
+import { bestEffortError } from './protocolInternals';
+import { pyStr } from './pythonReprInternals';
+import type { Request } from './Request';
+import type { RPCError } from './RPCError';
+
+/**
+ * JSON-RPC 1.0, strictly.
+ *
+ * Every message has an `"id"` (null for a notification, any JSON value
+ * otherwise); arguments are positional only; responses carry both `"result"`
+ * and `"error"`; there are no batches. An error that is not an object is read
+ * as well as possible (a string is the message, an integer the code; otherwise
+ * code `ERROR_CODE_UNAVAILABLE` and `'no error message provided'`).
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { JSONRPCv1, Request } from 'rxrpcx';
+ *
+ * JSONRPCv1.requestMessage(new Request('echo', ['hi']), 0);
+ * // {"method":"echo","params":["hi"],"id":0}
+ * ```
+ */
+export abstract class JSONRPCv1 extends JSONRPC {
+  static override readonly allowBatches: boolean = false;
+
+  protected static override messageId(payload: unknown, _requireId: boolean): unknown {
+    // 1.0 needs an id always, of any type; batches never get this far.
+    if (!isRecord(payload)) throw ProtocolError.invalidRequest('request object must be a dictionary');
+    if (!hasOwn(payload, 'id')) throw ProtocolError.invalidRequest('request has no "id"');
+    return payload['id'];
+  }
+
+  protected static override requestArgs(payload: JSONRecord): RequestArgs {
+    const args = hasOwn(payload, 'params') ? payload['params'] : null;
+    if (!Array.isArray(args)) throw ProtocolError.invalidArgs(`invalid request arguments: ${pyStr(args)}`);
+    return args;
+  }
+
+  static override responseValue(payload: JSONRecord): unknown {
+    if (!hasOwn(payload, 'result') || !hasOwn(payload, 'error')) {
+      throw ProtocolError.invalidRequest('response must contain both "result" and "error"');
+    }
+    const result = payload['result'];
+    const error = payload['error'];
+    if (error === null) return result; // null is a valid result
+    if (result !== null) throw ProtocolError.invalidRequest('response has a "result" and an "error"');
+    return bestEffortError(error);
+  }
+
+  static override requestPayload(request: Request | Notification, requestId: unknown): JSONRecord {
+    if (!Array.isArray(request.args)) {
+      throw new ProtocolError(CODES.INVALID_ARGS, 'JSONRPCv1 does not support named arguments');
+    }
+    return { method: request.method, params: request.args, id: requestId ?? null };
+  }
+
+  static override responsePayload(result: unknown, requestId: unknown): JSONRecord {
+    return { result: result === undefined ? null : result, error: null, id: requestId };
+  }
+
+  static override errorPayload(error: RPCError, requestId: unknown): JSONRecord {
+    return { result: null, error: { code: error.code, message: error.message }, id: requestId };
+  }
+}

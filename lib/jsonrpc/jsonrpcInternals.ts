@@ -1,0 +1,281 @@
+/**
+ * Helpers shared by the JSON-RPC layer: the error-code table, type guards that
+ * narrow untrusted JSON, and the UTF-8 / JSON codec. Not re-exported.
+ *
+ * @internal
+ */
+
+/** The JSON-RPC error codes on the wire (the `JSONRPC` class re-exposes them). */
+export const CODES = {
+  PARSE_ERROR: -32700,
+  INVALID_REQUEST: -32600,
+  METHOD_NOT_FOUND: -32601,
+  INVALID_ARGS: -32602,
+  INTERNAL_ERROR: -32603,
+  ERROR_CODE_UNAVAILABLE: -100,
+  EXCESSIVE_RESOURCE_USAGE: -101,
+  SERVER_BUSY: -102,
+} as const;
+
+/** A decoded JSON object (Python's `dict`). */
+export type JSONRecord = { readonly [key: string]: unknown };
+
+/** Named or positional request arguments. */
+export type RequestArgs = readonly unknown[] | JSONRecord;
+
+/**
+ * Nesting deeper than this is refused as invalid JSON. The reference cannot
+ * decode nesting deeper than about 995 levels at all (its decoder raises
+ * `RecursionError`), so every message it accepts is accepted here, and nothing
+ * downstream (`JSON.stringify`, error-message rendering, user handlers) can
+ * overflow the stack on a hostile message.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** A JSON object: not null, not an array. */
+export function isRecord(value: unknown): value is JSONRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A plain object as a caller would build one for named arguments. */
+export function isPlainRecord(value: unknown): value is JSONRecord {
+  if (!isRecord(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Python's `key in dict`: own properties only, so `"toString"` is never found. */
+export function hasOwn(record: JSONRecord, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(record, key);
+}
+
+/** Python's `dict.get(key)`: the own value, or null when absent. */
+export function getOwn(record: JSONRecord, key: string): unknown {
+  return hasOwn(record, key) ? record[key] : null;
+}
+
+/**
+ * Python's `isinstance(value, int)` on decoded JSON, as a number: `bool` is an
+ * `int` in Python, so `true` / `false` give 1 / 0. Integral numbers written
+ * with a fraction or exponent (`1.0`, `1e2`) also count, because JavaScript
+ * cannot tell them from `1` and `100` (see JSON-NOTES.md).
+ */
+export function asPythonInt(value: unknown): number | undefined {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  return undefined;
+}
+
+/** Python's `isinstance(value, (Number, str, type(None)))` on decoded JSON. */
+export function isValidV2Id(value: unknown): boolean {
+  const type = typeof value;
+  return value === null || type === 'number' || type === 'string' || type === 'boolean';
+}
+
+/**
+ * The key under which a single response finds its request. Only numbers can
+ * match (ids are sent as integers); `true` / `false` equal 1 / 0 as in Python.
+ */
+export function numericId(value: unknown): number | undefined {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return typeof value === 'number' ? value : undefined;
+}
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf8Encoder = new TextEncoder();
+
+/** Why bytes did not decode to JSON. */
+export type DecodeFailure = 'utf8' | 'json';
+
+/** The result of decoding a message: the JSON value or the failure. */
+export type Decoded = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly failure: DecodeFailure };
+
+/**
+ * Decodes UTF-8 bytes into a JSON value as Python's `json.loads(bytes.decode())`
+ * would: strict UTF-8 (a byte-order mark is kept, and so is invalid JSON), and
+ * `NaN`, `Infinity` and `-Infinity` accepted as numbers.
+ */
+export function decodeJSONMessage(message: Uint8Array): Decoded {
+  let text: string;
+  try {
+    text = utf8Decoder.decode(message);
+  } catch {
+    return { ok: false, failure: 'utf8' };
+  }
+  // Depth d needs 2d bracket characters, so short texts need no scan.
+  if (text.length > 2 * MAX_JSON_DEPTH && nestingExceeds(text, MAX_JSON_DEPTH)) {
+    return { ok: false, failure: 'json' };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    // JSON.parse refuses Python's NaN / Infinity tokens; a slower parser that
+    // knows them runs only for text the fast path rejected.
+    try {
+      return { ok: true, value: new PythonJSONParser(text).parse() };
+    } catch {
+      return { ok: false, failure: 'json' };
+    }
+  }
+}
+
+/** JSON text as UTF-8 bytes, or undefined if the value has no JSON form. */
+export function encodeJSON(value: unknown): Uint8Array | undefined {
+  let text: string | undefined;
+  try {
+    // Non-finite numbers become null; cycles, BigInt and runaway depth throw.
+    text = JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+  return text === undefined ? undefined : utf8Encoder.encode(text);
+}
+
+/** UTF-8 bytes of a string. */
+export function utf8(text: string): Uint8Array {
+  return utf8Encoder.encode(text);
+}
+
+/** Whether brackets outside strings nest deeper than `limit`. */
+function nestingExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+class JSONSyntaxFailure extends Error {
+  override readonly name = 'JSONSyntaxFailure';
+}
+
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
+const WHITESPACE = /[ \t\n\r]*/y;
+
+/**
+ * A JSON parser that also accepts Python's `NaN`, `Infinity` and `-Infinity`.
+ * Used only when `JSON.parse` fails; string literals are decoded by
+ * `JSON.parse` itself so escapes behave identically.
+ */
+class PythonJSONParser {
+  private pos = 0;
+
+  constructor(private readonly text: string) {}
+
+  parse(): unknown {
+    this.skipWhitespace();
+    const value = this.value(1);
+    this.skipWhitespace();
+    if (this.pos !== this.text.length) this.fail();
+    return value;
+  }
+
+  private value(depth: number): unknown {
+    const text = this.text;
+    const c = text[this.pos];
+    if (c === '{' || c === '[') {
+      if (depth > MAX_JSON_DEPTH) this.fail();
+      return c === '{' ? this.object(depth) : this.array(depth);
+    }
+    if (c === '"') return this.string();
+    for (const [literal, value] of LITERALS) {
+      if (text.startsWith(literal, this.pos)) {
+        this.pos += literal.length;
+        return value;
+      }
+    }
+    NUMBER.lastIndex = this.pos;
+    const match = NUMBER.exec(text);
+    if (match === null) this.fail();
+    this.pos += match[0].length;
+    return Number(match[0]);
+  }
+
+  private object(depth: number): JSONRecord {
+    const result: Record<string, unknown> = {};
+    this.pos++;
+    this.skipWhitespace();
+    if (this.text[this.pos] === '}') {
+      this.pos++;
+      return result;
+    }
+    for (;;) {
+      this.skipWhitespace();
+      if (this.text[this.pos] !== '"') this.fail();
+      const key = this.string();
+      this.skipWhitespace();
+      if (this.text[this.pos] !== ':') this.fail();
+      this.pos++;
+      this.skipWhitespace();
+      // defineProperty, so a "__proto__" key is an own property as with JSON.parse.
+      Object.defineProperty(result, key, {
+        value: this.value(depth + 1),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+      this.skipWhitespace();
+      const c = this.text[this.pos++];
+      if (c === '}') return result;
+      if (c !== ',') this.fail();
+    }
+  }
+
+  private array(depth: number): unknown[] {
+    const result: unknown[] = [];
+    this.pos++;
+    this.skipWhitespace();
+    if (this.text[this.pos] === ']') {
+      this.pos++;
+      return result;
+    }
+    for (;;) {
+      this.skipWhitespace();
+      result.push(this.value(depth + 1));
+      this.skipWhitespace();
+      const c = this.text[this.pos++];
+      if (c === ']') return result;
+      if (c !== ',') this.fail();
+    }
+  }
+
+  private string(): string {
+    const text = this.text;
+    const start = this.pos;
+    let i = start + 1;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    if (i >= text.length) this.fail();
+    this.pos = i + 1;
+    return JSON.parse(text.slice(start, i + 1)) as string;
+  }
+
+  private skipWhitespace(): void {
+    WHITESPACE.lastIndex = this.pos;
+    WHITESPACE.exec(this.text);
+    this.pos = WHITESPACE.lastIndex;
+  }
+
+  private fail(): never {
+    throw new JSONSyntaxFailure(`invalid JSON at ${this.pos}`);
+  }
+}
+
+const LITERALS: ReadonlyArray<readonly [string, unknown]> = [
+  ['true', true],
+  ['false', false],
+  ['null', null],
+  ['NaN', NaN],
+  ['Infinity', Infinity],
+  ['-Infinity', -Infinity],
+];

@@ -1,0 +1,70 @@
+/**
+ * Rules shared by several protocol classes (JSONRPCLoose borrows from both
+ * versions). Not re-exported.
+ *
+ * @internal
+ */
+import { asPythonInt, CODES, getOwn, hasOwn, isRecord, isValidV2Id, type JSONRecord, type RequestArgs } from './jsonrpcInternals';
+import type { Notification } from './Notification';
+import { ProtocolError } from './ProtocolError';
+import { pyStr } from './pythonReprInternals';
+import type { Request } from './Request';
+import { RPCError } from './RPCError';
+
+/** JSON-RPC 2.0's id rule (also JSONRPCLoose's). */
+export function v2MessageId(payload: unknown, requireId: boolean): unknown {
+  if (!isRecord(payload)) throw ProtocolError.invalidRequest('request object must be a dictionary');
+  if (hasOwn(payload, 'id')) {
+    const id = payload['id'];
+    if (!isValidV2Id(id)) throw ProtocolError.invalidRequest(`invalid "id": ${pyStr(id)}`);
+    return id;
+  }
+  if (requireId) throw ProtocolError.invalidRequest('request has no "id"');
+  return null;
+}
+
+/** JSON-RPC 2.0's arguments rule: `params` absent means `[]`. */
+export function v2RequestArgs(payload: JSONRecord): RequestArgs {
+  const args = hasOwn(payload, 'params') ? payload['params'] : [];
+  if (!Array.isArray(args) && !isRecord(args)) {
+    throw ProtocolError.invalidArgs(`invalid request arguments: ${pyStr(args)}`);
+  }
+  return args;
+}
+
+/** JSON-RPC 2.0 request or notification (id null) object. */
+export function v2RequestPayload(request: Request | Notification, requestId: unknown): JSONRecord {
+  const payload: Record<string, unknown> = { jsonrpc: '2.0', method: request.method };
+  if (requestId !== null && requestId !== undefined) payload['id'] = requestId;
+  // Empty positional arguments are left out; an empty object is kept, since a
+  // missing "params" reads as an empty array.
+  const args = request.args;
+  if (!Array.isArray(args) || args.length > 0) payload['params'] = args;
+  return payload;
+}
+
+/** JSON-RPC 2.0 success object. */
+export function v2ResponsePayload(result: unknown, requestId: unknown): JSONRecord {
+  return { jsonrpc: '2.0', result: result === undefined ? null : result, id: requestId };
+}
+
+/** JSON-RPC 2.0 error object. */
+export function v2ErrorPayload(error: RPCError, requestId: unknown): JSONRecord {
+  return { jsonrpc: '2.0', error: { code: error.code, message: error.message }, id: requestId };
+}
+
+/** JSON-RPC 1.0's reading of whatever came in `"error"`. */
+export function bestEffortError(error: unknown): RPCError {
+  let code: number = CODES.ERROR_CODE_UNAVAILABLE;
+  let message = 'no error message provided';
+  if (typeof error === 'string') {
+    message = error;
+  } else if (asPythonInt(error) !== undefined) {
+    code = asPythonInt(error) ?? code;
+  } else if (isRecord(error)) {
+    const text = getOwn(error, 'message');
+    if (typeof text === 'string') message = text;
+    code = asPythonInt(getOwn(error, 'code')) ?? code;
+  }
+  return new RPCError(code, message);
+}

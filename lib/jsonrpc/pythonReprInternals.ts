@@ -1,0 +1,129 @@
+/**
+ * Renders decoded JSON the way Python's `str()` and `repr()` do, because the
+ * reference quotes values inside error messages that go on the wire
+ * (`invalid "id": {'a': 1}`, `invalid request arguments: None`). Not
+ * re-exported.
+ *
+ * @internal
+ */
+
+/** Deeper containers render as `...`; decoded JSON never gets this deep. */
+const MAX_REPR_DEPTH = 1000;
+
+// Python's str.isprintable() is false for these categories (the space aside).
+const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+
+/** Python's `str(value)`: strings as they are, anything else as `repr`. */
+export function pyStr(value: unknown): string {
+  return typeof value === 'string' ? value : pyRepr(value);
+}
+
+/** Python's `repr(value)` for a decoded JSON value (cycle- and depth-safe). */
+export function pyRepr(value: unknown): string {
+  return reprAt(value, 0, new Set());
+}
+
+function reprAt(value: unknown, depth: number, open: Set<object>): string {
+  switch (typeof value) {
+    case 'string':
+      return pyStringRepr(value);
+    case 'number':
+      return pyNumberRepr(value);
+    case 'boolean':
+      return value ? 'True' : 'False';
+    case 'bigint':
+      return value.toString();
+    case 'undefined':
+      return 'None';
+    case 'function':
+      return `<function ${value.name || '<anonymous>'}>`;
+    case 'symbol':
+      return value.toString();
+    default:
+      break;
+  }
+  if (value === null) return 'None';
+  const container = value as object;
+  const isArray = Array.isArray(container);
+  if (open.has(container) || depth >= MAX_REPR_DEPTH) return isArray ? '[...]' : '{...}';
+  open.add(container);
+  try {
+    if (isArray) {
+      return `[${(container as unknown[]).map((item) => reprAt(item, depth + 1, open)).join(', ')}]`;
+    }
+    const entries = Object.entries(container).map(
+      ([key, item]) => `${pyStringRepr(key)}: ${reprAt(item, depth + 1, open)}`,
+    );
+    return `{${entries.join(', ')}}`;
+  } finally {
+    open.delete(container);
+  }
+}
+
+/** Python's `repr(str)`: quote choice, backslash escapes, printable Unicode kept. */
+export function pyStringRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (ch === quote || ch === '\\') out += `\\${ch}`;
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (cp >= 0x20 && cp < 0x7f) out += ch;
+    else if (cp >= 0x7f && !NON_PRINTABLE.test(ch)) out += ch;
+    else if (cp <= 0xff) out += `\\x${hex(cp, 2)}`;
+    else if (cp <= 0xffff) out += `\\u${hex(cp, 4)}`;
+    else out += `\\U${hex(cp, 8)}`;
+  }
+  return out + quote;
+}
+
+/**
+ * Python's rendering of a JSON number. JavaScript cannot tell `1` from `1.0`,
+ * so integral values print as integers (Python's `int`) and the rest as
+ * Python's `float` repr (`1e+16`, `1.5e-05`, `nan`, `inf`).
+ */
+export function pyNumberRepr(value: number): string {
+  if (Number.isInteger(value)) return BigInt(value).toString();
+  if (Number.isNaN(value)) return 'nan';
+  if (value === Infinity) return 'inf';
+  if (value === -Infinity) return '-inf';
+  const [mantissa = '0', exponentText = '0'] = value.toExponential().split('e');
+  const exponent = Number(exponentText);
+  const sign = value < 0 ? '-' : '';
+  const digits = mantissa.replace('-', '').replace('.', '');
+  if (exponent >= -4 && exponent < 16) {
+    if (exponent >= 0) {
+      const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, '0');
+      return `${sign}${whole}.${digits.slice(exponent + 1) || '0'}`;
+    }
+    return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
+  }
+  const head = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return `${sign}${head}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+}
+
+/** Python's `f'{n:,d}'` for a byte count. */
+export function thousands(value: number): string {
+  const digits = BigInt(Math.trunc(value)).toString();
+  const negative = digits.startsWith('-');
+  const body = negative ? digits.slice(1) : digits;
+  return (negative ? '-' : '') + body.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** Python's string ordering: by code point, not by UTF-16 code unit. */
+export function compareCodePoints(a: string, b: string): number {
+  const left = Array.from(a);
+  const right = Array.from(b);
+  const length = Math.min(left.length, right.length);
+  for (let i = 0; i < length; i++) {
+    const diff = (left[i]?.codePointAt(0) ?? 0) - (right[i]?.codePointAt(0) ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return left.length - right.length;
+}
+
+function hex(value: number, width: number): string {
+  return value.toString(16).padStart(width, '0');
+}

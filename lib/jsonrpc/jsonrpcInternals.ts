@@ -58,7 +58,7 @@ export function getOwn(record: JSONRecord, key: string): unknown {
  * Python's `isinstance(value, int)` on decoded JSON, as a number: `bool` is an
  * `int` in Python, so `true` / `false` give 1 / 0. Integral numbers written
  * with a fraction or exponent (`1.0`, `1e2`) also count, because JavaScript
- * cannot tell them from `1` and `100` (see JSON-NOTES.md).
+ * cannot tell them from `1` and `100` (see README, 'JSON in JavaScript and Python').
  */
 export function asPythonInt(value: unknown): number | undefined {
   if (typeof value === 'boolean') return value ? 1 : 0;

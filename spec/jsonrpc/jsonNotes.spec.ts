@@ -1,7 +1,7 @@
 /**
  * Where JavaScript's JSON differs from Python's, and where rxrpcx chose not
  * to copy a reference crash: each difference listed in
- * lib/jsonrpc/JSON-NOTES.md, asserted on both sides so the notes stay true.
+ * the README section 'JSON in JavaScript and Python', asserted on both sides so the notes stay true.
  */
 import {
   JSONRPCConnection,

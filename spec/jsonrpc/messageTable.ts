@@ -2,7 +2,7 @@
  * Received messages worth interpreting: garbage, bad encodings, every shape of
  * bad request and response, batches. Each entry is JSON text, or `{ hex }` for
  * bytes that are not UTF-8. None of these hits a documented JS-vs-Python
- * difference (see JSON-NOTES.md and jsonNotes.spec.ts for those).
+ * difference (see README, 'JSON in JavaScript and Python' and jsonNotes.spec.ts for those).
  */
 export type TableMessage = string | { readonly hex: string };
 

@@ -152,7 +152,7 @@ describe('generated messages against the reference', () => {
     fuzzCases.forEach((testCase, i) => {
       if (hasPythonCrash(reference[i])) {
         // The reference raises TypeError on unhashable or unsortable ids; rxrpcx
-        // answers with a ProtocolError (see JSON-NOTES.md).
+        // answers with a ProtocolError (see README, 'JSON in JavaScript and Python').
         expect(JSON.stringify(ours[i])).not.toContain('"type":"TypeError"');
         return;
       }

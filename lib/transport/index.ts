@@ -1,1 +1,3 @@
-export {};
+export { SessionKind } from './SessionKind';
+export type { CloseOptions, Transport, TransportProxy } from './Transport';
+export { MemoryTransport, memoryTransportPair, type MemoryTransportOptions } from './memoryTransportPair';

@@ -1,0 +1,124 @@
+import { EMPTY, Observable, Subject, catchError, concatMap, of, timer } from 'rxjs';
+import type { BinaryMessage } from '../framing/BinaryFramer';
+import { BitcoinFramer } from '../framing/BitcoinFramer';
+import type { FramerBase } from '../framing/FramerBase';
+import { ProtocolError } from '../jsonrpc/ProtocolError';
+import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
+import { TaskTimeout } from '../tasks/TaskTimeout';
+import { timeoutAfter } from '../tasks/timeoutAfter';
+import type { Transport } from '../transport/Transport';
+import { SessionBase } from './SessionBase';
+import type { SessionOptions } from './SessionOptions';
+import { errorText, firstResult } from './sessionInternals';
+
+/**
+ * The options of a {@link MessageSession}.
+ *
+ * ## Example
+ * ```ts
+ * import { BitcoinFramer, type MessageSessionConfig } from 'rxrpcx';
+ * const config: MessageSessionConfig = { framer: new BitcoinFramer({ magic: 'f9beb4d9' }) };
+ * ```
+ */
+export interface MessageSessionConfig extends SessionOptions {
+  /** The framer. @default new BitcoinFramer() */
+  readonly framer?: FramerBase<BinaryMessage>;
+  /** Handles each incoming message, instead of overriding `handleMessage`. */
+  readonly onMessage?: (message: BinaryMessage) => unknown;
+}
+
+/**
+ * A session for protocols whose messages are not tied to responses, such as
+ * the Bitcoin peer protocol: `(command, payload)` messages each way.
+ *
+ * aiorpcX's `MessageSession`. Each message goes to `handleMessage` under the
+ * session's throttle (concurrency, cost delay, `processingTimeout`). A bad
+ * checksum is counted and the message skipped; bad magic or an oversized
+ * payload is counted and the session closed.
+ *
+ * ## Example
+ * ```ts
+ * import { MessageSession, memoryTransportPair } from 'rxrpcx';
+ * const [a, b] = memoryTransportPair();
+ * new MessageSession(b, { onMessage: (m) => console.log(m.command) }); // 'ping'
+ * await new MessageSession(a).sendMessage({ command: 'ping', payload: new Uint8Array(8) });
+ * ```
+ */
+export class MessageSession extends SessionBase<BinaryMessage> {
+  readonly #onMessage: ((message: BinaryMessage) => unknown) | undefined;
+  readonly #messages = new Subject<BinaryMessage>();
+
+  /**
+   * @param transport - the connection
+   * @param config - tunables, framer, message handler, scheduler, logger
+   */
+  constructor(transport: Transport, config: MessageSessionConfig = {}) {
+    super(transport, config);
+    this.#onMessage = config.onMessage;
+  }
+
+  protected override defaultFramer(): FramerBase<BinaryMessage> {
+    return new BitcoinFramer();
+  }
+
+  /** Every incoming message, as it arrives. */
+  get messages$(): Observable<BinaryMessage> {
+    return this.#messages.asObservable();
+  }
+
+  /**
+   * Handles one incoming message; may return a Promise or an Observable,
+   * which the throttle waits for. The default calls the `onMessage` option.
+   */
+  handleMessage(message: BinaryMessage): unknown {
+    return this.#onMessage?.(message);
+  }
+
+  /** Sends a `(command, payload)` message; resolves when the transport has taken it. */
+  async sendMessage(message: BinaryMessage): Promise<void> {
+    await this.sendFramed(message);
+  }
+
+  protected override receive(message: BinaryMessage): void {
+    this.lastRecv = this.now();
+    this.recvCount += 1;
+    this.#messages.next(message);
+    this.spawnIncoming(this.#process(message));
+  }
+
+  #process(message: BinaryMessage): Observable<void> {
+    const timeout = this.processingTimeout;
+    return this.incomingConcurrency
+      .run(() => {
+        const delay = this.costFraction * this.costSleep;
+        const pause = delay > 0 ? timer(delay * 1000, this.scheduler) : of(0);
+        return pause.pipe(concatMap(() => firstResult(() => this.handleMessage(message))));
+      })
+      .pipe(
+        timeoutAfter(timeout, { scheduler: this.scheduler }),
+        concatMap(() => EMPTY),
+        catchError((error: unknown) => {
+          if (error instanceof ProtocolError) {
+            this.logger.error(error.message);
+            this.bumpErrors(error);
+          } else if (error instanceof TaskTimeout) {
+            this.logger.info(`incoming request timed out after ${timeout} secs`);
+            this.bumpErrors();
+          } else if (error instanceof ExcessiveSessionCostError) {
+            this.onDisconnectDueToExcessiveSessionCost();
+            void this.close();
+          } else {
+            this.logger.error(`exception handling ${message.command}: ${errorText(error)}`, error);
+            this.bumpErrors();
+          }
+          return EMPTY;
+        }),
+      );
+  }
+
+  protected override end(): void {
+    if (this.ended) return;
+    this.#messages.complete();
+    super.end();
+  }
+}

@@ -1,0 +1,410 @@
+import {
+  Observable,
+  Subject,
+  concatMap,
+  defer,
+  firstValueFrom,
+  from,
+  ignoreElements,
+  map,
+  merge,
+  of,
+  take,
+  tap,
+  catchError,
+  finalize,
+  throwError,
+  timer,
+} from 'rxjs';
+import type { FramerBase } from '../framing/FramerBase';
+import { NewlineFramer } from '../framing/NewlineFramer';
+import type { Batch } from '../jsonrpc/Batch';
+import { ConnectionError } from '../jsonrpc/ConnectionError';
+import { defineHandler, type RPCHandler } from '../jsonrpc/defineHandler';
+import { handlerInvocation } from '../jsonrpc/handlerInvocation';
+import { IncomingRequest } from '../jsonrpc/IncomingRequest';
+import { JSONRPC } from '../jsonrpc/JSONRPC';
+import { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection';
+import type { JSONRPCProtocol } from '../jsonrpc/JSONRPC';
+import { JSONRPCv2 } from '../jsonrpc/JSONRPCv2';
+import { Notification } from '../jsonrpc/Notification';
+import { ProtocolError } from '../jsonrpc/ProtocolError';
+import { ReplyAndDisconnect } from '../jsonrpc/ReplyAndDisconnect';
+import { Request, type RequestArgs } from '../jsonrpc/Request';
+import { RPCError } from '../jsonrpc/RPCError';
+import { Concurrency } from '../tasks/Concurrency';
+import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
+import { TaskTimeout } from '../tasks/TaskTimeout';
+import { timeoutAfter } from '../tasks/timeoutAfter';
+import type { Transport } from '../transport/Transport';
+import { BatchRequest } from './BatchRequest';
+import { SessionBase } from './SessionBase';
+import { rpcSessionDefaults, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions';
+import { errorText, firstResult, wholeMessageFramer } from './sessionInternals';
+
+/**
+ * A method table entry: a handler declared with `defineHandler` (its
+ * arguments are checked as the reference checks a Python signature), or a
+ * plain function, which takes any positional arguments.
+ */
+export type RPCMethod = RPCHandler | ((...args: never[]) => unknown);
+
+/**
+ * Method name → handler, for sessions that dispatch without subclassing.
+ *
+ * ## Example
+ * ```ts
+ * import { defineHandler, type RPCMethodTable } from 'rxrpcx';
+ * const handlers: RPCMethodTable = {
+ *   echo: (text: string) => text,
+ *   add: defineHandler((a: number, b: number) => a + b, { params: ['a', 'b'] }),
+ * };
+ * ```
+ */
+export type RPCMethodTable = Readonly<Record<string, RPCMethod>>;
+
+/**
+ * The options of an {@link RPCSession}.
+ *
+ * ## Example
+ * ```ts
+ * import { JSONRPCAutoDetect, RPCSession, type RPCSessionConfig } from 'rxrpcx';
+ * const config: RPCSessionConfig = { protocol: JSONRPCAutoDetect, handlers: { ping: () => 'pong' } };
+ * ```
+ */
+export interface RPCSessionConfig extends RPCSessionOptions {
+  /** The framer; default newline framing, or none on a transport that keeps message boundaries. */
+  readonly framer?: FramerBase<Uint8Array>;
+  /** The JSON-RPC protocol of the default connection. @default JSONRPCv2 */
+  readonly protocol?: JSONRPCProtocol;
+  /** A connection to use instead of a new one. */
+  readonly connection?: JSONRPCConnection;
+  /** Handlers for incoming requests and notifications, by method name. */
+  readonly handlers?: RPCMethodTable;
+}
+
+/**
+ * An incoming request offered on {@link RPCSession.calls$}: answer it with
+ * `respond` (a value, a Promise or an Observable) or `fail` (an RPCError).
+ */
+export interface IncomingCall {
+  /** The request or notification. */
+  readonly request: Request | Notification;
+  /** Answers with a result; an Observable's first value counts. */
+  respond(result: unknown): void;
+  /** Answers with an error (an RPCError is sent as it is; anything else as 'internal server error'). */
+  fail(error: unknown): void;
+}
+
+/** A timing sample count and total, for outgoing concurrency. */
+const OUTGOING_CAP = 250;
+
+/**
+ * A JSON-RPC session over any transport: both peers may send requests,
+ * notifications and batches, and answer the other's.
+ *
+ * aiorpcX's `RPCSession`. Outgoing requests are cold Observables (subscribing
+ * sends; unsubscribing forgets the request). Incoming requests go to
+ * `handleRequest` — by default a lookup in the `handlers` table through
+ * `handlerInvocation` — under the session's throttle: a concurrency limit
+ * that shrinks and a delay that grows as the session's cost rises, a
+ * `processingTimeout` (answered 'server busy'), and the excessive-cost
+ * disconnect. Replies to our own requests are taken at once, never behind
+ * the throttle, so two peers calling each other cannot deadlock.
+ *
+ * ## Example
+ * ```ts
+ * import { RPCSession, memoryTransportPair } from 'rxrpcx';
+ * const [clientEnd, serverEnd] = memoryTransportPair();
+ * new RPCSession(serverEnd, { handlers: { add: (a: number, b: number) => a + b } });
+ * const client = new RPCSession(clientEnd);
+ * console.log(await client.sendRequest('add', [2, 3])); // 5
+ * ```
+ */
+export class RPCSession extends SessionBase<Uint8Array> {
+  static override defaults: RPCSessionDefaults = rpcSessionDefaults;
+
+  /** The JSON-RPC state: ids, pending requests, the protocol. */
+  readonly connection: JSONRPCConnection;
+  /** Handlers by method name, used by the default `handleRequest`. */
+  handlers: RPCMethodTable;
+  targetResponseTime: number;
+  recalibrateCount: number;
+  sentRequestTimeout: number;
+  logMe: boolean;
+
+  /** The outgoing throttle, retuned toward `targetResponseTime`. */
+  protected readonly outgoingConcurrency: Concurrency;
+  #reqTimes: number[] = [];
+  readonly #notifications = new Subject<Notification>();
+  readonly #calls = new Subject<IncomingCall>();
+
+  /**
+   * @param transport - the connection
+   * @param config - tunables, protocol or connection, handlers, framer, scheduler, logger
+   */
+  constructor(transport: Transport, config: RPCSessionConfig = {}) {
+    super(transport, config);
+    const defaults = (this.constructor as typeof RPCSession).defaults;
+    this.connection = config.connection ?? this.defaultConnection(config.protocol ?? JSONRPCv2);
+    this.handlers = config.handlers ?? {};
+    this.targetResponseTime = config.targetResponseTime ?? defaults.targetResponseTime;
+    this.recalibrateCount = config.recalibrateCount ?? defaults.recalibrateCount;
+    this.sentRequestTimeout = config.sentRequestTimeout ?? defaults.sentRequestTimeout;
+    this.logMe = config.logMe ?? defaults.logMe;
+    this.outgoingConcurrency = new Concurrency(config.initialOutgoingConcurrent ?? defaults.initialOutgoingConcurrent);
+  }
+
+  /** The connection used when none is given. */
+  protected defaultConnection(protocol: JSONRPCProtocol): JSONRPCConnection {
+    return new JSONRPCConnection(protocol);
+  }
+
+  protected override defaultFramer(): FramerBase<Uint8Array> {
+    return this.transport.messageBoundaries ? wholeMessageFramer : new NewlineFramer();
+  }
+
+  /** Incoming notifications, as they arrive (whether or not a handler takes them). */
+  get notifications$(): Observable<Notification> {
+    return this.#notifications.asObservable();
+  }
+
+  /**
+   * Incoming requests and notifications that no handler in the table takes,
+   * for code that prefers a stream to subclassing. While this has an
+   * observer, such requests wait for its answer (within `processingTimeout`)
+   * instead of failing with METHOD_NOT_FOUND.
+   */
+  get calls$(): Observable<IncomingCall> {
+    return this.#calls.asObservable();
+  }
+
+  /** How many outgoing requests may be in flight now. */
+  get outgoingConcurrent(): number {
+    return this.outgoingConcurrency.maxConcurrent;
+  }
+
+  /**
+   * Handles one incoming request or notification: returns the result (a
+   * value, a Promise or an Observable, whose first value counts), or throws
+   * an RPCError to answer with it, or ReplyAndDisconnect. The default looks
+   * the method up in `handlers` and checks the arguments with
+   * `handlerInvocation`.
+   */
+  handleRequest(request: Request | Notification): unknown {
+    const method = Object.hasOwn(this.handlers, request.method) ? this.handlers[request.method] : undefined;
+    if (method === undefined) {
+      if (this.#calls.observed) return this.#offer(request);
+      if (request instanceof Notification && this.#notifications.observed) return undefined;
+    }
+    return handlerInvocation(asHandler(method), request)();
+  }
+
+  /**
+   * A request as a cold Observable: subscribing sends it (under the outgoing
+   * concurrency limit); the result emits and completes. Errors with the
+   * RPCError of an error reply, a ConnectionError if the connection goes, or
+   * TaskTimeout after `timeout` seconds (default `sentRequestTimeout`).
+   * Unsubscribing before the reply forgets the request.
+   */
+  request<T = unknown>(method: string, args?: RequestArgs, options: { readonly timeout?: number } = {}): Observable<T> {
+    return defer(() => {
+      const request = new Request(method, args);
+      return this.#sendConcurrent(
+        () => this.connection.sendRequest(request),
+        1,
+        options.timeout ?? this.sentRequestTimeout,
+      ) as Observable<T>;
+    });
+  }
+
+  /** {@link RPCSession.request} as a Promise. */
+  sendRequest<T = unknown>(method: string, args?: RequestArgs, options: { readonly timeout?: number } = {}): Promise<T> {
+    return firstValueFrom(this.request<T>(method, args, options));
+  }
+
+  /** Sends a notification; resolves when the transport has taken it. */
+  async sendNotification(method: string, args?: RequestArgs): Promise<void> {
+    const message = this.connection.sendNotification(new Notification(method, args));
+    if (this.isClosing()) throw new ConnectionError('connection is closed');
+    await this.sendFramed(message, message.length);
+  }
+
+  /**
+   * A batch builder; `send()` sends it and resolves with the results in the
+   * order the requests were added.
+   * @param raiseErrors - fail with BatchError if any member fails
+   */
+  sendBatch(raiseErrors = false): BatchRequest {
+    return new BatchRequest((batch) => this.#sendBatch(batch), raiseErrors);
+  }
+
+  #sendBatch(batch: Batch<Request | Notification>): Observable<readonly unknown[]> {
+    const requests = batch.items.filter((item) => item instanceof Request).length;
+    return this.#sendConcurrent(
+      () => {
+        const [message, response$] = this.connection.sendBatch(batch);
+        return [message, response$ ?? of([] as readonly unknown[])];
+      },
+      Math.max(1, requests),
+      this.sentRequestTimeout,
+    ) as Observable<readonly unknown[]>;
+  }
+
+  /** Sends under the outgoing limit and waits for the response, timing it. */
+  #sendConcurrent(
+    prepare: () => [Uint8Array, Observable<unknown>],
+    requestCount: number,
+    timeout: number,
+  ): Observable<unknown> {
+    if (this.isClosing()) return throwError(() => new ConnectionError('connection is closed'));
+    return this.outgoingConcurrency.run(() => {
+      const [message, response$] = prepare();
+      let sendTime: number | undefined;
+      const sent$ = from(this.sendFramed(message, message.length)).pipe(
+        tap((time) => (sendTime = time)),
+        ignoreElements(),
+      );
+      // The response is awaited from the start, so a send failure or an
+      // unsubscription forgets the request through the same path.
+      return merge(sent$, response$).pipe(
+        take(1),
+        timeoutAfter(timeout, { scheduler: this.scheduler }),
+        finalize(() => {
+          if (sendTime !== undefined) this.#recordTime(Math.max(0, this.now() - sendTime), requestCount);
+        }),
+      );
+    });
+  }
+
+  #recordTime(taken: number, count: number): void {
+    for (let i = 0; i < count; i++) this.#reqTimes.push(taken / count);
+    if (this.#reqTimes.length >= this.recalibrateCount) this.#recalcOutgoing();
+  }
+
+  /** Moves the outgoing limit toward `targetResponseTime`, within the reference's cap and floor. */
+  #recalcOutgoing(): void {
+    const times = this.#reqTimes;
+    const avg = times.reduce((sum, t) => sum + t, 0) / times.length;
+    this.#reqTimes = [];
+    const current = this.outgoingConcurrency.maxConcurrent;
+    const cap = Math.min(current + Math.max(3, current * 0.1), OUTGOING_CAP);
+    const floor = Math.max(1, Math.min(current * 0.8, current - 1));
+    const raw = avg !== 0 ? Math.max(floor, Math.min(cap, (current * this.targetResponseTime) / avg)) : cap;
+    const target = Math.trunc(0.5 + raw);
+    if (target !== current) {
+      this.logger.info(`changing outgoing request concurrency to ${target} from ${current}`);
+      this.outgoingConcurrency.setTarget(target);
+    }
+  }
+
+  protected override receive(message: Uint8Array): void {
+    this.lastRecv = this.now();
+    this.recvCount += 1;
+    if (this.logMe) this.logger.info(`processing ${message.length} bytes`);
+    let items: Array<IncomingRequest | Notification>;
+    try {
+      items = this.connection.receiveMessage(message);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) {
+        this.logger.error(`cannot process message: ${errorText(error)}`, error);
+        this.bumpErrors(error);
+        return;
+      }
+      this.logger.debug(error.message);
+      if (error.code === JSONRPC.PARSE_ERROR) error.cost = this.errorBaseCost * 10;
+      this.bumpErrors(error);
+      if (error.replyBytes) this.#sendQuietly(error.replyBytes);
+      return;
+    }
+    for (const item of items) {
+      if (item instanceof Notification) this.#notifications.next(item);
+      this.spawnIncoming(this.#process(item));
+    }
+  }
+
+  /** One incoming request, throttled, timed, answered, and its errors counted. */
+  #process(item: IncomingRequest | Notification): Observable<void> {
+    const timeout = this.processingTimeout;
+    return this.incomingConcurrency
+      .run(() => {
+        const delay = this.costFraction * this.costSleep;
+        const pause = delay > 0 ? timer(delay * 1000, this.scheduler) : of(0);
+        return pause.pipe(concatMap(() => firstResult(() => this.handleRequest(item))));
+      })
+      .pipe(
+        timeoutAfter(timeout, { scheduler: this.scheduler }),
+        map((result) => ({ result, disconnect: false })),
+        catchError((error: unknown) => of(this.#outcomeOf(error, item, timeout))),
+        concatMap(async ({ result, disconnect }) => {
+          if (result instanceof Error) this.bumpErrors(result);
+          if (item instanceof IncomingRequest) {
+            const reply = item.reply(result);
+            if (reply) await this.#sendQuietly(reply);
+          }
+          if (disconnect) void this.close();
+        }),
+      );
+  }
+
+  #outcomeOf(error: unknown, item: Request | Notification, timeout: number): { result: unknown; disconnect: boolean } {
+    if (error instanceof RPCError) return { result: error, disconnect: false };
+    if (error instanceof ReplyAndDisconnect) return { result: error.result, disconnect: true };
+    if (error instanceof TaskTimeout) {
+      this.logger.info(`incoming request ${item.toString()} timed out after ${timeout} secs`);
+      return { result: new RPCError(JSONRPC.SERVER_BUSY, 'server busy - request timed out'), disconnect: false };
+    }
+    if (error instanceof ExcessiveSessionCostError) {
+      this.onDisconnectDueToExcessiveSessionCost();
+      return { result: new RPCError(JSONRPC.EXCESSIVE_RESOURCE_USAGE, 'excessive resource usage'), disconnect: true };
+    }
+    this.logger.error(`exception handling ${item.toString()}: ${errorText(error)}`, error);
+    return { result: new RPCError(JSONRPC.INTERNAL_ERROR, 'internal server error'), disconnect: false };
+  }
+
+  #offer(request: Request | Notification): Observable<unknown> {
+    return new Observable<unknown>((subscriber) => {
+      let answered = false;
+      const once = (answer: () => void): void => {
+        if (answered) return;
+        answered = true;
+        answer();
+      };
+      this.#calls.next({
+        request,
+        respond: (result) =>
+          once(() => subscriber.add(firstResult(() => result).subscribe(subscriber))),
+        fail: (error) => once(() => subscriber.error(error)),
+      });
+    });
+  }
+
+  /** Sends a reply; a connection that has gone is not an error worth more than a log line. */
+  async #sendQuietly(message: Uint8Array): Promise<void> {
+    try {
+      await this.sendFramed(message, message.length);
+    } catch (error) {
+      this.logger.debug(`reply not sent: ${errorText(error)}`);
+    }
+  }
+
+  protected override end(): void {
+    if (this.ended) return;
+    // Nothing waits for an answer that cannot come.
+    this.connection.cancelPendingRequests();
+    this.#notifications.complete();
+    this.#calls.complete();
+    super.end();
+  }
+}
+
+/** A method-table entry as a checked handler. */
+function asHandler(method: RPCMethod | undefined): RPCHandler | undefined {
+  if (method === undefined || isRPCHandler(method)) return method;
+  const fn = method as (...args: unknown[]) => unknown;
+  return defineHandler((args: unknown[]) => fn(...args), { params: ['...args'] });
+}
+
+function isRPCHandler(method: RPCMethod): method is RPCHandler {
+  return typeof method === 'object' && method !== null && 'fn' in method && 'info' in method;
+}

@@ -1,0 +1,443 @@
+import {
+  AsyncSubject,
+  Observable,
+  Subject,
+  Subscription,
+  asyncScheduler,
+  defer,
+  finalize,
+  firstValueFrom,
+  from,
+  type SchedulerLike,
+} from 'rxjs';
+import type { FramerBase } from '../framing/FramerBase';
+import type { FramingError } from '../framing/FramingError';
+import { ConnectionError } from '../jsonrpc/ConnectionError';
+import { Concurrency } from '../tasks/Concurrency';
+import { TaskGroup } from '../tasks/TaskGroup';
+import { timeoutAfter } from '../tasks/timeoutAfter';
+import { SessionKind } from '../transport/SessionKind';
+import type { CloseOptions, Transport, TransportProxy } from '../transport/Transport';
+import type { NetAddress } from '../util/NetAddress';
+import { quietLogger, type SessionLogger } from './SessionLogger';
+import { sessionDefaults, type SessionDefaults, type SessionOptions } from './SessionOptions';
+import type { SessionStats } from './SessionStats';
+import { errorText } from './sessionInternals';
+
+/**
+ * What every session has: statistics, the cost model and its throttle, the
+ * send path, the incoming pipeline and the lifecycle.
+ *
+ * aiorpcX's `SessionBase`. A session reads its transport's bytes through its
+ * framer and hands each message to {@link SessionBase.receive} (RPC or
+ * message semantics live in the subclasses). Everything a session starts —
+ * handlers, timers, the read subscription — belongs to its {@link TaskGroup},
+ * so when the connection ends, nothing is left running.
+ *
+ * Tunables come from one options object; a subclass can change its defaults
+ * by overriding the static `defaults`, and every tunable is also a plain
+ * property that may be changed while the session runs.
+ *
+ * The session starts reading on the next microtask after construction (so
+ * subclass constructors finish first), or at once with `start()`.
+ *
+ * ## Example
+ * ```ts
+ * import { RPCSession, memoryTransportPair } from 'rxrpcx';
+ * const [transport] = memoryTransportPair();
+ * const session = new RPCSession(transport, { costSoftLimit: 1000 });
+ * session.closed$.subscribe(() => console.log('closed'));
+ * await session.close();
+ * ```
+ *
+ * @typeParam M - the message type of the session's framer
+ */
+export abstract class SessionBase<M> {
+  /** The defaults a subclass may override (merged under the options). */
+  static defaults: SessionDefaults = sessionDefaults;
+
+  /** The connection. */
+  readonly transport: Transport;
+  /** Frames what the session sends and unframes what it reads. */
+  readonly framer: FramerBase<M>;
+  /** The session's clock and timers. */
+  readonly scheduler: SchedulerLike;
+  /** Where log lines go. */
+  logger: SessionLogger;
+  /** How much debug logging (see {@link SessionOptions.verbosity}). */
+  verbosity: number;
+
+  bwCostPerByte: number;
+  costSoftLimit: number;
+  costHardLimit: number;
+  costDecayPerSec: number;
+  costSleep: number;
+  errorBaseCost: number;
+  initialConcurrent: number;
+  processingTimeout: number;
+  maxSendDelay: number;
+  maxPendingRequests: number;
+
+  /** When the session was made (seconds on the scheduler's clock). */
+  readonly startTime: number;
+  /** Errors counted. */
+  errors = 0;
+  /** Messages sent. */
+  sendCount = 0;
+  /** Bytes sent (unframed). */
+  sendSize = 0;
+  /** When a message was last sent. */
+  lastSend: number;
+  /** Messages received. */
+  recvCount = 0;
+  /** Bytes received. */
+  recvSize = 0;
+  /** When a message was last received. */
+  lastRecv: number;
+  /** Resource usage; see {@link SessionOptions}. */
+  cost = 0;
+
+  /** The incoming throttle: how many requests may be processed at once. */
+  protected readonly incomingConcurrency: Concurrency;
+  /** Every piece of work the session runs; unsubscribed when the connection ends. */
+  protected readonly group: TaskGroup;
+  /** Between 0 and 1: how far cost is between the soft and hard limits. */
+  protected costFraction = 0;
+
+  #costLast = 0;
+  #costTime: number;
+  #started = false;
+  #incoming = 0;
+  #readPaused = false;
+  #ended = false;
+  readonly #closed = new AsyncSubject<void>();
+  readonly #statsChanged = new Subject<void>();
+  readonly #subscription = new Subscription();
+
+  /**
+   * @param transport - the connection
+   * @param options - tunables, scheduler, logger, and the framer (default: the session's own)
+   */
+  constructor(transport: Transport, options: SessionOptions & { readonly framer?: FramerBase<M> } = {}) {
+    const defaults = (this.constructor as typeof SessionBase).defaults;
+    const value = <K extends keyof typeof defaults>(key: K): (typeof defaults)[K] =>
+      (options[key] as (typeof defaults)[K] | undefined) ?? defaults[key];
+    this.transport = transport;
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.logger = options.logger ?? quietLogger;
+    this.verbosity = value('verbosity');
+    this.bwCostPerByte = value('bwCostPerByte');
+    this.costSoftLimit = value('costSoftLimit');
+    this.costHardLimit = value('costHardLimit');
+    this.costDecayPerSec = value('costDecayPerSec');
+    this.costSleep = value('costSleep');
+    this.errorBaseCost = value('errorBaseCost');
+    this.initialConcurrent = value('initialConcurrent');
+    this.processingTimeout = value('processingTimeout');
+    this.maxSendDelay = value('maxSendDelay');
+    this.maxPendingRequests = value('maxPendingRequests');
+    // By default, do not limit outgoing connections.
+    if (transport.kind === SessionKind.CLIENT) this.costHardLimit = 0;
+
+    this.startTime = this.now();
+    this.lastSend = this.startTime;
+    this.lastRecv = this.startTime;
+    this.#costTime = this.startTime;
+    this.incomingConcurrency = new Concurrency(this.initialConcurrent);
+    this.group = new TaskGroup([], { wait: 'none' });
+    this.framer = options.framer ?? this.defaultFramer();
+    queueMicrotask(() => this.start());
+  }
+
+  /** Client or server: who opened the connection. */
+  get sessionKind(): SessionKind {
+    return this.transport.kind;
+  }
+
+  /**
+   * Emits once and completes when the connection has ended and the session
+   * has torn everything down.
+   */
+  get closed$(): Observable<void> {
+    return this.#closed.asObservable();
+  }
+
+  /**
+   * Snapshots of {@link SessionBase.stats}: one at subscription, then one
+   * after every message received or sent and every cost change; completes
+   * when the session closes.
+   */
+  get stats$(): Observable<SessionStats> {
+    return new Observable<SessionStats>((subscriber) => {
+      subscriber.next(this.stats());
+      if (this.#ended) {
+        subscriber.complete();
+        return undefined;
+      }
+      return this.#statsChanged.subscribe({
+        next: () => subscriber.next(this.stats()),
+        complete: () => subscriber.complete(),
+      });
+    });
+  }
+
+  /** The session's statistics and cost, now. */
+  stats(): SessionStats {
+    return {
+      startTime: this.startTime,
+      errors: this.errors,
+      sendCount: this.sendCount,
+      sendSize: this.sendSize,
+      lastSend: this.lastSend,
+      recvCount: this.recvCount,
+      recvSize: this.recvSize,
+      lastRecv: this.lastRecv,
+      cost: this.cost,
+      incomingConcurrency: this.incomingConcurrency.maxConcurrent,
+      unansweredRequests: this.unansweredRequestCount(),
+      bufferedAmount: this.transport.bufferedAmount(),
+    };
+  }
+
+  /** Starts reading from the transport; called automatically, idempotent. */
+  start(): void {
+    if (this.#started || this.#ended) return;
+    this.#started = true;
+    const onDrop = (error: FramingError): void => this.onFramingDrop(error);
+    this.#subscription.add(
+      this.transport.incoming
+        .pipe((source) => this.countIncoming(source), this.framer.messages({ onDrop }))
+        .subscribe({
+          next: (message) => this.receive(message),
+          error: (error: unknown) => this.onIncomingError(error),
+          complete: () => this.end(),
+        }),
+    );
+  }
+
+  /** The default framer when none is given in the options. */
+  protected abstract defaultFramer(): FramerBase<M>;
+
+  /** Handles one message from the peer. */
+  protected abstract receive(message: M): void;
+
+  /**
+   * The incoming stream failed: a lost connection ends the session; a fatal
+   * framing error is logged and counted, and the connection closed.
+   */
+  protected onIncomingError(error: unknown): void {
+    if (!(error instanceof ConnectionError)) {
+      this.logger.error(`${errorText(error)}, disconnecting`);
+      this.bumpErrors(error);
+      this.transport.close().catch(() => undefined);
+    }
+    this.end();
+  }
+
+  /** A message the framer dropped (oversized, bad checksum): counted, the connection stays. */
+  protected onFramingDrop(error: FramingError): void {
+    this.logger.warn(error.message);
+    this.bumpErrors(error);
+  }
+
+  private countIncoming(source: Observable<Uint8Array>): Observable<Uint8Array> {
+    return new Observable<Uint8Array>((subscriber) =>
+      source.subscribe({
+        next: (data) => {
+          if (this.verbosity >= 2) this.logger.debug(`received data of ${data.length} bytes`);
+          this.recvSize += data.length;
+          this.bumpCost(data.length * this.bwCostPerByte);
+          subscriber.next(data);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    );
+  }
+
+  /**
+   * Frames and writes one message, waiting for the transport to take it. A
+   * write blocked longer than `maxSendDelay` aborts the connection and
+   * rejects with TaskTimeout.
+   * @returns the send time (seconds)
+   */
+  protected async sendFramed(message: M, unframedSize?: number): Promise<number> {
+    const framed = this.framer.frame(message);
+    const size = unframedSize ?? framed.length;
+    if (this.verbosity >= 4) this.logger.debug(`sending message of ${size} bytes`);
+    try {
+      await firstValueFrom(
+        defer(() => from(this.transport.write(framed))).pipe(timeoutAfter(this.maxSendDelay, { scheduler: this.scheduler })),
+        { defaultValue: undefined },
+      );
+    } catch (error) {
+      if (!(error instanceof ConnectionError)) this.abort();
+      throw error;
+    }
+    this.sendSize += size;
+    this.bumpCost(size * this.bwCostPerByte);
+    this.sendCount += 1;
+    this.lastSend = this.now();
+    this.#statsChanged.next();
+    return this.lastSend;
+  }
+
+  /** Counts an error and charges `errorBaseCost` plus the error's own `cost`. */
+  protected bumpErrors(error?: unknown, cost?: number): void {
+    this.errors += 1;
+    const own = cost ?? costOf(error);
+    this.bumpCost(this.errorBaseCost + own);
+  }
+
+  /**
+   * Adds to (or, with a negative delta, refunds) the session's cost;
+   * recalculates the throttle when cost has drifted by more than 100.
+   */
+  bumpCost(delta: number): void {
+    this.cost = Math.max(0, this.cost + delta);
+    if (Math.abs(this.cost - this.#costLast) > 100) this.recalcConcurrency();
+  }
+
+  /**
+   * Refunds cost for the time elapsed and recomputes the incoming throttle:
+   * the delay before each request and how many may run at once. Called
+   * automatically when cost drifts; may also be called periodically.
+   */
+  recalcConcurrency(): void {
+    const now = this.now();
+    this.cost = Math.max(0, this.cost - (now - this.#costTime) * this.costDecayPerSec);
+    this.#costTime = now;
+    this.#costLast = this.cost;
+    this.#statsChanged.next();
+
+    const value = this.incomingConcurrency.maxConcurrent;
+    const costSoftRange = this.costHardLimit - this.costSoftLimit;
+    if (costSoftRange <= 0) return;
+    const cost = this.cost + this.extraCost();
+    this.costFraction = Math.max(0, (cost - this.costSoftLimit) / costSoftRange);
+    const target = Math.max(0, Math.ceil((1 - this.costFraction) * this.initialConcurrent));
+    if (Math.abs(target - value) > 1) this.logger.info(`changing task concurrency from ${value} to ${target}`);
+    this.incomingConcurrency.setTarget(target);
+  }
+
+  /** A dynamic amount added to cost when deciding how much to throttle; may be negative. */
+  extraCost(): number {
+    return 0;
+  }
+
+  /** Called just before the session disconnects because its cost was excessive. */
+  onDisconnectDueToExcessiveSessionCost(): void {
+    // A hook for subclasses.
+  }
+
+  /** Called once when the connection has ended, after pending work is cancelled. */
+  connectionLost(): void | Promise<void> {
+    // A hook for subclasses.
+  }
+
+  /** The number of requests received and not yet answered. */
+  unansweredRequestCount(): number {
+    return this.#incoming;
+  }
+
+  /**
+   * Runs the processing of one incoming message in the session's group.
+   * While `maxPendingRequests` are unanswered, the transport stops reading,
+   * so a flooding peer's writes back up instead of our memory.
+   */
+  protected spawnIncoming(work: Observable<void>): void {
+    this.#incoming += 1;
+    this.group.spawn(
+      work.pipe(
+        finalize(() => {
+          this.#incoming -= 1;
+          this.#applyReadBackpressure();
+        }),
+      ),
+      { daemon: true },
+    );
+    this.#applyReadBackpressure();
+  }
+
+  #applyReadBackpressure(): void {
+    if (this.#ended) return;
+    const pause = this.#incoming >= this.maxPendingRequests;
+    if (pause === this.#readPaused) return;
+    this.#readPaused = pause;
+    if (pause) this.transport.pauseReading();
+    else this.transport.resumeReading();
+  }
+
+  /** The proxy the connection went through, if any. */
+  proxy(): TransportProxy | undefined {
+    return this.transport.proxy();
+  }
+
+  /** The peer's address, if known. */
+  remoteAddress(): NetAddress | undefined {
+    return this.transport.remoteAddress();
+  }
+
+  /** True once the connection is closing. */
+  isClosing(): boolean {
+    return this.#ended || this.transport.isClosing();
+  }
+
+  /** Closes the connection at once. */
+  abort(): void {
+    this.transport.abort();
+  }
+
+  /**
+   * Closes the connection in an orderly way and resolves when the session has
+   * ended; aborts after `forceAfter` seconds.
+   */
+  async close(options: CloseOptions = {}): Promise<void> {
+    this.start();
+    await this.transport.close({ forceAfter: options.forceAfter ?? 30 });
+    await firstValueFrom(this.#closed, { defaultValue: undefined });
+  }
+
+  /** The scheduler's clock in seconds. */
+  protected now(): number {
+    return this.scheduler.now() / 1000;
+  }
+
+  /** Whether the session has ended. */
+  protected get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** The connection is gone: cancel everything, run the hook, announce it. */
+  protected end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#subscription.unsubscribe();
+    this.group.unsubscribe();
+    if (!this.transport.isClosing()) this.transport.abort();
+    let hook: void | Promise<void> = undefined;
+    try {
+      hook = this.connectionLost();
+    } catch (error) {
+      this.logger.error(`connectionLost hook failed: ${errorText(error)}`);
+    }
+    const finish = (): void => {
+      this.#statsChanged.complete();
+      this.#closed.next();
+      this.#closed.complete();
+    };
+    if (hook instanceof Promise) {
+      hook.catch((error: unknown) => this.logger.error(`connectionLost hook failed: ${errorText(error)}`)).finally(finish);
+    } else {
+      finish();
+    }
+  }
+}
+
+function costOf(error: unknown): number {
+  if (typeof error === 'object' && error !== null && 'cost' in error) {
+    const cost = (error as { cost: unknown }).cost;
+    if (typeof cost === 'number' && Number.isFinite(cost)) return cost;
+  }
+  return 0;
+}

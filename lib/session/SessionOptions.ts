@@ -1,0 +1,137 @@
+import type { SchedulerLike } from 'rxjs';
+import type { SessionLogger } from './SessionLogger';
+
+/**
+ * The cost model and protection knobs every session has, with the reference's
+ * names (camelCase) and defaults ({@link sessionDefaults}).
+ *
+ * Cost is a number that grows with bytes sent and received and with errors,
+ * and decays with time. Above `costSoftLimit`, incoming requests are delayed
+ * and fewer run at once; at `costHardLimit` the session is disconnected.
+ *
+ * ## Example
+ * ```ts
+ * import { RPCSession, memoryTransportPair, type SessionOptions } from 'rxrpcx';
+ * const options: SessionOptions = { costSoftLimit: 500, processingTimeout: 10 };
+ * const [transport] = memoryTransportPair();
+ * const session = new RPCSession(transport, options);
+ * ```
+ */
+export interface SessionOptions {
+  /** Cost per byte sent or received. @default 1 / 100000 */
+  readonly bwCostPerByte?: number;
+  /** Above this cost, requests are delayed and concurrency is reduced. @default 2000 */
+  readonly costSoftLimit?: number;
+  /** At this cost the session is disconnected; 0 or less disables it (client sessions always). @default 10000 */
+  readonly costHardLimit?: number;
+  /** Cost refunded per second. @default costHardLimit / 3600 */
+  readonly costDecayPerSec?: number;
+  /** The longest delay, in seconds, put before a request, reached at the hard limit. @default 2 */
+  readonly costSleep?: number;
+  /** Cost of an error; errors that took work to find add their own cost. @default 100 */
+  readonly errorBaseCost?: number;
+  /** How many incoming requests may be processed at once while cost is low. @default 20 */
+  readonly initialConcurrent?: number;
+  /** Seconds an incoming request may take before it is answered 'server busy'. @default 30 */
+  readonly processingTimeout?: number;
+  /** Seconds a write may stay blocked before the connection is aborted. @default 20 */
+  readonly maxSendDelay?: number;
+  /**
+   * The most incoming requests waiting for a handler slot; beyond it the
+   * session stops reading from the transport until some finish.
+   * @default 1000
+   */
+  readonly maxPendingRequests?: number;
+  /** Drives every timer, delay and clock reading of the session. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+  /** Where log lines go. @default quietLogger */
+  readonly logger?: SessionLogger;
+  /** How much debug logging: 0 none; 2 adds received data; 4 adds sent messages. @default 0 */
+  readonly verbosity?: number;
+}
+
+/**
+ * The tunables of an {@link RPCSession}, on top of {@link SessionOptions}.
+ *
+ * ## Example
+ * ```ts
+ * import type { RPCSessionOptions } from 'rxrpcx';
+ * const options: RPCSessionOptions = { sentRequestTimeout: 10, targetResponseTime: 1 };
+ * ```
+ */
+export interface RPCSessionOptions extends SessionOptions {
+  /** Outgoing concurrency is tuned so replies come back within this many seconds. @default 3 */
+  readonly targetResponseTime?: number;
+  /** Retune outgoing concurrency after this many replies. @default 30 */
+  readonly recalibrateCount?: number;
+  /** A request with no reply after this many seconds errors with TaskTimeout. @default 30 */
+  readonly sentRequestTimeout?: number;
+  /** Outgoing requests in flight at first. @default 50 */
+  readonly initialOutgoingConcurrent?: number;
+  /** Log every incoming message at info level. @default false */
+  readonly logMe?: boolean;
+}
+
+/**
+ * Every tunable of {@link SessionOptions} with a value: the type of
+ * {@link sessionDefaults} and of a subclass's `static defaults`.
+ *
+ * ## Example
+ * ```ts
+ * import { sessionDefaults, type SessionDefaults } from 'rxrpcx';
+ * const strict: SessionDefaults = { ...sessionDefaults, costHardLimit: 5000 };
+ * ```
+ */
+export type SessionDefaults = Readonly<Required<Omit<SessionOptions, 'scheduler' | 'logger'>>>;
+
+/**
+ * Every tunable of {@link RPCSessionOptions} with a value.
+ *
+ * ## Example
+ * ```ts
+ * import { rpcSessionDefaults, type RPCSessionDefaults } from 'rxrpcx';
+ * const patient: RPCSessionDefaults = { ...rpcSessionDefaults, sentRequestTimeout: 120 };
+ * ```
+ */
+export type RPCSessionDefaults = Readonly<Required<Omit<RPCSessionOptions, 'scheduler' | 'logger'>>>;
+
+/**
+ * The defaults of {@link SessionOptions}, the reference's values.
+ *
+ * ## Example
+ * ```ts
+ * import { sessionDefaults } from 'rxrpcx';
+ * console.log(sessionDefaults.costSoftLimit); // 2000
+ * ```
+ */
+export const sessionDefaults: SessionDefaults = Object.freeze({
+  bwCostPerByte: 1 / 100000,
+  costSoftLimit: 2000,
+  costHardLimit: 10000,
+  costDecayPerSec: 10000 / 3600,
+  costSleep: 2.0,
+  errorBaseCost: 100.0,
+  initialConcurrent: 20,
+  processingTimeout: 30.0,
+  maxSendDelay: 20.0,
+  maxPendingRequests: 1000,
+  verbosity: 0,
+});
+
+/**
+ * The defaults of {@link RPCSessionOptions}, the reference's values.
+ *
+ * ## Example
+ * ```ts
+ * import { rpcSessionDefaults } from 'rxrpcx';
+ * console.log(rpcSessionDefaults.sentRequestTimeout); // 30
+ * ```
+ */
+export const rpcSessionDefaults: RPCSessionDefaults = Object.freeze({
+  ...sessionDefaults,
+  targetResponseTime: 3.0,
+  recalibrateCount: 30,
+  sentRequestTimeout: 30.0,
+  initialOutgoingConcurrent: 50,
+  logMe: false,
+});

@@ -1,0 +1,36 @@
+import { Observable, defaultIfEmpty, defer, from, isObservable, of, take, type OperatorFunction } from 'rxjs';
+import type { FramerBase } from '../framing/FramerBase';
+
+/** A short, safe description of anything thrown, for log lines. */
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  try {
+    return String(error);
+  } catch {
+    return 'an unprintable value';
+  }
+}
+
+/**
+ * The framer for transports that keep message boundaries (WebSocket): each
+ * chunk is one message and each message is sent as it is.
+ */
+export const wholeMessageFramer: FramerBase<Uint8Array> = Object.freeze({
+  frame: (message: Uint8Array): Uint8Array => message,
+  messages: (): OperatorFunction<Uint8Array, Uint8Array> => (source) =>
+    new Observable<Uint8Array>((subscriber) => source.subscribe(subscriber)),
+});
+
+/**
+ * What a handler returned, as an Observable of exactly one value: an
+ * Observable's first value (undefined if it completes empty), a Promise's
+ * value, or the value itself. A throw becomes an error.
+ */
+export function firstResult(produce: () => unknown): Observable<unknown> {
+  return defer(() => {
+    const value = produce();
+    if (isObservable(value)) return value.pipe(take(1), defaultIfEmpty(undefined));
+    if (value instanceof Promise) return from(value as Promise<unknown>);
+    return of(value);
+  });
+}

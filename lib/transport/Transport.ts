@@ -1,0 +1,97 @@
+import type { Observable } from 'rxjs';
+import type { NetAddress } from '../util/NetAddress';
+import type { SessionKind } from './SessionKind';
+
+/**
+ * How a transport closes.
+ *
+ * ## Example
+ * ```ts
+ * import type { CloseOptions } from 'rxrpcx';
+ * const options: CloseOptions = { forceAfter: 5 };
+ * ```
+ */
+export interface CloseOptions {
+  /**
+   * Seconds to wait for an orderly close (pending writes flushed, the peer
+   * acknowledging) before aborting the connection.
+   * @default 30
+   */
+  readonly forceAfter?: number;
+}
+
+/**
+ * A proxy a connection went through, as a session reports it.
+ *
+ * ## Example
+ * ```ts
+ * import type { TransportProxy } from 'rxrpcx';
+ * const describe = (p: TransportProxy | undefined) => (p ? p.toString() : 'direct');
+ * ```
+ */
+export interface TransportProxy {
+  /** The proxy's own address. */
+  readonly address: NetAddress;
+  /** A description that never shows credentials. */
+  toString(): string;
+}
+
+/**
+ * One connection as a session sees it: a byte stream in, a write function
+ * out, and a way to close.
+ *
+ * Every rxrpcx transport implements it: TCP and TLS sockets and `ws`
+ * connections in `rxrpcx/node`, the browser's WebSocket, and the in-memory
+ * pair. Framing is not the transport's business: the session frames what it
+ * writes and unframes what it reads. Transports that keep message boundaries
+ * (WebSocket) say so with {@link Transport.messageBoundaries}, and then each
+ * incoming chunk is one whole message and each write goes out as one message.
+ *
+ * Backpressure: `write` settles when the transport can take more; while a
+ * transport cannot write, it stops reading from its peer.
+ *
+ * ## Example
+ * ```ts
+ * import { memoryTransportPair } from 'rxrpcx';
+ * const [client, server] = memoryTransportPair();
+ * server.incoming.subscribe((bytes) => console.log(new TextDecoder().decode(bytes)));
+ * await client.write(new TextEncoder().encode('hello\n'));
+ * ```
+ */
+export interface Transport {
+  /** Which side opened the connection. */
+  readonly kind: SessionKind;
+  /**
+   * Bytes from the peer, in order. Meant for one subscriber (the session).
+   * Completes when the connection closes in an orderly way (either side),
+   * errors with a `ConnectionError` when it is lost (reset, aborted by the peer).
+   */
+  readonly incoming: Observable<Uint8Array>;
+  /** True when each incoming chunk is a whole message and each write is sent as one (WebSocket). */
+  readonly messageBoundaries: boolean;
+  /**
+   * Send bytes. Resolves when the transport can take more; rejects with a
+   * `ConnectionError` when the connection is closing or gone.
+   */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Close in an orderly way; aborts after `forceAfter` seconds. Resolves when closed. */
+  close(options?: CloseOptions): Promise<void>;
+  /** Close at once, dropping unsent bytes. */
+  abort(): void;
+  /** True once closing has begun, from either side. */
+  isClosing(): boolean;
+  /** The peer's address, when known. Through a proxy, the target's. */
+  remoteAddress(): NetAddress | undefined;
+  /** The proxy the connection went through, if any. */
+  proxy(): TransportProxy | undefined;
+  /** Bytes written but not yet taken by the peer or the OS (for statistics). */
+  bufferedAmount(): number;
+  /**
+   * Stops delivering incoming bytes until `resumeReading`, so the peer's
+   * writes back up (sessions pause while too many requests wait for a
+   * handler). Idempotent.
+   */
+  pauseReading(): void;
+  /** Delivers incoming bytes again after `pauseReading`. Idempotent. */
+  resumeReading(): void;
+}

@@ -4,6 +4,8 @@ import {
   ConnectionError,
   JSONRPC,
   JSONRPCConnection,
+  JSONRPCAutoDetect,
+  JSONRPCLoose,
   JSONRPCv1,
   JSONRPCv2,
   NewlineFramer,
@@ -21,6 +23,7 @@ import {
   type SessionLogger,
   type MemoryTransport,
 } from 'rxrpcx';
+import { TestScheduler } from 'rxjs/testing';
 import { VirtualTime } from '../helpers/VirtualTime';
 
 const encoder = new TextEncoder();
@@ -223,6 +226,29 @@ describe('RPCSession', () => {
       const { client } = pair(undefined, { protocol: JSONRPCv1, handlers: { id: (x: unknown) => x } }, { protocol: JSONRPCv1 });
       expect(await client.sendRequest('id', ['v1'])).toBe('v1');
       await client.close();
+    });
+  });
+
+  it('serves loose and 2.0 clients alike with JSONRPCAutoDetect', async () => {
+    // As in the reference, a request without "jsonrpc" is detected as loose,
+    // whose replies a strict 1.0 client refuses.
+    for (const protocol of [JSONRPCLoose, JSONRPCv2]) {
+      const { client } = pair(undefined, { protocol: JSONRPCAutoDetect, handlers: { id: (x: unknown) => x } }, { protocol });
+      expect(await client.sendRequest('id', [protocol.name])).toBe(protocol.name);
+      await client.close();
+    }
+  });
+
+  it('times out a request: a marble test', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler.run(({ expectObservable }) => {
+      const [clientEnd, serverEnd] = memoryTransportPair({ scheduler });
+      const server = new RPCSession(serverEnd, { scheduler, handlers: { slow: () => NEVER } });
+      const client = new RPCSession(clientEnd, { scheduler });
+      server.start();
+      client.start();
+      expectObservable(client.request('slow', [], { timeout: 0.005 })).toBe('-----#', undefined, new TaskTimeout(0.005));
+      expectObservable(client.request('slow', [], { timeout: 0.002 }), '^ !').toBe('--');
     });
   });
 
@@ -491,6 +517,30 @@ describe('RPCSession', () => {
       await firstValueFrom(server.closed$);
       await firstValueFrom(client.closed$);
       expect(hooked).toEqual(['excessive']);
+    });
+
+    it('leaves nothing behind when closed with requests in flight on both sides', async () => {
+      const time = new VirtualTime();
+      const { client, server } = pair(
+        time,
+        { handlers: { hang: () => NEVER, slow: () => timer(50_000, time.scheduler) } },
+        { handlers: { hang: () => NEVER } },
+      );
+      const outcomes = [
+        client.sendRequest('hang').catch((e: unknown) => e),
+        client.sendRequest('slow').catch((e: unknown) => e),
+        server.sendRequest('hang').catch((e: unknown) => e),
+      ];
+      await time.advance(10);
+      expect(server.unansweredRequestCount()).toBe(2);
+      expect(client.unansweredRequestCount()).toBe(1);
+      await time.until(client.close());
+      await time.until(firstValueFrom(server.closed$));
+      for (const outcome of await Promise.all(outcomes)) expect(outcome).toBeInstanceOf(ConnectionError);
+      expect(client.connection.pendingRequests()).toEqual([]);
+      expect(server.connection.pendingRequests()).toEqual([]);
+      expect(client.unansweredRequestCount() + server.unansweredRequestCount()).toBe(0);
+      expect(time.pendingActions).toBe(0);
     });
 
     it('runs the connectionLost hook once and emits closed$', async () => {

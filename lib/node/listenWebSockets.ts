@@ -1,0 +1,166 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { TlsOptions } from 'node:tls';
+import type { Observable } from 'rxjs';
+import type WebSocket from 'ws';
+import { WebSocketServer } from 'ws';
+import { messageOf, toNetAddress } from '../transport/transportInternals';
+import type { NetAddress } from '../util/NetAddress';
+import { ListenError } from './ListenError';
+import { ArrivalStream, hostPort, trackHandshakes } from './nodeInternals';
+import { DEFAULT_WS_MAX_PAYLOAD } from './openWebSocket';
+
+/**
+ * Options of {@link listenWebSockets}.
+ *
+ * ## Example
+ * ```ts
+ * import type { ListenWebSocketsOptions } from 'rxrpcx/node';
+ * const options: ListenWebSocketsOptions = { maxPayload: 4 << 20, backlog: 100 };
+ * ```
+ */
+export interface ListenWebSocketsOptions {
+  /** Largest incoming message in bytes; a bigger one closes that connection with 1009. @default 1 MiB */
+  readonly maxPayload?: number;
+  /** Serve `wss:` with these `node:tls` server options (`key`, `cert`, …). @default plain `ws:` */
+  readonly tls?: TlsOptions;
+  /** Length of the queue of connections not yet accepted. @default Node's (511) */
+  readonly backlog?: number;
+  /** Accept permessage-deflate compression when a client offers it. @default false */
+  readonly perMessageDeflate?: boolean;
+  /** Called with errors that do not stop the server (failed TLS handshakes, accept errors). @default ignored */
+  readonly onError?: (error: Error) => void;
+}
+
+/**
+ * A WebSocket a client opened, as {@link listenWebSockets} hands it out.
+ *
+ * ## Example
+ * ```ts
+ * import { SessionKind } from 'rxrpcx';
+ * import { WsTransport, type AcceptedWebSocket } from 'rxrpcx/node';
+ * const wrap = ({ socket, remoteAddress }: AcceptedWebSocket) => new WsTransport(socket, SessionKind.SERVER, { remoteAddress });
+ * ```
+ */
+export interface AcceptedWebSocket {
+  /** The open WebSocket. */
+  readonly socket: WebSocket;
+  /** The client's IP address and port. */
+  readonly remoteAddress: NetAddress | undefined;
+  /** The upgrade request (path, headers). */
+  readonly request: IncomingMessage;
+}
+
+/**
+ * A listening WebSocket server, as {@link listenWebSockets} returns it.
+ *
+ * ## Example
+ * ```ts
+ * import { listenWebSockets } from 'rxrpcx/node';
+ * const listener = await listenWebSockets('127.0.0.1', 0);
+ * console.log(`ws://${listener.address}`);
+ * await listener.close();
+ * ```
+ */
+export interface WebSocketListener {
+  /** Where the server listens (the real port when 0 was asked for). */
+  readonly address: NetAddress;
+  /**
+   * The accepted WebSockets, for one subscriber; completes when the listener
+   * closes. One that arrives while nobody subscribes is terminated, not queued.
+   */
+  readonly connections: Observable<AcceptedWebSocket>;
+  /** Stops listening and completes `connections`; WebSockets already handed out stay open. */
+  close(): Promise<void>;
+}
+
+/**
+ * Listens for WebSocket connections on `host:port`, any path, with the `ws` package.
+ *
+ * Resolves once the server listens (`port` 0 picks a free port), or fails
+ * with a {@link ListenError}. Plain HTTP requests get `426 Upgrade Required`.
+ * Wrap each accepted socket in a {@link WsTransport} with `SessionKind.SERVER`
+ * and the given `remoteAddress`.
+ *
+ * ## Example
+ * ```ts
+ * import { SessionKind } from 'rxrpcx';
+ * import { WsTransport, listenWebSockets } from 'rxrpcx/node';
+ * const listener = await listenWebSockets('127.0.0.1', 0, { maxPayload: 1 << 20 });
+ * listener.connections.subscribe(({ socket, remoteAddress }) => {
+ *   const transport = new WsTransport(socket, SessionKind.SERVER, { remoteAddress });
+ *   transport.incoming.subscribe((message) => void transport.write(message)); // echo
+ * });
+ * ```
+ *
+ * @param host - the address to listen on; `undefined` for every interface
+ * @param port - the port, or 0 for any free one
+ * @param options - message size limit, TLS, backlog, compression, a sink for non-fatal errors
+ * @returns the listener
+ */
+export function listenWebSockets(host: string | undefined, port: number, options: ListenWebSocketsOptions = {}): Promise<WebSocketListener> {
+  const target = hostPort(host ?? '*', port);
+  const onError = options.onError ?? (() => undefined);
+  const arrivals = new ArrivalStream<AcceptedWebSocket>(({ socket }) => socket.terminate());
+  let destroyHandshaking = (): void => undefined;
+  let server: HttpServer;
+  if (options.tls) {
+    const httpsServer = createHttpsServer(options.tls);
+    destroyHandshaking = trackHandshakes(httpsServer);
+    httpsServer.on('tlsClientError', (error: Error) => onError(error));
+    server = httpsServer;
+  } else {
+    server = createHttpServer();
+  }
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    maxPayload: options.maxPayload ?? DEFAULT_WS_MAX_PAYLOAD,
+    perMessageDeflate: options.perMessageDeflate ?? false,
+  });
+  server.on('request', (_request, response) => {
+    response.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'close', Upgrade: 'websocket' });
+    response.end('Upgrade Required');
+  });
+  server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    const remoteAddress = toNetAddress(socket.remoteAddress, socket.remotePort);
+    wss.handleUpgrade(request, socket, head, (ws) => arrivals.push({ socket: ws, remoteAddress, request }));
+  });
+
+  return new Promise<WebSocketListener>((resolve, reject) => {
+    const onListenError = (error: Error): void => {
+      server.close();
+      reject(new ListenError(target, `cannot listen on ${target}: ${messageOf(error)}`, { cause: error }));
+    };
+    server.once('error', onListenError);
+    server.listen({ host, port, backlog: options.backlog }, () => {
+      server.off('error', onListenError);
+      server.on('error', onError);
+      const info = server.address() as AddressInfo;
+      const address = toNetAddress(info.address, info.port);
+      if (!address) {
+        server.close();
+        reject(new ListenError(target, `cannot read the address of ${target}`));
+        return;
+      }
+      let closed: Promise<void> | undefined;
+      resolve({
+        address,
+        connections: arrivals.observable,
+        close: () => {
+          closed ??= new Promise<void>((done) => {
+            // Stops listening at once; upgraded sockets are no longer the HTTP server's.
+            server.close();
+            server.closeIdleConnections();
+            destroyHandshaking();
+            wss.close();
+            arrivals.complete();
+            queueMicrotask(done);
+          });
+          return closed;
+        },
+      });
+    });
+  });
+}

@@ -1,0 +1,254 @@
+import { asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { ConnectionError } from '../jsonrpc/ConnectionError';
+import type { NetAddress } from '../util/NetAddress';
+import { SessionKind } from './SessionKind';
+import type { CloseOptions, Transport, TransportProxy } from './Transport';
+import { IncomingChannel, WriteWaiters, decodeUtf8, urlNetAddress } from './transportInternals';
+
+/**
+ * The part of an event of the standard WebSocket API the transport reads:
+ * `data` of a message, `code` and `reason` of a close, `error` of an error
+ * (where the implementation provides one).
+ *
+ * ## Example
+ * ```ts
+ * import type { WebSocketEventLike } from 'rxrpcx';
+ * const describe = (event: WebSocketEventLike) => `${event.type} ${event.code ?? ''} ${event.reason ?? ''}`;
+ * ```
+ */
+export interface WebSocketEventLike {
+  /** `'open'`, `'message'`, `'close'` or `'error'`. */
+  readonly type: string;
+  readonly data?: unknown;
+  readonly code?: number;
+  readonly reason?: string;
+  readonly error?: unknown;
+}
+
+/**
+ * The part of the standard `WebSocket` API {@link BrowserWebSocketTransport}
+ * uses; a browser's `WebSocket` fits it, and so does the `ws` package's.
+ *
+ * ## Example
+ * ```ts
+ * import type { WebSocketLike } from 'rxrpcx';
+ * const open = (socket: WebSocketLike) => socket.readyState === 1;
+ * ```
+ */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  readonly url: string;
+  send(data: string | ArrayBuffer | ArrayBufferView): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: WebSocketEventLike) => void): void;
+  removeEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: WebSocketEventLike) => void): void;
+}
+
+/**
+ * Options of {@link BrowserWebSocketTransport}.
+ *
+ * ## Example
+ * ```ts
+ * import type { BrowserWebSocketTransportOptions } from 'rxrpcx';
+ * const options: BrowserWebSocketTransportOptions = { highWaterMark: 1 << 20, pollInterval: 0.05 };
+ * ```
+ */
+export interface BrowserWebSocketTransportOptions {
+  /** Drives the `forceAfter` timer and the `bufferedAmount` polling. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+  /** `bufferedAmount` above which `write` waits. @default 65536 */
+  readonly highWaterMark?: number;
+  /** Seconds between looks at `bufferedAmount` while a write waits (the API has no drain event). @default 0.02 */
+  readonly pollInterval?: number;
+  /**
+   * Bytes of messages kept while nobody subscribes to `incoming` or reading
+   * is paused (the API cannot stop the socket reading); beyond it the
+   * connection is aborted and `incoming` errors. @default 4 MiB
+   */
+  readonly maxBacklog?: number;
+  /** What `remoteAddress()` reports. @default the URL's host and port */
+  readonly remoteAddress?: NetAddress;
+}
+
+/** The close code `abort()` sends: the API allows no RST, only 1000 and 3000–4999. */
+const ABORT_CODE = 4000;
+/** Close codes a peer ends with in order: normal, going away, no status given. */
+const ORDERLY_CLOSE_CODES = new Set([1000, 1001, 1005]);
+const OPEN = 1;
+const encoder = new TextEncoder();
+
+/**
+ * A {@link Transport} over a standard (browser) `WebSocket`, client side; it
+ * keeps message boundaries.
+ *
+ * Built from `WebSocket`, `TextEncoder` and `TextDecoder` only, so it runs in
+ * a browser, a worker, Deno, or Node with an injected constructor. Each
+ * incoming message is one chunk (text as its UTF-8 bytes); each `write` sends
+ * one message, as text when the bytes are valid UTF-8 and binary otherwise.
+ * The API has no drain event and cannot pause reading: `write` waits by
+ * polling `bufferedAmount` on the scheduler until it falls under the
+ * high-water mark, and messages keep being delivered meanwhile. The peer
+ * closing with 1000, 1001 or no status completes `incoming`; anything else
+ * errors it with a `ConnectionError`. `close()` sends 1000 and waits for the
+ * closing handshake, for at most `forceAfter` seconds; `abort()` sends close
+ * code 4000 (the API cannot reset a connection), and ends the transport at
+ * once without waiting for the handshake.
+ *
+ * ## Example
+ * ```ts
+ * import { openBrowserWebSocket } from 'rxrpcx';
+ * const transport = await openBrowserWebSocket('wss://example.com/rpc', { timeout: 10 });
+ * transport.incoming.subscribe((message) => console.log(new TextDecoder().decode(message)));
+ * await transport.write(new TextEncoder().encode('{"jsonrpc":"2.0","method":"ping","id":0}'));
+ * ```
+ *
+ * @param socket - an open WebSocket; the transport owns it from now on
+ * @param options - scheduler, high-water mark, polling, backlog limit, address
+ */
+export class BrowserWebSocketTransport implements Transport {
+  readonly kind = SessionKind.CLIENT;
+  readonly incoming: Observable<Uint8Array>;
+  readonly messageBoundaries = true;
+
+  private readonly channel = new IncomingChannel(() => undefined);
+  private readonly writers = new WriteWaiters();
+  private readonly scheduler: SchedulerLike;
+  private readonly highWaterMark: number;
+  private readonly pollMs: number;
+  private readonly maxBacklog: number;
+  private readonly address: NetAddress | undefined;
+  private closedWaiters: Array<() => void> = [];
+  private forceTimer: Subscription | undefined;
+  private poll: Subscription | undefined;
+  private closing = false;
+  private ended = false;
+  private failure: ConnectionError | undefined;
+  private readonly onMessage = (event: WebSocketEventLike): void => this.received(event.data);
+  private readonly onError = (event: WebSocketEventLike): void => {
+    this.failure ??= new ConnectionError('websocket error', { cause: event.error });
+  };
+  private readonly onClose = (event: WebSocketEventLike): void => this.closed(event.code ?? 1005, event.reason ?? '');
+
+  constructor(
+    readonly socket: WebSocketLike,
+    options: BrowserWebSocketTransportOptions = {},
+  ) {
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.highWaterMark = options.highWaterMark ?? 65536;
+    this.pollMs = (options.pollInterval ?? 0.02) * 1000;
+    this.maxBacklog = options.maxBacklog ?? 4 << 20;
+    this.address = options.remoteAddress ?? urlNetAddress(socket.url);
+    this.incoming = this.channel.observable;
+    socket.binaryType = 'arraybuffer';
+    socket.addEventListener('message', this.onMessage);
+    socket.addEventListener('error', this.onError);
+    socket.addEventListener('close', this.onClose);
+  }
+
+  write(bytes: Uint8Array): Promise<void> {
+    if (this.isClosing()) return Promise.reject(this.failure ?? new ConnectionError('connection is closing'));
+    if (bytes.length === 0) return Promise.resolve();
+    this.socket.send(decodeUtf8(bytes) ?? bytes.slice());
+    if (this.socket.bufferedAmount <= this.highWaterMark) return Promise.resolve();
+    const drained = this.writers.add();
+    this.poll ??= this.scheduler.schedule(() => this.checkDrained(), this.pollMs);
+    return drained;
+  }
+
+  close(options: CloseOptions = {}): Promise<void> {
+    if (this.ended) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.closedWaiters.push(resolve));
+    if (!this.forceTimer) {
+      this.closing = true;
+      const forceAfter = options.forceAfter ?? 30;
+      this.forceTimer = this.scheduler.schedule(() => this.abort(), Math.max(0, forceAfter) * 1000);
+      this.socket.close(1000);
+    }
+    return done;
+  }
+
+  abort(): void {
+    if (this.ended) return;
+    this.writers.rejectAll(new ConnectionError('connection aborted'));
+    // Says nothing more if close() already started the handshake.
+    if (this.socket.readyState === OPEN) this.socket.close(ABORT_CODE, 'abort');
+    this.finish(undefined);
+  }
+
+  isClosing(): boolean {
+    return this.closing || this.ended || this.socket.readyState !== OPEN;
+  }
+
+  remoteAddress(): NetAddress | undefined {
+    return this.address;
+  }
+
+  proxy(): TransportProxy | undefined {
+    return undefined;
+  }
+
+  /** Holds incoming messages (up to `maxBacklog` bytes) until `resumeReading`; the API cannot stop the socket itself. */
+  pauseReading(): void {
+    this.channel.pause();
+  }
+
+  resumeReading(): void {
+    this.channel.resume();
+  }
+
+  bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  private checkDrained(): void {
+    this.poll = undefined;
+    if (this.ended) return;
+    if (this.socket.bufferedAmount <= this.highWaterMark) this.writers.resolveAll();
+    else this.poll = this.scheduler.schedule(() => this.checkDrained(), this.pollMs);
+  }
+
+  private received(data: unknown): void {
+    if (this.ended) return;
+    let bytes: Uint8Array;
+    if (typeof data === 'string') bytes = encoder.encode(data);
+    else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
+    else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    else {
+      this.failure ??= new ConnectionError('websocket message of an unreadable type (binaryType must stay "arraybuffer")');
+      this.abort();
+      return;
+    }
+    this.channel.push(bytes);
+    if (this.channel.backlogSize() > this.maxBacklog) {
+      this.failure ??= new ConnectionError(`more than ${this.maxBacklog} bytes arrived while nobody was reading`);
+      this.abort();
+    }
+  }
+
+  private closed(code: number, reason: string): void {
+    if (this.ended) return;
+    let error = this.failure;
+    if (!error && !this.forceTimer && !ORDERLY_CLOSE_CODES.has(code)) {
+      error = new ConnectionError(`websocket closed abnormally (code ${code}${reason ? `: ${reason}` : ''})`);
+    }
+    this.finish(error);
+  }
+
+  private finish(error: ConnectionError | undefined): void {
+    this.ended = true;
+    this.closing = true;
+    this.forceTimer?.unsubscribe();
+    this.poll?.unsubscribe();
+    this.poll = undefined;
+    this.socket.removeEventListener('message', this.onMessage);
+    this.socket.removeEventListener('close', this.onClose);
+    // The 'error' listener stays: some implementations (ws) throw on an unheard error event.
+    this.writers.rejectAll(error ?? this.failure ?? new ConnectionError('connection closed'));
+    this.channel.end(error ?? this.failure);
+    const waiters = this.closedWaiters;
+    this.closedWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

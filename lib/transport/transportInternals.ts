@@ -1,0 +1,219 @@
+import { Observable, type Subscriber } from 'rxjs';
+import { ConnectionError } from '../jsonrpc/ConnectionError';
+import { NetAddress } from '../util/NetAddress';
+import type { ConnectFailure } from './ConnectError';
+
+/**
+ * The incoming side of a transport: one reader at a time, what arrives
+ * while nobody reads (or while reading is paused) kept in a backlog, and the
+ * end remembered until a reader comes to hear it. An orderly end waits behind
+ * the backlog; an error (a reset) overtakes it, dropping what was not read.
+ *
+ * The transport keeps the backlog small by stopping reads from its socket
+ * whenever {@link wantsData} is false; `onFlowChange` tells it when that
+ * may have flipped.
+ */
+export class IncomingChannel {
+  readonly observable: Observable<Uint8Array>;
+  private reader: Subscriber<Uint8Array> | undefined;
+  private readonly backlog: Uint8Array[] = [];
+  private backlogBytes = 0;
+  private paused = false;
+  private ending: { readonly error: ConnectionError | undefined } | undefined;
+
+  constructor(private readonly onFlowChange: () => void) {
+    this.observable = new Observable<Uint8Array>((subscriber) => {
+      if (this.reader) {
+        subscriber.error(new ConnectionError('a transport has one reader'));
+        return undefined;
+      }
+      this.reader = subscriber;
+      this.drain();
+      if (this.reader === subscriber) this.onFlowChange();
+      return () => {
+        if (this.reader !== subscriber) return;
+        this.reader = undefined;
+        if (!this.ending) this.onFlowChange();
+      };
+    });
+  }
+
+  /** True while a reader takes chunks as they come. */
+  wantsData(): boolean {
+    return this.reader !== undefined && !this.paused && !this.ending;
+  }
+
+  isEnded(): boolean {
+    return this.ending !== undefined;
+  }
+
+  /** Bytes waiting for a reader. */
+  backlogSize(): number {
+    return this.backlogBytes;
+  }
+
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.onFlowChange();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.drain();
+    if (!this.ending) this.onFlowChange();
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.ending) return;
+    if (this.reader && !this.paused && this.backlog.length === 0) {
+      this.reader.next(chunk);
+      return;
+    }
+    this.backlog.push(chunk);
+    this.backlogBytes += chunk.length;
+  }
+
+  /** Ends the stream: completes after the backlog, or errors with `error` at once. First call wins. */
+  end(error?: ConnectionError): void {
+    if (this.ending) return;
+    this.ending = { error };
+    if (error) {
+      this.backlog.length = 0;
+      this.backlogBytes = 0;
+    }
+    this.drain();
+  }
+
+  private drain(): void {
+    while (this.reader && !this.paused && this.backlog.length > 0) {
+      const chunk = this.backlog.shift()!;
+      this.backlogBytes -= chunk.length;
+      this.reader.next(chunk);
+    }
+    const reader = this.reader;
+    if (!reader || !this.ending || this.backlog.length > 0) return;
+    const { error } = this.ending;
+    if (!error && this.paused) return;
+    this.reader = undefined;
+    if (error) reader.error(error);
+    else reader.complete();
+  }
+}
+
+/** Writers waiting for a transport to take more bytes. */
+export class WriteWaiters {
+  private waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+
+  get size(): number {
+    return this.waiters.length;
+  }
+
+  add(): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  resolveAll(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const { resolve } of waiters) resolve();
+  }
+
+  rejectAll(error: unknown): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const { reject } of waiters) reject(error);
+  }
+}
+
+/**
+ * A socket's view of its peer as a NetAddress: IPv6 brackets stripped,
+ * IPv4-mapped IPv6 (`::ffff:127.0.0.1`) shown as the IPv4 address. Undefined
+ * when either part is missing or unreadable.
+ */
+export function toNetAddress(host: string | undefined, port: number | string | undefined): NetAddress | undefined {
+  if (!host || port === undefined || port === '' || port === 0) return undefined;
+  let text = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(text);
+  if (mapped) text = mapped[1]!;
+  try {
+    return new NetAddress(text, port);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The URL without user name and password, for messages. */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** The address a `ws:`/`wss:` (or `http:`/`https:`) URL points at. */
+export function urlNetAddress(url: string): NetAddress | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const secure = parsed.protocol === 'wss:' || parsed.protocol === 'https:';
+  return toNetAddress(parsed.hostname, parsed.port || (secure ? 443 : 80));
+}
+
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'HOSTNAME_MISMATCH',
+]);
+
+/** The platform error's `code` property, if it has a string one. */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  const { code } = error as { code: unknown };
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Classifies a connect failure by its platform error code; `fallback` when the code says nothing. */
+export function connectFailureOf(error: unknown, fallback: ConnectFailure = 'network'): ConnectFailure {
+  const code = errorCode(error);
+  if (code === undefined) return fallback;
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (DNS_CODES.has(code)) return 'dns';
+  if (code === 'ETIMEDOUT') return 'timeout';
+  if (code === 'ABORT_ERR') return 'aborted';
+  if (TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || code.startsWith('CERT_')) return 'tls';
+  return fallback;
+}
+
+/** `error.message` for an Error, else its string form. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The text of `bytes` if they are valid UTF-8, else undefined. */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}

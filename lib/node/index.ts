@@ -12,3 +12,10 @@ export { listenSockets, type ListenSocketsOptions, type SocketListener } from '.
 export { listenWebSockets, type AcceptedWebSocket, type ListenWebSocketsOptions, type WebSocketListener } from './listenWebSockets';
 export { openSocket, type OpenSocketOptions } from './openSocket';
 export { DEFAULT_WS_MAX_PAYLOAD, openWebSocket, type OpenWebSocketOptions, type OpenedWebSocket } from './openWebSocket';
+export { connectRs, connectRs$, type ConnectRsOptions } from './connectRs';
+export { serveRs, type ServeRsOptions } from './serveRs';
+export { connectWs, connectWs$, type ConnectWsOptions } from './connectWs';
+export { serveWs, type ServeWsOptions } from './serveWs';
+export { defaultSessionFactory, type SessionFactory, type SessionFactoryOptions } from './SessionFactory';
+export type { SessionServer, SessionServerCloseOptions } from './SessionServer';
+export type { ProxyConnector } from './ProxyConnector';

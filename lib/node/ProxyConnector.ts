@@ -1,0 +1,23 @@
+import type { ConnectionOptions } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { TransportProxy } from '../transport/Transport';
+import type { NetAddress } from '../util/NetAddress';
+
+/**
+ * A proxy `connectRs` can dial through: `SOCKSProxy` is one.
+ *
+ * ## Example
+ * ```ts
+ * import { SOCKSProxy, SOCKS5, connectRs } from 'rxrpcx/node';
+ * const proxy = new SOCKSProxy('127.0.0.1:9050', SOCKS5, undefined);
+ * const session = await connectRs('example.onion', 50001, { proxy });
+ * ```
+ */
+export interface ProxyConnector extends TransportProxy {
+  /** Opens a connection to `host:port` through the proxy. */
+  createConnection(
+    host: string,
+    port: number,
+    options?: { readonly tls?: ConnectionOptions | true; readonly timeout?: number },
+  ): Promise<{ readonly socket: Socket; readonly remoteAddress: NetAddress }>;
+}

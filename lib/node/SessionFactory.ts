@@ -1,0 +1,39 @@
+import type { FramerBase } from '../framing/FramerBase';
+import { RPCSession } from '../session/RPCSession';
+import type { SessionBase } from '../session/SessionBase';
+import type { Transport } from '../transport/Transport';
+
+/**
+ * What a session factory is given besides the transport: forward it into the
+ * session's constructor so the connect or serve options (the framer) apply.
+ *
+ * ## Example
+ * ```ts
+ * import type { SessionFactoryOptions } from 'rxrpcx/node';
+ * const options: SessionFactoryOptions = {};
+ * ```
+ */
+export interface SessionFactoryOptions<M = Uint8Array> {
+  /** The framer the caller asked for, if any. */
+  readonly framer?: FramerBase<M>;
+}
+
+/**
+ * Makes the session for a new connection: aiorpcX's `session_factory`.
+ *
+ * ## Example
+ * ```ts
+ * import { RPCSession } from 'rxrpcx';
+ * import { serveRs, type SessionFactory } from 'rxrpcx/node';
+ * const factory: SessionFactory<RPCSession> = (transport, options) =>
+ *   new RPCSession(transport, { ...options, handlers: { ping: () => 'pong' } });
+ * const server = await serveRs(factory, '127.0.0.1', 0);
+ * ```
+ */
+export type SessionFactory<S extends SessionBase<M>, M = Uint8Array> = (
+  transport: Transport,
+  options: SessionFactoryOptions<M>,
+) => S;
+
+/** The default factory: a plain {@link RPCSession}. */
+export const defaultSessionFactory: SessionFactory<RPCSession> = (transport, options) => new RPCSession(transport, options);

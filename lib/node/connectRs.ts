@@ -1,0 +1,137 @@
+import type { Socket } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
+import { Observable, asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { FramerBase } from '../framing/FramerBase';
+import type { RPCSession } from '../session/RPCSession';
+import type { SessionBase } from '../session/SessionBase';
+import { SessionKind } from '../transport/SessionKind';
+import { openSocket } from './openSocket';
+import type { ProxyConnector } from './ProxyConnector';
+import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
+import { SocketTransport } from './SocketTransport';
+
+/**
+ * Options of {@link connectRs}.
+ *
+ * ## Example
+ * ```ts
+ * import { RPCSession } from 'rxrpcx';
+ * import type { ConnectRsOptions } from 'rxrpcx/node';
+ * const options: ConnectRsOptions<RPCSession> = { tls: true, timeout: 10 };
+ * ```
+ */
+export interface ConnectRsOptions<S extends SessionBase<M>, M = Uint8Array> {
+  /** Makes the session. @default a plain RPCSession */
+  readonly sessionFactory?: SessionFactory<S, M>;
+  /** The framer, handed to the factory. @default the session's own (newline for RPC) */
+  readonly framer?: FramerBase<M>;
+  /** Dial through this proxy (a `SOCKSProxy`). @default direct */
+  readonly proxy?: ProxyConnector;
+  /** TLS: `true` for the defaults (system CAs, host name checked), or `node:tls` options. @default plain TCP */
+  readonly tls?: ConnectionOptions | true;
+  /** Seconds to connect (and finish the TLS handshake). @default 30 */
+  readonly timeout?: number;
+  /** Drives the connect timeout and the transport's timers. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+}
+
+/**
+ * Connects over TCP (or TLS, or through a proxy) and resolves with the
+ * session: aiorpcX's `connect_rs`.
+ *
+ * Fails with a `ConnectError` (refused, DNS, timeout, TLS) or a SOCKS error.
+ * Close the session when done; {@link connectRs$} does that for you.
+ *
+ * ## Example
+ * ```ts
+ * import { connectRs } from 'rxrpcx/node';
+ * const session = await connectRs('127.0.0.1', 50001);
+ * console.log(await session.sendRequest('server.version', ['demo', '1.4']));
+ * await session.close();
+ * ```
+ *
+ * @param host - the server's host name or address
+ * @param port - its port
+ * @param options - session factory, framer, TLS, proxy, timeout
+ * @returns the connected, started session
+ */
+export function connectRs(host: string, port: number, options?: ConnectRsOptions<RPCSession>): Promise<RPCSession>;
+export function connectRs<S extends SessionBase<M>, M = Uint8Array>(
+  host: string,
+  port: number,
+  options: ConnectRsOptions<S, M> & { readonly sessionFactory: SessionFactory<S, M> },
+): Promise<S>;
+export async function connectRs<S extends SessionBase<M>, M>(
+  host: string,
+  port: number,
+  options: ConnectRsOptions<S, M> = {},
+): Promise<S> {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const timeout = options.timeout ?? 30;
+  let socket: Socket;
+  let transport: SocketTransport;
+  if (options.proxy) {
+    const connection = await options.proxy.createConnection(host, port, { tls: options.tls, timeout });
+    socket = connection.socket;
+    transport = new SocketTransport(socket, SessionKind.CLIENT, {
+      scheduler,
+      proxy: options.proxy,
+      remoteAddress: connection.remoteAddress,
+    });
+  } else {
+    socket = await openSocket(host, port, { tls: options.tls, timeout, scheduler });
+    transport = new SocketTransport(socket, SessionKind.CLIENT, { scheduler });
+  }
+  const factory = (options.sessionFactory ?? defaultSessionFactory) as SessionFactory<S, M>;
+  const session = factory(transport, options.framer ? { framer: options.framer } : {});
+  session.start();
+  return session;
+}
+
+/**
+ * {@link connectRs} as an Observable: subscribing connects and emits the
+ * session; unsubscribing closes it. The Observable completes when the session
+ * closes, so `switchMap` and `retry` compose reconnection.
+ *
+ * ## Example
+ * ```ts
+ * import { switchMap } from 'rxjs';
+ * import { connectRs$ } from 'rxrpcx/node';
+ * connectRs$('127.0.0.1', 50001)
+ *   .pipe(switchMap((session) => session.request('server.banner')))
+ *   .subscribe((banner) => console.log(banner));
+ * ```
+ */
+export function connectRs$(host: string, port: number, options?: ConnectRsOptions<RPCSession>): Observable<RPCSession>;
+export function connectRs$<S extends SessionBase<M>, M = Uint8Array>(
+  host: string,
+  port: number,
+  options: ConnectRsOptions<S, M> & { readonly sessionFactory: SessionFactory<S, M> },
+): Observable<S>;
+export function connectRs$<S extends SessionBase<M>, M>(host: string, port: number, options: ConnectRsOptions<S, M> = {}): Observable<S> {
+  return sessionObservable(() => connectRs(host, port, options as ConnectRsOptions<S, M> & { sessionFactory: SessionFactory<S, M> }));
+}
+
+/** Opens on subscribe, emits the session, completes when it closes, closes it on unsubscribe. */
+export function sessionObservable<S extends SessionBase<M>, M>(open: () => Promise<S>): Observable<S> {
+  return new Observable<S>((subscriber) => {
+    let session: S | undefined;
+    let unsubscribed = false;
+    open().then(
+      (opened) => {
+        if (unsubscribed) {
+          void opened.close();
+          return;
+        }
+        session = opened;
+        subscriber.next(opened);
+        subscriber.add(opened.closed$.subscribe(() => subscriber.complete()));
+      },
+      (error: unknown) => subscriber.error(error),
+    );
+    return () => {
+      unsubscribed = true;
+      if (session && !session.isClosing()) void session.close();
+    };
+  });
+}

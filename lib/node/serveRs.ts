@@ -1,0 +1,102 @@
+import type { TlsOptions } from 'node:tls';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { FramerBase } from '../framing/FramerBase';
+import type { RPCSession } from '../session/RPCSession';
+import type { SessionBase } from '../session/SessionBase';
+import { SessionKind } from '../transport/SessionKind';
+import { listenSockets } from './listenSockets';
+import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
+import { SessionRegistry, type SessionServer } from './SessionServer';
+import { SocketTransport } from './SocketTransport';
+
+/**
+ * Options of {@link serveRs}.
+ *
+ * ## Example
+ * ```ts
+ * import type { ServeRsOptions } from 'rxrpcx/node';
+ * const options: ServeRsOptions = { backlog: 512 };
+ * ```
+ */
+export interface ServeRsOptions<M = Uint8Array> {
+  /** The framer, handed to the factory for each session. @default the session's own */
+  readonly framer?: FramerBase<M>;
+  /** Serve TLS with these `node:tls` options (key and cert at least). @default plain TCP */
+  readonly tls?: TlsOptions;
+  /** The listen backlog. @default Node's */
+  readonly backlog?: number;
+  /** Drives the transports' timers. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+  /** Errors of the listening socket after it is up (rare). @default ignored */
+  readonly onError?: (error: Error) => void;
+}
+
+/**
+ * Listens for TCP (or TLS) connections and runs a session on each: aiorpcX's
+ * `serve_rs`.
+ *
+ * ## Example
+ * ```ts
+ * import { RPCSession } from 'rxrpcx';
+ * import { serveRs } from 'rxrpcx/node';
+ * const server = await serveRs(
+ *   (transport, options) => new RPCSession(transport, { ...options, handlers: { echo: (x: unknown) => x } }),
+ *   '127.0.0.1',
+ *   0,
+ * );
+ * console.log('listening on', server.address.toString());
+ * await server.close({ closeSessions: true });
+ * ```
+ *
+ * @param sessionFactory - makes each session (undefined: a plain RPCSession)
+ * @param host - the address to bind (undefined: every interface)
+ * @param port - the port; 0 picks a free one
+ * @param options - framer, TLS, backlog, scheduler
+ * @returns the running server
+ */
+export function serveRs(
+  sessionFactory: undefined,
+  host: string | undefined,
+  port: number,
+  options?: ServeRsOptions,
+): Promise<SessionServer<RPCSession>>;
+export function serveRs<S extends SessionBase<M>, M = Uint8Array>(
+  sessionFactory: SessionFactory<S, M>,
+  host: string | undefined,
+  port: number,
+  options?: ServeRsOptions<M>,
+): Promise<SessionServer<S, M>>;
+export async function serveRs<S extends SessionBase<M>, M>(
+  sessionFactory: SessionFactory<S, M> | undefined,
+  host: string | undefined,
+  port: number,
+  options: ServeRsOptions<M> = {},
+): Promise<SessionServer<S, M>> {
+  const factory = (sessionFactory ?? defaultSessionFactory) as SessionFactory<S, M>;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const listener = await listenSockets(host, port, { tls: options.tls, backlog: options.backlog, onError: options.onError });
+  const registry = new SessionRegistry<S, M>();
+  const accepting = listener.connections.subscribe((socket) => {
+    const transport = new SocketTransport(socket, SessionKind.SERVER, { scheduler });
+    let session: S;
+    try {
+      session = factory(transport, options.framer ? { framer: options.framer } : {});
+    } catch (error) {
+      transport.abort();
+      options.onError?.(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    session.start();
+    registry.add(session);
+  });
+  return {
+    address: listener.address,
+    sessions$: registry.added.asObservable(),
+    sessions: registry.live,
+    close: (closeOptions = {}) =>
+      registry.close(async () => {
+        accepting.unsubscribe();
+        await listener.close();
+      }, closeOptions),
+  };
+}

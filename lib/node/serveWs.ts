@@ -1,0 +1,96 @@
+import type { TlsOptions } from 'node:tls';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { RPCSession } from '../session/RPCSession';
+import type { SessionBase } from '../session/SessionBase';
+import { SessionKind } from '../transport/SessionKind';
+import { listenWebSockets } from './listenWebSockets';
+import { DEFAULT_WS_MAX_PAYLOAD } from './openWebSocket';
+import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
+import { SessionRegistry, type SessionServer } from './SessionServer';
+import { WsTransport } from './WsTransport';
+
+/**
+ * Options of {@link serveWs}.
+ *
+ * ## Example
+ * ```ts
+ * import type { ServeWsOptions } from 'rxrpcx/node';
+ * const options: ServeWsOptions = { maxPayload: 4_000_000, pingInterval: 30 };
+ * ```
+ */
+export interface ServeWsOptions {
+  /** The largest message accepted, in bytes (ws's `maxPayload`). @default 1 MiB */
+  readonly maxPayload?: number;
+  /** Seconds between pings to each client; one that misses a pong is closed. 0: none. @default 0 */
+  readonly pingInterval?: number;
+  /** Serve `wss:` with these `node:tls` options. */
+  readonly tls?: TlsOptions;
+  /** The listen backlog. */
+  readonly backlog?: number;
+  /** Drives timers. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+  /** Errors of the listening socket after it is up. @default ignored */
+  readonly onError?: (error: Error) => void;
+}
+
+/**
+ * Listens for WebSocket connections and runs a session on each: aiorpcX's
+ * `serve_ws`. One message per frame; plain HTTP requests get 426.
+ *
+ * ## Example
+ * ```ts
+ * import { RPCSession } from 'rxrpcx';
+ * import { serveWs } from 'rxrpcx/node';
+ * const server = await serveWs((t, o) => new RPCSession(t, { ...o, handlers: { ping: () => 'pong' } }), '127.0.0.1', 0);
+ * console.log(`ws://${server.address.toString()}`);
+ * ```
+ *
+ * @param sessionFactory - makes each session (undefined: a plain RPCSession)
+ * @param host - the address to bind (undefined: every interface)
+ * @param port - the port; 0 picks a free one
+ * @param options - payload limit, keepalive, TLS
+ * @returns the running server
+ */
+export async function serveWs<S extends SessionBase<Uint8Array> = RPCSession>(
+  sessionFactory: SessionFactory<S> | undefined,
+  host: string | undefined,
+  port: number,
+  options: ServeWsOptions = {},
+): Promise<SessionServer<S>> {
+  const factory = (sessionFactory ?? defaultSessionFactory) as SessionFactory<S>;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const listener = await listenWebSockets(host, port, {
+    maxPayload: options.maxPayload ?? DEFAULT_WS_MAX_PAYLOAD,
+    tls: options.tls,
+    backlog: options.backlog,
+    onError: options.onError,
+  });
+  const registry = new SessionRegistry<S, Uint8Array>();
+  const accepting = listener.connections.subscribe(({ socket, remoteAddress }) => {
+    const transport = new WsTransport(socket, SessionKind.SERVER, {
+      scheduler,
+      remoteAddress,
+      pingInterval: options.pingInterval ?? 0,
+    });
+    let session: S;
+    try {
+      session = factory(transport, {});
+    } catch (error) {
+      transport.abort();
+      options.onError?.(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    session.start();
+    registry.add(session);
+  });
+  return {
+    address: listener.address,
+    sessions$: registry.added.asObservable(),
+    sessions: registry.live,
+    close: (closeOptions = {}) =>
+      registry.close(async () => {
+        accepting.unsubscribe();
+        await listener.close();
+      }, closeOptions),
+  };
+}

@@ -2,8 +2,10 @@
  * The demo: `npm run demo`.
  *
  * 1. The framers and the JSON-RPC codec on sample bytes, with no I/O.
- * 2. Two sessions talking over an in-memory connection: requests both ways,
- *    a batch, a notification, an error, and the statistics.
+ * 2. A real server on an ephemeral loopback port and a client against it,
+ *    over TCP: requests both ways, a batch, a notification, errors, and the
+ *    statistics.
+ * 3. The same over WebSocket.
  */
 import { from, lastValueFrom, toArray } from 'rxjs';
 import {
@@ -15,8 +17,9 @@ import {
   RPCSession,
   Request,
   defineHandler,
-  memoryTransportPair,
+  type Transport,
 } from 'rxrpcx';
+import { connectRs, connectWs, serveRs, serveWs, type SessionFactoryOptions } from 'rxrpcx/node';
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -45,39 +48,66 @@ async function framingAndCodec(): Promise<void> {
   console.log('bitcoin ping frame:', hex(ping));
 }
 
-async function sessions(): Promise<void> {
-  console.log('\n— two sessions over an in-memory connection —');
-  const [clientEnd, serverEnd] = memoryTransportPair();
-  const server = new RPCSession(serverEnd, {
+/** The demo server's session: a method table, and it can call the client back. */
+function serverSession(transport: Transport, options: SessionFactoryOptions): RPCSession {
+  const session: RPCSession = new RPCSession(transport, {
+    ...options,
     handlers: {
       'server.version': (name: string) => [`rxrpcx demo (client ${name})`, '1.4'],
       add: defineHandler((a: number, b: number) => a + b, { params: ['a', 'b'] }),
       refuse: () => {
         throw new RPCError(1, 'not today');
       },
+      whoami: async () => `you are ${await session.sendRequest<string>('client.name')}`,
     },
   });
-  const client = new RPCSession(clientEnd, { handlers: { 'client.name': () => 'demo-client' } });
-  server.notifications$.subscribe((n) => console.log('server notified:', n.method, JSON.stringify(n.args)));
+  session.notifications$.subscribe((n) => console.log('  server notified:', n.method, JSON.stringify(n.args)));
+  return session;
+}
 
-  console.log('server.version →', await client.sendRequest('server.version', ['demo']));
-  console.log('add(2, 3) →', await client.sendRequest('add', { a: 2, b: 3 }));
-  console.log('server asks the client its name →', await server.sendRequest('client.name'));
-  await client.sendRequest('refuse').catch((e: RPCError) => console.log('refuse →', e.name, e.code, e.message));
-  await client.sendRequest('add', [1]).catch((e: RPCError) => console.log('add(1) →', e.code, e.message));
-
+async function talk(client: RPCSession): Promise<void> {
+  console.log('  server.version →', await client.sendRequest('server.version', ['demo']));
+  console.log('  add(2, 3) →', await client.sendRequest('add', { a: 2, b: 3 }));
+  console.log('  whoami (the server asks the client back) →', await client.sendRequest('whoami'));
+  await client.sendRequest('refuse').catch((e: RPCError) => console.log('  refuse →', e.name, e.code, e.message));
+  await client.sendRequest('add', [1]).catch((e: RPCError) => console.log('  add(1) →', e.code, e.message));
   const batch = client.sendBatch();
   batch.addRequest('add', [1, 2]).addNotification('log', ['batched']).addRequest('add', [3, 4]);
-  console.log('batch →', await batch.send());
+  console.log('  batch →', await batch.send());
+}
 
+const clientHandlers = { 'client.name': () => 'demo-client' };
+
+async function overTcp(): Promise<void> {
+  const server = await serveRs(serverSession, '127.0.0.1', 0);
+  console.log(`\n— TCP: server on ${server.address.toString()} —`);
+  const client = await connectRs('127.0.0.1', server.address.port, {
+    sessionFactory: (transport, options) => new RPCSession(transport, { ...options, handlers: clientHandlers }),
+  });
+  await talk(client);
+  const [serverSide] = server.sessions;
   await client.close();
-  const stats = server.stats();
-  console.log(`server stats: ${stats.recvCount} messages in, ${stats.sendCount} out, ${stats.errors} errors, cost ${stats.cost.toFixed(1)}`);
+  const stats = serverSide!.stats();
+  console.log(`  server stats: ${stats.recvCount} messages in, ${stats.sendCount} out, ${stats.errors} errors, cost ${stats.cost.toFixed(1)}`);
+  await server.close({ closeSessions: true });
+}
+
+async function overWebSocket(): Promise<void> {
+  const server = await serveWs(serverSession, '127.0.0.1', 0);
+  const url = `ws://${server.address.toString()}`;
+  console.log(`\n— WebSocket: server on ${url} —`);
+  const client = await connectWs(url, {
+    sessionFactory: (transport, options) => new RPCSession(transport, { ...options, handlers: clientHandlers }),
+  });
+  await talk(client);
+  await client.close();
+  await server.close({ closeSessions: true });
 }
 
 async function main(): Promise<void> {
   await framingAndCodec();
-  await sessions();
+  await overTcp();
+  await overWebSocket();
 }
 
 main().catch((error: unknown) => {

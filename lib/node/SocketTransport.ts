@@ -101,11 +101,23 @@ export class SocketTransport implements Transport {
     if (socket.destroyed) queueMicrotask(() => this.onClose());
   }
 
+  private corked = false;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
+
   write(bytes: Uint8Array): Promise<void> {
     if (this.isClosing()) return Promise.reject(this.failure ?? new ConnectionError('connection is closing'));
     if (bytes.length === 0) return Promise.resolve();
-    // Node keeps a reference to what it could not send yet; the caller may reuse its buffer.
-    if (this.socket.write(Buffer.from(bytes))) return Promise.resolve();
+    // Writes made in one tick go out together: one syscall, not one per message.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
+    // The transport owns what it is given (see Transport.write): a view, no copy.
+    if (this.socket.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) return Promise.resolve();
     const drained = this.writers.add();
     if (!this.writeBlocked) {
       this.writeBlocked = true;

@@ -125,8 +125,8 @@ export class WsTransport implements Transport {
   write(bytes: Uint8Array): Promise<void> {
     if (this.isClosing()) return Promise.reject(this.failure ?? new ConnectionError('connection is closing'));
     if (bytes.length === 0) return Promise.resolve();
-    // A copy: ws keeps a reference until the frame is written out.
-    const data = Buffer.from(bytes);
+    // The transport owns what it is given (see Transport.write): a view, no copy.
+    const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.socket.send(data, { binary: !isUtf8(data) }, (error) => {
       if (!error) this.onSent();
     });

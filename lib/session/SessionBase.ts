@@ -4,10 +4,8 @@ import {
   Subject,
   Subscription,
   asyncScheduler,
-  defer,
   finalize,
   firstValueFrom,
-  from,
   type SchedulerLike,
 } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
@@ -15,7 +13,7 @@ import type { FramingError } from '../framing/FramingError';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
 import { Concurrency } from '../tasks/Concurrency';
 import { TaskGroup } from '../tasks/TaskGroup';
-import { timeoutAfter } from '../tasks/timeoutAfter';
+import { TaskTimeout } from '../tasks/TaskTimeout';
 import { SessionKind } from '../transport/SessionKind';
 import type { CloseOptions, Transport, TransportProxy } from '../transport/Transport';
 import type { NetAddress } from '../util/NetAddress';
@@ -108,6 +106,10 @@ export abstract class SessionBase<M> {
   #costTime: number;
   #started = false;
   #incoming = 0;
+  #writesPending = 0;
+  #lastWriteProgress = 0;
+  #sendTimedOut = false;
+  #sendWatchdog: Subscription | undefined;
   #readPaused = false;
   #ended = false;
   readonly #closed = new AsyncSubject<void>();
@@ -265,14 +267,15 @@ export abstract class SessionBase<M> {
     const framed = this.framer.frame(message);
     const size = unframedSize ?? framed.length;
     if (this.verbosity >= 4) this.logger.debug(`sending message of ${size} bytes`);
+    this.#writesPending += 1;
+    this.#armSendWatchdog();
     try {
-      await firstValueFrom(
-        defer(() => from(this.transport.write(framed))).pipe(timeoutAfter(this.maxSendDelay, { scheduler: this.scheduler })),
-        { defaultValue: undefined },
-      );
+      await this.transport.write(framed);
     } catch (error) {
-      if (!(error instanceof ConnectionError)) this.abort();
-      throw error;
+      throw this.#sendTimedOut ? new TaskTimeout(this.maxSendDelay) : error;
+    } finally {
+      this.#writesPending -= 1;
+      this.#lastWriteProgress = this.scheduler.now();
     }
     this.sendSize += size;
     this.bumpCost(size * this.bwCostPerByte);
@@ -282,6 +285,31 @@ export abstract class SessionBase<M> {
     return this.lastSend;
   }
 
+  /**
+   * One timer watches every write: it fires `maxSendDelay` after the last
+   * progress and aborts the connection if writes are still blocked then. A
+   * busy session re-arms it once per `maxSendDelay`, not once per message.
+   */
+  #armSendWatchdog(): void {
+    if (this.#sendWatchdog || this.#ended) return;
+    if (this.#writesPending === 0) return;
+    this.#lastWriteProgress = Math.max(this.#lastWriteProgress, this.scheduler.now());
+    const due = this.#lastWriteProgress + this.maxSendDelay * 1000 - this.scheduler.now();
+    const watchdog = this.scheduler.schedule(() => {
+      this.#subscription.remove(watchdog);
+      this.#sendWatchdog = undefined;
+      if (this.#writesPending === 0) return;
+      if (this.scheduler.now() - this.#lastWriteProgress >= this.maxSendDelay * 1000) {
+        this.logger.warn(`no write progress for ${this.maxSendDelay} secs, aborting the connection`);
+        this.#sendTimedOut = true;
+        this.abort();
+        return;
+      }
+      this.#armSendWatchdog();
+    }, Math.max(0, due));
+    this.#sendWatchdog = watchdog;
+    this.#subscription.add(watchdog);
+  }
   /** Counts an error and charges `errorBaseCost` plus the error's own `cost`. */
   protected bumpErrors(error?: unknown, cost?: number): void {
     this.errors += 1;

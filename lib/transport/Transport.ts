@@ -71,7 +71,9 @@ export interface Transport {
   readonly messageBoundaries: boolean;
   /**
    * Send bytes. Resolves when the transport can take more; rejects with a
-   * `ConnectionError` when the connection is closing or gone.
+   * `ConnectionError` when the connection is closing or gone. The transport
+   * takes ownership of `bytes`: the caller must not change them afterwards
+   * (framers always return a fresh buffer, so sessions never do).
    */
   write(bytes: Uint8Array): Promise<void>;
   /** Close in an orderly way; aborts after `forceAfter` seconds. Resolves when closed. */

@@ -67,7 +67,7 @@ export class MemoryTransport implements Transport {
   private closing = false;
   private paused = false;
   private inFlight = 0;
-  private drainWaiters: Array<() => void> = [];
+  private drainWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   private closedWaiters: Array<() => void> = [];
 
   /** @internal */
@@ -96,17 +96,15 @@ export class MemoryTransport implements Transport {
 
   write(bytes: Uint8Array): Promise<void> {
     if (this.closing) return Promise.reject(new ConnectionError('connection is closing'));
-    // The writer may reuse its buffer once write returns, as with a socket.
     if (bytes.length === 0) return Promise.resolve();
-    const copy = bytes.slice();
-    const step = this.chunkSize > 0 ? this.chunkSize : copy.length;
-    for (let start = 0; start < copy.length; start += step) {
-      const chunk = copy.subarray(start, start + step);
+    const step = this.chunkSize > 0 ? this.chunkSize : bytes.length;
+    for (let start = 0; start < bytes.length; start += step) {
+      const chunk = bytes.subarray(start, start + step);
       this.inFlight += chunk.length;
       this.send({ kind: 'data', bytes: chunk });
     }
     if (this.inFlight <= this.highWaterMark) return Promise.resolve();
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+    return new Promise((resolve, reject) => this.drainWaiters.push({ resolve, reject }));
   }
 
   close(options: CloseOptions = {}): Promise<void> {
@@ -127,7 +125,7 @@ export class MemoryTransport implements Transport {
     this.closing = true;
     this.pendingActions.unsubscribe();
     this.inFlight = 0;
-    this.releaseDrainWaiters();
+    this.releaseDrainWaiters(new ConnectionError('connection aborted'));
     this.finish();
     this.peer.receive({ kind: 'reset' });
   }
@@ -156,11 +154,16 @@ export class MemoryTransport implements Transport {
     this.pendingActions.add(action);
   }
 
-  private releaseDrainWaiters(): void {
+  /** Settles blocked writes: resolved when the peer took the bytes, rejected when the connection ended. */
+  private releaseDrainWaiters(failure?: Error): void {
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
-    for (const resolve of waiters) resolve();
+    for (const waiter of waiters) {
+      if (failure) waiter.reject(failure);
+      else waiter.resolve();
+    }
   }
+
 
   pauseReading(): void {
     this.paused = true;
@@ -231,7 +234,7 @@ export class MemoryTransport implements Transport {
       this.closing = true;
       this.pendingActions.unsubscribe();
       this.inFlight = 0;
-      this.releaseDrainWaiters();
+      this.releaseDrainWaiters(new ConnectionError('connection reset by peer'));
       this.finish();
     }
   }

@@ -125,18 +125,6 @@ describe('SocketTransport', () => {
     await client.close();
   });
 
-  it('copies what it writes, so the caller may reuse its buffer', async () => {
-    const [client, server] = await transportPair();
-    const atServer = record(server.incoming);
-    const buffer = new Uint8Array(4 * MB).fill(1);
-    const write = client.write(buffer);
-    buffer.fill(2);
-    await write;
-    await untilBytes(atServer, buffer.length);
-    expect(atServer.bytes().every((byte) => byte === 1)).toBe(true);
-    await client.close();
-  });
-
   it.each(['client', 'server'] as const)('closes in order from the %s side: both readers complete', async (side) => {
     const [client, server] = await transportPair();
     const atClient = record(client.incoming);

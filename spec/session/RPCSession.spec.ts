@@ -447,6 +447,36 @@ describe('RPCSession', () => {
       await time.until(fast.client.close());
     });
 
+    it('aborts a peer that has not let us write for maxSendDelay, with one watchdog timer', async () => {
+      const time = new VirtualTime();
+      const [clientEnd, serverEnd] = memoryTransportPair({ scheduler: time.scheduler, highWaterMark: 100 });
+      serverEnd.pauseReading(); // a peer that stopped reading
+      const client = new RPCSession(clientEnd, { scheduler: time.scheduler, maxSendDelay: 2 });
+      const big = 'x'.repeat(1000);
+      const first = client.sendNotification('n', [big]).catch((e: unknown) => e);
+      const second = client.sendNotification('n', [big]).catch((e: unknown) => e);
+      await time.advance(1999);
+      expect(client.isClosing()).toBe(false);
+      expect(time.pendingActions).toBeLessThanOrEqual(3); // deliveries and one watchdog
+      await time.advance(1);
+      expect(await first).toBeInstanceOf(TaskTimeout);
+      expect(await second).toBeInstanceOf(TaskTimeout);
+      await time.until(firstValueFrom(client.closed$));
+      expect(client.sendCount).toBe(0);
+    });
+
+    it('keeps a connection whose writes make progress, however long it stays busy', async () => {
+      const time = new VirtualTime();
+      const [clientEnd, serverEnd] = memoryTransportPair({ scheduler: time.scheduler, highWaterMark: 100, delay: 1 });
+      serverEnd.incoming.subscribe();
+      const client = new RPCSession(clientEnd, { scheduler: time.scheduler, maxSendDelay: 2 });
+      for (let i = 0; i < 10; i++) await time.until(client.sendNotification('n', ['x'.repeat(200)]));
+      expect(time.now).toBe(10_000);
+      expect(client.isClosing()).toBe(false);
+      expect(client.sendCount).toBe(10);
+      await time.until(client.close());
+    });
+
     it('aborts a close that the peer does not complete within forceAfter', async () => {
       const time = new VirtualTime();
       const { client, server } = pair(time, {}, {}, 100); // 100 s each way

@@ -19,3 +19,4 @@ export { serveWs, type ServeWsOptions } from './serveWs';
 export { defaultSessionFactory, type SessionFactory, type SessionFactoryOptions } from './SessionFactory';
 export type { SessionServer, SessionServerCloseOptions } from './SessionServer';
 export type { ProxyConnector } from './ProxyConnector';
+export * from './socks';

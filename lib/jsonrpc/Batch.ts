@@ -3,7 +3,15 @@ import { Notification } from './Notification';
 import { Request } from './Request';
 import { Response } from './Response';
 
-/** What a batch can hold: requests and notifications, or responses. */
+/**
+ * What a batch can hold: requests and notifications, or responses.
+ *
+ * ## Example
+ * ```ts
+ * import { Notification, Request, type BatchItem } from 'rxrpcx';
+ * const items: BatchItem[] = [new Request('add', [1, 2]), new Notification('log', ['hi'])];
+ * ```
+ */
 export type BatchItem = Request | Notification | Response;
 
 /**

@@ -5,6 +5,12 @@ import { Request } from './Request';
  * Turns a request's outcome into the bytes to send: the handler's result, or
  * an RPCError for an error response. Returns undefined while a batch is still
  * waiting for its other members.
+ *
+ * ## Example
+ * ```ts
+ * import type { Responder } from 'rxrpcx';
+ * const never: Responder = () => undefined;
+ * ```
  */
 export type Responder = (result: unknown) => Uint8Array | undefined;
 

@@ -7,7 +7,16 @@ import { Request } from './Request';
 import { Response } from './Response';
 import { RPCError } from './RPCError';
 
-/** A received request, with its id. */
+/**
+ * A received request, with its id.
+ *
+ * ## Example
+ * ```ts
+ * import { JSONRPCv2 } from 'rxrpcx';
+ * const found = JSONRPCv2.messageToItem(new TextEncoder().encode('{"jsonrpc":"2.0","method":"ping","id":1}'));
+ * if (found.kind === 'request') console.log(found.item.method, found.id);
+ * ```
+ */
 export interface RequestMessageItem {
   readonly kind: 'request';
   readonly item: Request;
@@ -15,29 +24,73 @@ export interface RequestMessageItem {
   readonly id: unknown;
 }
 
-/** A received notification. */
+/**
+ * A received notification.
+ *
+ * ## Example
+ * ```ts
+ * import { JSONRPCv2 } from 'rxrpcx';
+ * const found = JSONRPCv2.messageToItem(new TextEncoder().encode('{"jsonrpc":"2.0","method":"ping","id":1}'));
+ * if (found.kind === 'notification') console.log(found.item.method);
+ * ```
+ */
 export interface NotificationMessageItem {
   readonly kind: 'notification';
   readonly item: Notification;
 }
 
-/** A received response, with the id it answers. */
+/**
+ * A received response, with the id it answers.
+ *
+ * ## Example
+ * ```ts
+ * import { JSONRPCv2 } from 'rxrpcx';
+ * const found = JSONRPCv2.messageToItem(new TextEncoder().encode('{"jsonrpc":"2.0","method":"ping","id":1}'));
+ * if (found.kind === 'response') console.log(found.item.result, found.id);
+ * ```
+ */
 export interface ResponseMessageItem {
   readonly kind: 'response';
   readonly item: Response;
   readonly id: unknown;
 }
 
-/** A received batch, not yet interpreted: one decoded JSON value per member. */
+/**
+ * A received batch, not yet interpreted: one decoded JSON value per member.
+ *
+ * ## Example
+ * ```ts
+ * import { JSONRPCv2 } from 'rxrpcx';
+ * const found = JSONRPCv2.messageToItem(new TextEncoder().encode('{"jsonrpc":"2.0","method":"ping","id":1}'));
+ * if (found.kind === 'batch') console.log(found.payloads.length);
+ * ```
+ */
 export interface BatchMessageItem {
   readonly kind: 'batch';
   readonly payloads: readonly unknown[];
 }
 
-/** What `messageToItem` finds in a message. */
+/**
+ * What `messageToItem` finds in a message.
+ *
+ * ## Example
+ * ```ts
+ * import { JSONRPCv2, type MessageItem } from 'rxrpcx';
+ * const found: MessageItem = JSONRPCv2.messageToItem(new TextEncoder().encode('[]'));
+ * ```
+ */
 export type MessageItem = RequestMessageItem | NotificationMessageItem | ResponseMessageItem | BatchMessageItem;
 
-/** A protocol class: `JSONRPCv1`, `JSONRPCv2`, `JSONRPCLoose` or `JSONRPCAutoDetect`. */
+/**
+ * A protocol class: `JSONRPCv1`, `JSONRPCv2`, `JSONRPCLoose` or `JSONRPCAutoDetect`.
+ *
+ * ## Example
+ * ```ts
+ * import { JSONRPCAutoDetect, JSONRPCConnection, type JSONRPCProtocol } from 'rxrpcx';
+ * const protocol: JSONRPCProtocol = JSONRPCAutoDetect;
+ * const connection = new JSONRPCConnection(protocol);
+ * ```
+ */
 export type JSONRPCProtocol = typeof JSONRPC;
 
 /**

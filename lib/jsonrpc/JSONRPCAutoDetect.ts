@@ -3,7 +3,15 @@ import { JSONRPCLoose } from './JSONRPCLoose';
 import { JSONRPCv1 } from './JSONRPCv1';
 import { JSONRPCv2 } from './JSONRPCv2';
 
-/** The protocols auto-detection can settle on. */
+/**
+ * The protocols auto-detection can settle on.
+ *
+ * ## Example
+ * ```ts
+ * import { JSONRPCAutoDetect, type DetectedProtocol } from 'rxrpcx';
+ * const protocol: DetectedProtocol = JSONRPCAutoDetect.detectProtocol(new TextEncoder().encode('{"jsonrpc":"2.0","method":"ping"}'));
+ * ```
+ */
 export type DetectedProtocol = typeof JSONRPCv1 | typeof JSONRPCv2 | typeof JSONRPCLoose;
 
 /**

@@ -11,7 +11,16 @@ import { pyRepr, pyStr, pyStringRepr, thousands } from './pythonReprInternals';
 import { Request } from './Request';
 import { RPCError } from './RPCError';
 
-/** Options for {@link JSONRPCConnection}. */
+/**
+ * Options for {@link JSONRPCConnection}.
+ *
+ * ## Example
+ * ```ts
+ * import { JSONRPCConnection, JSONRPCv2, type JSONRPCConnectionOptions } from 'rxrpcx';
+ * const options: JSONRPCConnectionOptions = { maxResponseSize: 1_000_000 };
+ * const connection = new JSONRPCConnection(JSONRPCv2, options);
+ * ```
+ */
 export interface JSONRPCConnectionOptions {
   /**
    * Replies longer than this many bytes are replaced by an error reply; 0

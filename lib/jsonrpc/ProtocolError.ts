@@ -1,7 +1,16 @@
 import { CODES } from './jsonrpcInternals';
 import { RPCError, type RPCErrorOptions } from './RPCError';
 
-/** Options for {@link ProtocolError}. */
+/**
+ * Options for {@link ProtocolError}.
+ *
+ * ## Example
+ * ```ts
+ * import { JSONRPC, ProtocolError, type ProtocolErrorOptions } from 'rxrpcx';
+ * const options: ProtocolErrorOptions = { inResponse: true, responseId: 7 };
+ * const error = new ProtocolError(JSONRPC.INVALID_REQUEST, 'bad response', options);
+ * ```
+ */
 export interface ProtocolErrorOptions extends RPCErrorOptions {
   /** The unframed message to send back to the peer, if the error deserves a reply. */
   readonly replyBytes?: Uint8Array;

@@ -1,6 +1,15 @@
 import { CODES } from './jsonrpcInternals';
 
-/** Options for {@link RPCError}. */
+/**
+ * Options for {@link RPCError}.
+ *
+ * ## Example
+ * ```ts
+ * import { RPCError, type RPCErrorOptions } from 'rxrpcx';
+ * const options: RPCErrorOptions = { cost: 500 };
+ * throw new RPCError(1, 'too expensive', options);
+ * ```
+ */
 export interface RPCErrorOptions {
   /**
    * Extra session cost this error charges the peer (on top of the session's
@@ -12,7 +21,15 @@ export interface RPCErrorOptions {
   readonly cause?: unknown;
 }
 
-/** The wire form of an error: what goes in a response's `"error"` member. */
+/**
+ * The wire form of an error: what goes in a response's `"error"` member.
+ *
+ * ## Example
+ * ```ts
+ * import { RPCError, type RPCErrorJSON } from 'rxrpcx';
+ * const wire: RPCErrorJSON = new RPCError(1, 'no').toJSON(); // { code: 1, message: 'no' }
+ * ```
+ */
 export interface RPCErrorJSON {
   readonly code: number;
   readonly message: string;

@@ -8,6 +8,14 @@
  * as one array if `params` ends with a `'...name'` entry, then an object of
  * the named-only and other named arguments if `namedOnly` or `anyNamed` is
  * declared (empty for a positional call).
+ *
+ * ## Example
+ * ```ts
+ * import { defineHandler, type HandlerSignature } from 'rxrpcx';
+ * // Python: def log(level, *parts, sep=' ', **extra)
+ * const signature: HandlerSignature = { params: ['level', '...parts'], namedOnly: ['sep'], anyNamed: true };
+ * const log = defineHandler((level: string, parts: unknown[], named: Record<string, unknown>) => [level, parts, named], signature);
+ * ```
  */
 export interface HandlerSignature {
   /**
@@ -37,7 +45,14 @@ export interface HandlerSignature {
   readonly positionalOnly?: boolean;
 }
 
-/** The argument rules derived from a {@link HandlerSignature} (the reference's `signature_info`). */
+/** The argument rules derived from a {@link HandlerSignature} (the reference's `signature_info`). *
+ * ## Example
+ * ```ts
+ * import { defineHandler } from 'rxrpcx';
+ * const { info } = defineHandler((a: number, b = 0) => a + b, { params: ['a', 'b?'] });
+ * console.log(info.minArgs, info.maxArgs); // 1 2
+ * ```
+ */
 export interface SignatureInfo {
   /** The by-position-or-name parameter names, in order. */
   readonly params: readonly string[];
@@ -55,7 +70,14 @@ export interface SignatureInfo {
   readonly hasNamed: boolean;
 }
 
-/** A handler function with its declared signature, for {@link handlerInvocation}. */
+/** A handler function with its declared signature, for {@link handlerInvocation}. *
+ * ## Example
+ * ```ts
+ * import { defineHandler, handlerInvocation, Request, type RPCHandler } from 'rxrpcx';
+ * const add: RPCHandler<number> = defineHandler((a: number, b: number) => a + b, { params: ['a', 'b'] });
+ * console.log(handlerInvocation(add, new Request('add', [2, 3]))()); // 5
+ * ```
+ */
 export interface RPCHandler<R = unknown> {
   readonly fn: (...args: never[]) => R;
   readonly info: SignatureInfo;

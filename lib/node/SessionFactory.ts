@@ -35,5 +35,13 @@ export type SessionFactory<S extends SessionBase<M>, M = Uint8Array> = (
   options: SessionFactoryOptions<M>,
 ) => S;
 
-/** The default factory: a plain {@link RPCSession}. */
+/**
+ * The default factory: a plain {@link RPCSession}.
+ *
+ * ## Example
+ * ```ts
+ * import { defaultSessionFactory, serveRs } from 'rxrpcx/node';
+ * const server = await serveRs(defaultSessionFactory, '127.0.0.1', 0);
+ * ```
+ */
 export const defaultSessionFactory: SessionFactory<RPCSession> = (transport, options) => new RPCSession(transport, options);

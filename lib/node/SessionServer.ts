@@ -44,7 +44,7 @@ export interface SessionServer<S extends SessionBase<M>, M = Uint8Array> {
   close(options?: SessionServerCloseOptions): Promise<void>;
 }
 
-/** Session bookkeeping shared by serveRs and serveWs. */
+/** Session bookkeeping shared by serveRs and serveWs. @internal */
 export class SessionRegistry<S extends SessionBase<M>, M> {
   readonly live = new Set<S>();
   readonly added = new Subject<S>();

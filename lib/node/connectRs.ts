@@ -112,7 +112,7 @@ export function connectRs$<S extends SessionBase<M>, M>(host: string, port: numb
   return sessionObservable(() => connectRs(host, port, options as ConnectRsOptions<S, M> & { sessionFactory: SessionFactory<S, M> }));
 }
 
-/** Opens on subscribe, emits the session, completes when it closes, closes it on unsubscribe. */
+/** Opens on subscribe, emits the session, completes when it closes, closes it on unsubscribe. @internal */
 export function sessionObservable<S extends SessionBase<M>, M>(open: () => Promise<S>): Observable<S> {
   return new Observable<S>((subscriber) => {
     let session: S | undefined;

@@ -4,7 +4,15 @@ import { Notification } from '../jsonrpc/Notification';
 import { Request, type RequestArgs } from '../jsonrpc/Request';
 import { BatchError } from './BatchError';
 
-/** How a session sends a built batch; the session supplies it. */
+/** How a session sends a built batch; the session supplies it. *
+ * ## Example
+ * ```ts
+ * import { BatchRequest, type BatchSender } from 'rxrpcx';
+ * import { of } from 'rxjs';
+ * const offline: BatchSender = (batch) => of(batch.items.map(() => null));
+ * const results = await new BatchRequest(offline).addRequest('a').send(); // [null]
+ * ```
+ */
 export type BatchSender = (batch: Batch<Request | Notification>) => Observable<readonly unknown[]>;
 
 /**

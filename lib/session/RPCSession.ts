@@ -46,6 +46,13 @@ import { errorText, firstResult, wholeMessageFramer } from './sessionInternals';
  * A method table entry: a handler declared with `defineHandler` (its
  * arguments are checked as the reference checks a Python signature), or a
  * plain function, which takes any positional arguments.
+ *
+ * ## Example
+ * ```ts
+ * import { defineHandler, type RPCMethod } from 'rxrpcx';
+ * const loose: RPCMethod = (...args: unknown[]) => args.length;
+ * const checked: RPCMethod = defineHandler((a: number) => a * 2, { params: ['a'] });
+ * ```
  */
 export type RPCMethod = RPCHandler | ((...args: never[]) => unknown);
 
@@ -86,6 +93,14 @@ export interface RPCSessionConfig extends RPCSessionOptions {
 /**
  * An incoming request offered on {@link RPCSession.calls$}: answer it with
  * `respond` (a value, a Promise or an Observable) or `fail` (an RPCError).
+ *
+ * ## Example
+ * ```ts
+ * server.calls$.subscribe((call: IncomingCall) => {
+ *   if (call.request.method === 'time') call.respond(Date.now());
+ *   else call.fail(new RPCError(JSONRPC.METHOD_NOT_FOUND, `unknown method "${call.request.method}"`));
+ * });
+ * ```
  */
 export interface IncomingCall {
   /** The request or notification. */

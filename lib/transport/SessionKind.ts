@@ -15,5 +15,13 @@ export const SessionKind = {
   SERVER: 'server',
 } as const;
 
-/** `'client'` or `'server'`. */
+/**
+ * `'client'` or `'server'`.
+ *
+ * ## Example
+ * ```ts
+ * import { SessionKind } from 'rxrpcx';
+ * const kind: SessionKind = SessionKind.SERVER; // 'server'
+ * ```
+ */
 export type SessionKind = (typeof SessionKind)[keyof typeof SessionKind];

@@ -5,6 +5,16 @@
  * `'host'`, `'port'` and `'protocol'` are single values that failed their
  * check; `'address'` and `'service'` are whole strings with a part missing
  * after the defaults were consulted.
+ *
+ * ## Example
+ * ```ts
+ * import { AddressError, NetAddress } from 'rxrpcx';
+ * try {
+ *   NetAddress.fromString('example.com');
+ * } catch (e) {
+ *   if (e instanceof AddressError) console.log(e.field); // 'address'
+ * }
+ * ```
  */
 export type AddressField = 'host' | 'port' | 'protocol' | 'address' | 'service';
 

@@ -20,5 +20,13 @@ export const ServicePart = {
   PORT: 'port',
 } as const;
 
-/** `'protocol'`, `'host'` or `'port'`. */
+/**
+ * `'protocol'`, `'host'` or `'port'`.
+ *
+ * ## Example
+ * ```ts
+ * import { ServicePart } from 'rxrpcx';
+ * const part: ServicePart = ServicePart.PORT; // 'port'
+ * ```
+ */
 export type ServicePart = (typeof ServicePart)[keyof typeof ServicePart];

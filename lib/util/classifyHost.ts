@@ -3,7 +3,15 @@ import { normaliseIPv6, parseIPv4 } from './ipInternals';
 import { isValidHostname } from './isValidHostname';
 import { pythonRepr } from './pythonInternals';
 
-/** What a host is: an IPv4 address, an IPv6 address or a DNS host name. */
+/**
+ * What a host is: an IPv4 address, an IPv6 address or a DNS host name.
+ *
+ * ## Example
+ * ```ts
+ * import { classifyHost, type HostKind } from 'rxrpcx';
+ * const kind: HostKind = classifyHost('::1').kind; // 'ipv6'
+ * ```
+ */
 export type HostKind = 'ipv4' | 'ipv6' | 'hostname';
 
 /**

@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/spec'],
   testMatch: ['**/*.spec.ts'],
+  // The interop suite against the reference aiorpcX runs on its own: npm run test:interop.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/spec/interop/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },

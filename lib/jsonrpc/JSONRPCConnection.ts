@@ -68,7 +68,8 @@ type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: f
  * (an RPCError for an error) and send the bytes it returns; batch members
  * return undefined until the whole batch is answered, then one batch message.
  * A message that violates the protocol throws a ProtocolError: send its
- * `replyBytes`, if any.
+ * `replyBytes`, if any, then process its `items` (the notifications of a batch
+ * whose other members were all invalid).
  *
  * ## Example
  *
@@ -316,14 +317,17 @@ export class JSONRPCConnection {
         }
       } catch (error) {
         if (!(error instanceof ProtocolError) || error.replyBytes === undefined) throw error;
-        // Errors are answered first; with no request to finish the batch (only
-        // notifications beside them) they are never sent, as in the reference.
+        // Errors are answered first, and the last request answered sends the batch.
         expected += 1;
         parts.push(error.replyBytes);
       }
     }
-    if (items.length === 0 && parts.length > 0) {
-      throw new ProtocolError(0, '', { replyBytes: protocol.batchMessageFromParts(parts) });
+    if (parts.length > 0 && parts.length === expected) {
+      // Nothing but notifications beside the errors, so no request will send
+      // the reply: it goes now, and the notifications ride on the error. (The
+      // reference never answered such a batch unless every member was bad.)
+      const notifications = items.filter((item): item is Notification => item instanceof Notification);
+      throw new ProtocolError(0, '', { replyBytes: protocol.batchMessageFromParts(parts), items: notifications });
     }
     return items;
   }

@@ -1,4 +1,5 @@
 import { CODES } from './jsonrpcInternals';
+import type { Notification } from './Notification';
 import { RPCError, type RPCErrorOptions } from './RPCError';
 
 /**
@@ -21,6 +22,8 @@ export interface ProtocolErrorOptions extends RPCErrorOptions {
   readonly inResponse?: boolean;
   /** With `inResponse`: the id the bad response carried (null if none could be read). */
   readonly responseId?: unknown;
+  /** Well-formed notifications of the same batch, still to be processed. @default [] */
+  readonly items?: readonly Notification[];
 }
 
 /**
@@ -34,6 +37,12 @@ export interface ProtocolErrorOptions extends RPCErrorOptions {
  * send it as is. If the violation was found in a response, `inResponse` is
  * true and `responseId` is the id it carried; `JSONRPCConnection` delivers such
  * errors to the matching request's `response$` instead of throwing them.
+ *
+ * A batch whose members are all invalid except for notifications throws a
+ * ProtocolError whose `replyBytes` answers the invalid members and whose
+ * `items` holds the notifications: send the reply, then process the items as
+ * if `receiveMessage` had returned them. (The reference returned the
+ * notifications and never answered the invalid members.)
  *
  * It is an {@link RPCError}, so it has the numeric `code`, the `message` and a
  * settable `cost`.
@@ -56,7 +65,7 @@ export interface ProtocolErrorOptions extends RPCErrorOptions {
  *
  * @param code - the numeric JSON-RPC error code
  * @param message - the error message
- * @param options - `replyBytes`, `inResponse`, `responseId`, `cost`, `cause`
+ * @param options - `replyBytes`, `inResponse`, `responseId`, `items`, `cost`, `cause`
  */
 export class ProtocolError extends RPCError {
   override readonly name = 'ProtocolError' as const;
@@ -66,12 +75,15 @@ export class ProtocolError extends RPCError {
   readonly inResponse: boolean;
   /** The id carried by the bad response (null if unreadable); undefined unless `inResponse`. */
   readonly responseId: unknown;
+  /** Notifications of the same batch that are well formed: process them too (usually empty). */
+  readonly items: readonly Notification[];
 
   constructor(code: number, message: string, options: ProtocolErrorOptions = {}) {
     super(code, message, options);
     this.replyBytes = options.replyBytes;
     this.inResponse = options.inResponse ?? false;
     this.responseId = this.inResponse ? (options.responseId ?? null) : undefined;
+    this.items = Object.freeze([...(options.items ?? [])]);
   }
 
   /** An `INVALID_ARGS` (−32602) protocol error. */

@@ -330,7 +330,8 @@ export class RPCSession extends SessionBase<Uint8Array> {
       if (error.code === JSONRPC.PARSE_ERROR) error.cost = this.errorBaseCost * 10;
       this.bumpErrors(error);
       if (error.replyBytes) this.#sendQuietly(error.replyBytes);
-      return;
+      // The notifications of a batch whose other members were all invalid.
+      items = [...error.items];
     }
     for (const item of items) {
       if (item instanceof Notification) this.#notifications.next(item);

@@ -136,7 +136,7 @@ const SCRIPTS: ReadonlyArray<readonly [string, readonly Step[]]> = [
   ['incoming batch of only bad members', [
     receive('[1, {"jsonrpc":"2.0","method":5,"id":1}, {"method":"m"}, []]'),
   ]],
-  ['incoming batch of notifications and a bad member: never answered', [
+  ['incoming batch of notifications and a bad member: the notifications', [
     receive('[{"jsonrpc":"2.0","method":"n"}, 7]'),
   ]],
   ['incoming batch mixing requests and responses', [
@@ -474,6 +474,33 @@ describe('JSONRPCConnection batches (v2)', () => {
         { jsonrpc: '2.0', error: { code: -32601, message: 'method must be a string' }, id: 4 },
       ]);
     }
+  });
+
+  it('a batch of notifications and bad members answers the bad members at once (the reference never does)', () => {
+    const server = new JSONRPCConnection(JSONRPCv2);
+    let thrown: unknown;
+    try {
+      server.receiveMessage(bytes('[{"jsonrpc":"2.0","method":"n"}, 7, {"jsonrpc":"2.0","method":"m","params":[1]}]'));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ProtocolError);
+    const e = thrown as ProtocolError;
+    expect([e.code, e.message]).toEqual([0, '']);
+    expect(json(e.replyBytes)).toEqual([
+      { jsonrpc: '2.0', error: { code: -32600, message: 'request object must be a dictionary' }, id: null },
+    ]);
+    // The notifications are still to be processed.
+    expect(e.items).toEqual([new Notification('n', []), new Notification('m', [1])]);
+    // With a request among them, the last request answered sends the batch, as before.
+    const items = server.receiveMessage(bytes('[{"jsonrpc":"2.0","method":"n"}, 7, {"jsonrpc":"2.0","method":"a","id":1}]'));
+    expect(items.map((item) => item.constructor.name)).toEqual(['Notification', 'IncomingRequest']);
+    expect(json((items[1] as IncomingRequest).reply('A'))).toEqual([
+      { jsonrpc: '2.0', error: { code: -32600, message: 'request object must be a dictionary' }, id: null },
+      { jsonrpc: '2.0', result: 'A', id: 1 },
+    ]);
+    // Other protocol errors carry no items.
+    expect(() => server.receiveMessage(bytes('{'))).toThrow(expect.objectContaining({ items: [] }));
   });
 
   it('the oversized-response error replaces a big reply', () => {

@@ -289,6 +289,21 @@ describe('RPCSession', () => {
       expect(batch.map((r) => r.id).sort()).toEqual([1, 2, null].sort());
       server.abort();
     });
+
+    it('answers the bad members of a batch of notifications, and takes the notifications', async () => {
+      const { server, received, send } = rawPeer(undefined, { handlers: { log: () => undefined } });
+      const notes: string[] = [];
+      server.notifications$.subscribe((n) => notes.push(n.method));
+      await send('[{"jsonrpc":"2.0","method":"log"}, 7, {"jsonrpc":"2.0","method":"log","params":[1]}]');
+      await send('{"jsonrpc":"2.0","id":1,"method":"log"}');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(received).toEqual([
+        [{ jsonrpc: '2.0', error: { code: JSONRPC.INVALID_REQUEST, message: 'request object must be a dictionary' }, id: null }],
+        { jsonrpc: '2.0', result: null, id: 1 },
+      ]);
+      expect(notes).toEqual(['log', 'log']);
+      server.abort();
+    });
   });
 
   describe('batches', () => {

@@ -1,5 +1,5 @@
 /**
- * The SOCKS suite on its own, for `loopback-netns.sh`: the project's jest
+ * The SOCKS suite on its own, for `scripts/loopback-netns.sh`: the project's jest
  * configuration, limited to spec/node/socks.
  */
 const path = require('node:path');

@@ -5,7 +5,7 @@
  *
  * Everything listens on 127.0.0.1 and nothing here ever dials anything else.
  * The suite runs in a network namespace that has only loopback
- * (`loopback-netns.sh`); {@link assertLoopbackOnly} refuses to run otherwise.
+ * (`scripts/loopback-netns.sh`); {@link assertLoopbackOnly} refuses to run otherwise.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { lookup } from 'node:dns/promises';

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs a command inside a new network namespace whose only interface is
 # loopback (brought up here), so nothing it does can reach another machine:
-#   sh spec/node/socks/loopback-netns.sh jest --config spec/node/socks/jest.config.js
+#   sh scripts/loopback-netns.sh jest --config spec/node/socks/jest.config.js
 # As root this is `unshare --net`; otherwise an unprivileged user namespace
 # (`unshare --net --map-root-user`) where the kernel allows one.
 set -eu

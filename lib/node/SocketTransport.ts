@@ -42,7 +42,10 @@ const CLOSING_BACKLOG_LIMIT = 1 << 20;
  * buffer, reading pauses and `write()` settles only on `'drain'`, after which
  * reading resumes. Once closing, reading no longer waits, so that the
  * peer's FIN is seen: what arrives for an absent or paused reader is kept, up
- * to 1 MiB, beyond which the connection is aborted. The connection is never half-open: a FIN from the peer
+ * to 1 MiB, beyond which the connection is aborted; once the socket has
+ * closed, a paused reader is not waited for (its backlog is dropped and it
+ * hears the end), so an aborted session never hangs on its own pause. The
+ * connection is never half-open: a FIN from the peer
  * completes `incoming` and ends our side too. A reset, a broken pipe or a TLS
  * failure errors `incoming` with a `ConnectionError` whose `cause` is the
  * socket error, and rejects pending writes. `abort()` resets the connection
@@ -145,9 +148,12 @@ export class SocketTransport implements Transport {
     this.aborted = true;
     this.writers.rejectAll(new ConnectionError('connection aborted'));
     const socket = this.socket as Socket & { resetAndDestroy?: () => Socket };
+    // While our FIN is being sent (end() called, nothing left to write, not yet finished), libuv
+    // refuses the reset (EINVAL) and Node then never closes the handle nor emits 'close'.
+    const shuttingDown = socket.writableEnded && !socket.writableFinished && socket.writableLength === 0;
     try {
       // RST, so the peer knows the connection was not closed in order; TLS sockets refuse it.
-      if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+      if (typeof socket.resetAndDestroy === 'function' && !shuttingDown) socket.resetAndDestroy();
       else socket.destroy();
     } catch {
       socket.destroy();
@@ -220,7 +226,7 @@ export class SocketTransport implements Transport {
     this.writeBlocked = false;
     this.writers.rejectAll(this.failure ?? new ConnectionError('connection closed'));
     // Without a socket error (our own close or abort, the peer's FIN) the reader completes.
-    this.channel.end(this.failure);
+    this.channel.close(this.failure);
     const waiters = this.closedWaiters;
     this.closedWaiters = [];
     for (const resolve of waiters) resolve();

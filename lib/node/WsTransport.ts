@@ -58,7 +58,9 @@ function toBytes(data: WebSocket.RawData): Uint8Array {
  * the high-water mark, and reading pauses while it is above (and while nobody
  * subscribes, or `pauseReading()` holds it). Once closing, reading no longer
  * waits, so the peer's close frame is seen; what arrives for an absent or
- * paused reader is kept, up to 1 MiB, beyond which the connection is aborted.
+ * paused reader is kept, up to 1 MiB, beyond which the connection is aborted;
+ * once the socket has closed, a paused reader hears the end at once (its
+ * backlog dropped).
  * The peer closing
  * with 1000, 1001 or no status completes `incoming`; any other close code, a
  * socket error, an oversized message (`maxPayload`) or a keepalive timeout
@@ -236,7 +238,7 @@ export class WsTransport implements Transport {
       error = new ConnectionError(`websocket closed abnormally (code ${code}${reason ? `: ${reason}` : ''})`);
     }
     this.writers.rejectAll(error ?? new ConnectionError('connection closed'));
-    this.channel.end(error);
+    this.channel.close(error);
     const waiters = this.closedWaiters;
     this.closedWaiters = [];
     for (const resolve of waiters) resolve();

@@ -1,10 +1,11 @@
 import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import { Observable, asyncScheduler, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
 import type { RPCSession } from '../session/RPCSession';
 import type { SessionBase } from '../session/SessionBase';
 import { SessionKind } from '../transport/SessionKind';
+import { sessionObservable, startSession } from './nodeInternals';
 import { openSocket } from './openSocket';
 import type { ProxyConnector } from './ProxyConnector';
 import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
@@ -83,9 +84,7 @@ export async function connectRs<S extends SessionBase<M>, M>(
     transport = new SocketTransport(socket, SessionKind.CLIENT, { scheduler });
   }
   const factory = (options.sessionFactory ?? defaultSessionFactory) as SessionFactory<S, M>;
-  const session = factory(transport, options.framer ? { framer: options.framer } : {});
-  session.start();
-  return session;
+  return startSession(transport, () => factory(transport, options.framer ? { framer: options.framer } : {}));
 }
 
 /**
@@ -110,28 +109,4 @@ export function connectRs$<S extends SessionBase<M>, M = Uint8Array>(
 ): Observable<S>;
 export function connectRs$<S extends SessionBase<M>, M>(host: string, port: number, options: ConnectRsOptions<S, M> = {}): Observable<S> {
   return sessionObservable(() => connectRs(host, port, options as ConnectRsOptions<S, M> & { sessionFactory: SessionFactory<S, M> }));
-}
-
-/** Opens on subscribe, emits the session, completes when it closes, closes it on unsubscribe. @internal */
-export function sessionObservable<S extends SessionBase<M>, M>(open: () => Promise<S>): Observable<S> {
-  return new Observable<S>((subscriber) => {
-    let session: S | undefined;
-    let unsubscribed = false;
-    open().then(
-      (opened) => {
-        if (unsubscribed) {
-          void opened.close();
-          return;
-        }
-        session = opened;
-        subscriber.next(opened);
-        subscriber.add(opened.closed$.subscribe(() => subscriber.complete()));
-      },
-      (error: unknown) => subscriber.error(error),
-    );
-    return () => {
-      unsubscribed = true;
-      if (session && !session.isClosing()) void session.close();
-    };
-  });
 }

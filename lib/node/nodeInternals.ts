@@ -2,6 +2,8 @@ import type { Socket } from 'node:net';
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import { Observable, type Subscriber } from 'rxjs';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
+import type { SessionBase } from '../session/SessionBase';
+import type { Transport } from '../transport/Transport';
 
 /**
  * What a listener hands out: one subscriber at a time; an arrival with nobody
@@ -69,4 +71,41 @@ export function trackHandshakes(server: TlsServer): () => void {
     for (const socket of handshaking.values()) socket.destroy();
     handshaking.clear();
   };
+}
+
+/** Makes and starts the session; if the factory throws, the connection is aborted, not leaked. @internal */
+export function startSession<S extends SessionBase<M>, M>(transport: Transport, make: () => S): S {
+  let session: S;
+  try {
+    session = make();
+  } catch (error) {
+    transport.abort();
+    throw error;
+  }
+  session.start();
+  return session;
+}
+
+/** Opens on subscribe, emits the session, completes when it closes, closes it on unsubscribe. @internal */
+export function sessionObservable<S extends SessionBase<M>, M>(open: () => Promise<S>): Observable<S> {
+  return new Observable<S>((subscriber) => {
+    let session: S | undefined;
+    let unsubscribed = false;
+    open().then(
+      (opened) => {
+        if (unsubscribed) {
+          void opened.close();
+          return;
+        }
+        session = opened;
+        subscriber.next(opened);
+        subscriber.add(opened.closed$.subscribe(() => subscriber.complete()));
+      },
+      (error: unknown) => subscriber.error(error),
+    );
+    return () => {
+      unsubscribed = true;
+      if (session && !session.isClosing()) void session.close();
+    };
+  });
 }

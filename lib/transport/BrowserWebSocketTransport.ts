@@ -246,7 +246,7 @@ export class BrowserWebSocketTransport implements Transport {
     this.socket.removeEventListener('close', this.onClose);
     // The 'error' listener stays: some implementations (ws) throw on an unheard error event.
     this.writers.rejectAll(error ?? this.failure ?? new ConnectionError('connection closed'));
-    this.channel.end(error ?? this.failure);
+    this.channel.close(error ?? this.failure);
     const waiters = this.closedWaiters;
     this.closedWaiters = [];
     for (const resolve of waiters) resolve();

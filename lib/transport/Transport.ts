@@ -91,7 +91,8 @@ export interface Transport {
   /**
    * Stops delivering incoming bytes until `resumeReading`, so the peer's
    * writes back up (sessions pause while too many requests wait for a
-   * handler). Idempotent.
+   * handler). Idempotent. Once the connection has closed, a paused reader
+   * is not waited for: `incoming` ends at once and what it held is dropped.
    */
   pauseReading(): void;
   /** Delivers incoming bytes again after `pauseReading`. Idempotent. */

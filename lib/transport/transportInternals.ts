@@ -12,6 +12,11 @@ import type { ConnectFailure } from './ConnectError';
  * The transport keeps the backlog small by stopping reads from its socket
  * whenever {@link wantsData} is false; `onFlowChange` tells it when that
  * may have flipped.
+ *
+ * Once the connection is gone for good ({@link close}), a paused reader is
+ * no longer waited for: nothing it read now could be answered, so its
+ * backlog is dropped and it hears the end at once (as after a reset). An
+ * absent reader still finds the backlog, then the end, when it comes.
  */
 export class IncomingChannel {
   readonly observable: Observable<Uint8Array>;
@@ -19,6 +24,7 @@ export class IncomingChannel {
   private readonly backlog: Uint8Array[] = [];
   private backlogBytes = 0;
   private paused = false;
+  private gone = false;
   private ending: { readonly error: ConnectionError | undefined } | undefined;
 
   constructor(private readonly onFlowChange: () => void) {
@@ -79,11 +85,25 @@ export class IncomingChannel {
   end(error?: ConnectionError): void {
     if (this.ending) return;
     this.ending = { error };
-    if (error) {
-      this.backlog.length = 0;
-      this.backlogBytes = 0;
-    }
+    if (error) this.dropBacklog();
     this.drain();
+  }
+
+  /**
+   * The connection is gone (the socket closed): ends the stream as {@link end}
+   * does, and a reader that is paused now hears the end at once instead of
+   * waiting for a resume that may never come (a session paused by its
+   * pending requests, then aborted).
+   */
+  close(error?: ConnectionError): void {
+    this.gone = true;
+    this.end(error);
+    this.drain();
+  }
+
+  private dropBacklog(): void {
+    this.backlog.length = 0;
+    this.backlogBytes = 0;
   }
 
   private drain(): void {
@@ -93,9 +113,11 @@ export class IncomingChannel {
       this.reader.next(chunk);
     }
     const reader = this.reader;
-    if (!reader || !this.ending || this.backlog.length > 0) return;
+    if (!reader || !this.ending) return;
+    if (this.paused && this.gone) this.dropBacklog();
+    if (this.backlog.length > 0) return;
     const { error } = this.ending;
-    if (!error && this.paused) return;
+    if (!error && this.paused && !this.gone) return;
     this.reader = undefined;
     if (error) reader.error(error);
     else reader.complete();

@@ -1,6 +1,8 @@
 import { Subject, type Observable } from 'rxjs';
 import type { SessionBase } from '../session/SessionBase';
+import type { Transport } from '../transport/Transport';
 import type { NetAddress } from '../util/NetAddress';
+import { startSession } from './nodeInternals';
 
 /**
  * How a {@link SessionServer} closes.
@@ -44,24 +46,53 @@ export interface SessionServer<S extends SessionBase<M>, M = Uint8Array> {
   close(options?: SessionServerCloseOptions): Promise<void>;
 }
 
-/** Session bookkeeping shared by serveRs and serveWs. @internal */
-export class SessionRegistry<S extends SessionBase<M>, M> {
-  readonly live = new Set<S>();
-  readonly added = new Subject<S>();
+/** What serveRs and serveWs have in common: a listener of connections of some kind. @internal */
+export interface ConnectionListener<C> {
+  readonly address: NetAddress;
+  readonly connections: Observable<C>;
+  close(): Promise<void>;
+}
 
-  add(session: S): void {
-    this.live.add(session);
-    // closed$ completes after it emits, which ends this subscription.
-    session.closed$.subscribe(() => this.live.delete(session));
-    this.added.next(session);
-  }
-
-  async close(stopListening: () => Promise<void>, options: SessionServerCloseOptions): Promise<void> {
-    this.added.complete();
-    await stopListening();
-    if (options.closeSessions) {
-      const forceAfter = options.forceAfter ?? 30;
-      await Promise.all([...this.live].map((session) => session.close({ forceAfter })));
+/**
+ * Runs a session on every connection a listener accepts, and keeps the live
+ * ones: the server half of serveRs and serveWs. A session factory that
+ * throws gets its connection aborted and the error reported to `onError`.
+ * @internal
+ */
+export function serveSessions<C, S extends SessionBase<M>, M>(
+  listener: ConnectionListener<C>,
+  makeTransport: (connection: C) => Transport,
+  makeSession: (transport: Transport) => S,
+  onError: ((error: Error) => void) | undefined,
+): SessionServer<S, M> {
+  const live = new Set<S>();
+  const added = new Subject<S>();
+  const accepting = listener.connections.subscribe((connection) => {
+    const transport = makeTransport(connection);
+    let session: S;
+    try {
+      session = startSession(transport, () => makeSession(transport));
+    } catch (error) {
+      onError?.(error instanceof Error ? error : new Error(String(error)));
+      return;
     }
-  }
+    live.add(session);
+    // closed$ completes after it emits, which ends this subscription.
+    session.closed$.subscribe(() => live.delete(session));
+    added.next(session);
+  });
+  return {
+    address: listener.address,
+    sessions$: added.asObservable(),
+    sessions: live,
+    async close(options: SessionServerCloseOptions = {}): Promise<void> {
+      added.complete();
+      accepting.unsubscribe();
+      await listener.close();
+      if (options.closeSessions) {
+        const forceAfter = options.forceAfter ?? 30;
+        await Promise.all([...live].map((session) => session.close({ forceAfter })));
+      }
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
@@ -6,7 +7,7 @@ import type { SessionBase } from '../session/SessionBase';
 import { SessionKind } from '../transport/SessionKind';
 import { listenSockets } from './listenSockets';
 import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
-import { SessionRegistry, type SessionServer } from './SessionServer';
+import { serveSessions, type SessionServer } from './SessionServer';
 import { SocketTransport } from './SocketTransport';
 
 /**
@@ -75,28 +76,10 @@ export async function serveRs<S extends SessionBase<M>, M>(
   const factory = (sessionFactory ?? defaultSessionFactory) as SessionFactory<S, M>;
   const scheduler = options.scheduler ?? asyncScheduler;
   const listener = await listenSockets(host, port, { tls: options.tls, backlog: options.backlog, onError: options.onError });
-  const registry = new SessionRegistry<S, M>();
-  const accepting = listener.connections.subscribe((socket) => {
-    const transport = new SocketTransport(socket, SessionKind.SERVER, { scheduler });
-    let session: S;
-    try {
-      session = factory(transport, options.framer ? { framer: options.framer } : {});
-    } catch (error) {
-      transport.abort();
-      options.onError?.(error instanceof Error ? error : new Error(String(error)));
-      return;
-    }
-    session.start();
-    registry.add(session);
-  });
-  return {
-    address: listener.address,
-    sessions$: registry.added.asObservable(),
-    sessions: registry.live,
-    close: (closeOptions = {}) =>
-      registry.close(async () => {
-        accepting.unsubscribe();
-        await listener.close();
-      }, closeOptions),
-  };
+  return serveSessions<Socket, S, M>(
+    listener,
+    (socket) => new SocketTransport(socket, SessionKind.SERVER, { scheduler }),
+    (transport) => factory(transport, options.framer ? { framer: options.framer } : {}),
+    options.onError,
+  );
 }

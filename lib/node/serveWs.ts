@@ -3,10 +3,10 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { RPCSession } from '../session/RPCSession';
 import type { SessionBase } from '../session/SessionBase';
 import { SessionKind } from '../transport/SessionKind';
-import { listenWebSockets } from './listenWebSockets';
+import { listenWebSockets, type AcceptedWebSocket } from './listenWebSockets';
 import { DEFAULT_WS_MAX_PAYLOAD } from './openWebSocket';
 import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
-import { SessionRegistry, type SessionServer } from './SessionServer';
+import { serveSessions, type SessionServer } from './SessionServer';
 import { WsTransport } from './WsTransport';
 
 /**
@@ -65,32 +65,11 @@ export async function serveWs<S extends SessionBase<Uint8Array> = RPCSession>(
     backlog: options.backlog,
     onError: options.onError,
   });
-  const registry = new SessionRegistry<S, Uint8Array>();
-  const accepting = listener.connections.subscribe(({ socket, remoteAddress }) => {
-    const transport = new WsTransport(socket, SessionKind.SERVER, {
-      scheduler,
-      remoteAddress,
-      pingInterval: options.pingInterval ?? 0,
-    });
-    let session: S;
-    try {
-      session = factory(transport, {});
-    } catch (error) {
-      transport.abort();
-      options.onError?.(error instanceof Error ? error : new Error(String(error)));
-      return;
-    }
-    session.start();
-    registry.add(session);
-  });
-  return {
-    address: listener.address,
-    sessions$: registry.added.asObservable(),
-    sessions: registry.live,
-    close: (closeOptions = {}) =>
-      registry.close(async () => {
-        accepting.unsubscribe();
-        await listener.close();
-      }, closeOptions),
-  };
+  return serveSessions<AcceptedWebSocket, S, Uint8Array>(
+    listener,
+    ({ socket, remoteAddress }) =>
+      new WsTransport(socket, SessionKind.SERVER, { scheduler, remoteAddress, pingInterval: options.pingInterval ?? 0 }),
+    (transport) => factory(transport, {}),
+    options.onError,
+  );
 }

@@ -1,6 +1,7 @@
 import { NEVER, finalize, firstValueFrom, timer } from 'rxjs';
 import { BitcoinFramer, MessageSession, memoryTransportPair, type BinaryMessage, type SessionLogger } from 'rxrpcx';
 import { VirtualTime } from '../helpers/VirtualTime';
+import { eventually } from '../helpers/eventually';
 
 function capturingLogger(): SessionLogger & { lines: string[] } {
   const lines: string[] = [];
@@ -8,7 +9,6 @@ function capturingLogger(): SessionLogger & { lines: string[] } {
   return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
-const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
 const ping = (n: number): BinaryMessage => ({ command: 'ping', payload: Uint8Array.of(n) });
 
 describe('MessageSession', () => {
@@ -22,7 +22,7 @@ describe('MessageSession', () => {
     await sessionA.sendMessage(ping(1));
     await sessionA.sendMessage(ping(2));
     await sessionB.sendMessage({ command: 'pong', payload: new Uint8Array() });
-    await tick();
+    await eventually(() => atB.length === 2 && atA.length === 1);
     expect(atB).toEqual(['ping:1', 'ping:2']);
     expect(atA).toEqual(['pong']);
     expect(sessionB.recvCount).toBe(2);
@@ -40,7 +40,7 @@ describe('MessageSession', () => {
     frame[20] ^= 0xff; // the checksum
     await a.write(frame);
     await a.write(new BitcoinFramer().frame({ command: 'ok', payload: new Uint8Array() }));
-    await tick();
+    await eventually(() => received.length === 1);
     expect(session.errors).toBe(1);
     expect(session.cost).toBeCloseTo(100 + 100, 0);
     expect(received).toEqual(['ok']);

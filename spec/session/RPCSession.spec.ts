@@ -25,6 +25,7 @@ import {
 } from 'rxrpcx';
 import { TestScheduler } from 'rxjs/testing';
 import { VirtualTime } from '../helpers/VirtualTime';
+import { eventually } from '../helpers/eventually';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -258,7 +259,7 @@ describe('RPCSession', () => {
       await send('{"jsonrpc": "2.0", "method": ');
       await send('[]');
       await send('{"jsonrpc":"2.0","id":1,"method":"nope"}');
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await eventually(() => received.length === 3);
       expect(received).toEqual([
         { jsonrpc: '2.0', error: { code: JSONRPC.PARSE_ERROR, message: expect.stringContaining('invalid JSON') }, id: null },
         { jsonrpc: '2.0', error: { code: JSONRPC.INVALID_REQUEST, message: 'batch is empty' }, id: null },
@@ -273,7 +274,7 @@ describe('RPCSession', () => {
       const { server, received, send } = rawPeer(undefined, { framer: new NewlineFramer({ maxSize: 100 }) });
       await send(`"${'x'.repeat(200)}"`);
       await send('{"jsonrpc":"2.0","id":7,"method":"nope"}');
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await eventually(() => received.length === 1);
       expect(received).toEqual([{ jsonrpc: '2.0', error: expect.objectContaining({ code: JSONRPC.METHOD_NOT_FOUND }), id: 7 }]);
       expect(server.errors).toBe(2);
       expect(server.isClosing()).toBe(false);
@@ -283,7 +284,7 @@ describe('RPCSession', () => {
     it('answers the replies to a batch as one batch message', async () => {
       const { server, received, send } = rawPeer(undefined, { handlers: { one: () => 1 } });
       await send('[{"jsonrpc":"2.0","id":1,"method":"one"},{"jsonrpc":"2.0","method":"one"},{"jsonrpc":"2.0","id":2,"method":"two"}, 5]');
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await eventually(() => received.length === 1);
       expect(received).toHaveLength(1);
       const batch = received[0] as Array<{ id: unknown }>;
       expect(batch.map((r) => r.id).sort()).toEqual([1, 2, null].sort());
@@ -296,7 +297,7 @@ describe('RPCSession', () => {
       server.notifications$.subscribe((n) => notes.push(n.method));
       await send('[{"jsonrpc":"2.0","method":"log"}, 7, {"jsonrpc":"2.0","method":"log","params":[1]}]');
       await send('{"jsonrpc":"2.0","id":1,"method":"log"}');
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await eventually(() => received.length === 2);
       expect(received).toEqual([
         [{ jsonrpc: '2.0', error: { code: JSONRPC.INVALID_REQUEST, message: 'request object must be a dictionary' }, id: null }],
         { jsonrpc: '2.0', result: null, id: 1 },
@@ -336,7 +337,7 @@ describe('RPCSession', () => {
       server.notifications$.subscribe((n) => seen.push(n.method));
       await expect(client.sendBatch().send()).rejects.toBeInstanceOf(ProtocolError);
       expect(await client.sendBatch().addNotification('a').addNotification('b').send()).toEqual([]);
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await eventually(() => seen.length === 2);
       expect(seen).toEqual(['a', 'b']);
       await client.close();
     });
@@ -511,8 +512,7 @@ describe('RPCSession', () => {
         handlers: { hang: () => new Observable(() => () => void (cancelled += 1)) },
       });
       const outcomes = [1, 2, 3].map(() => client.sendRequest('hang').catch((e: unknown) => e));
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      expect(server.unansweredRequestCount()).toBe(3);
+      await eventually(() => server.unansweredRequestCount() === 3);
       server.abort();
       for (const outcome of await Promise.all(outcomes)) expect(outcome).toBeInstanceOf(ConnectionError);
       await firstValueFrom(server.closed$);
@@ -633,8 +633,7 @@ describe('RPCSession', () => {
       expect(values[9_999]).toBe(9_999);
       expect(values.every((v, i) => v === i)).toBe(true);
       expect(client.connection.pendingRequests()).toHaveLength(0);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(server.unansweredRequestCount()).toBe(0);
+      await eventually(() => server.unansweredRequestCount() === 0);
       expect(server.stats().recvCount).toBe(10_000);
       await client.close();
     });
@@ -659,7 +658,7 @@ describe('RPCSession', () => {
       const logger = capturingLogger();
       const { client, server } = pair(undefined, { logger, verbosity: 4, handlers: { x: () => 1 } });
       await client.sendRequest('x');
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await eventually(() => logger.lines.some((l) => l.startsWith('debug: sending message')));
       expect(logger.lines.some((l) => l.startsWith('debug: received data'))).toBe(true);
       expect(logger.lines.some((l) => l.startsWith('debug: sending message'))).toBe(true);
       server.verbosity = 0;

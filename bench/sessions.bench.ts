@@ -3,8 +3,9 @@
  * (bytes → frames → JSON → dispatch → reply → write), over the in-memory pair
  * and over TCP on loopback. Bounded: a fixed number of requests per run.
  *
- * Run with `npm run bench` (or, after a build, `node dist-bench/sessions.bench.js`).
- * Profile with `node --cpu-prof dist-bench/sessions.bench.js`.
+ * Also the memory an idle session pair costs. Run with `npm run bench` (or,
+ * after a build, `node --expose-gc dist-bench/sessions.bench.js`). Profile with
+ * `node --cpu-prof dist-bench/sessions.bench.js`.
  */
 import { RPCSession, memoryTransportPair } from 'rxrpcx';
 import { connectRs, serveRs } from 'rxrpcx/node';
@@ -14,6 +15,7 @@ export interface SessionBenchResult {
   readonly name: string;
   readonly requests: number;
   readonly requestsPerSecond: number;
+  /** Heap retained after the run and a GC (needs --expose-gc). */
   readonly heapDeltaMB: number;
 }
 
@@ -39,6 +41,9 @@ async function measure(name: string, client: RPCSession): Promise<SessionBenchRe
   const start = performance.now();
   await drive(client, REQUESTS);
   const seconds = (performance.now() - start) / 1000;
+  // What the run left behind once garbage is collected: it should be ~0.
+  await new Promise((resolve) => setImmediate(resolve));
+  global.gc?.();
   const heapDeltaMB = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
   return { name, requests: REQUESTS, requestsPerSecond: Math.round(REQUESTS / seconds), heapDeltaMB: Number(heapDeltaMB.toFixed(1)) };
 }
@@ -65,9 +70,38 @@ export async function runSessionBench(): Promise<SessionBenchResult[]> {
   return results;
 }
 
+/** One memory measurement. */
+export interface SessionMemoryResult {
+  readonly name: string;
+  readonly pairs: number;
+  readonly kilobytesPerPair: number;
+}
+
+/** The heap an idle client/server session pair over the in-memory transport holds. */
+export async function runSessionMemoryBench(pairs = 2_000): Promise<SessionMemoryResult> {
+  const settle = async (): Promise<void> => {
+    await new Promise((resolve) => setImmediate(resolve));
+    global.gc?.();
+  };
+  await settle();
+  const before = process.memoryUsage().heapUsed;
+  const sessions: RPCSession[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const [clientEnd, serverEnd] = memoryTransportPair();
+    sessions.push(new RPCSession(serverEnd, { handlers }), new RPCSession(clientEnd));
+  }
+  await settle();
+  const perPair = (process.memoryUsage().heapUsed - before) / pairs / 1024;
+  await Promise.all(sessions.filter((_, i) => i % 2 === 1).map((client) => client.close()));
+  return { name: 'idle RPCSession pair (in-memory)', pairs, kilobytesPerPair: Number(perPair.toFixed(1)) };
+}
+
 if (require.main === module) {
   runSessionBench().then(
-    (results) => console.table(results),
+    async (results) => {
+      console.table(results);
+      console.table([await runSessionMemoryBench()]);
+    },
     (error: unknown) => {
       console.error(error);
       process.exitCode = 1;

@@ -1,15 +1,14 @@
-import { EMPTY, Observable, Subject, catchError, concatMap, of, timer } from 'rxjs';
+import { EMPTY, Observable, Subject, catchError, concatMap } from 'rxjs';
 import type { BinaryMessage } from '../framing/BinaryFramer';
 import { BitcoinFramer } from '../framing/BitcoinFramer';
 import type { FramerBase } from '../framing/FramerBase';
 import { ProtocolError } from '../jsonrpc/ProtocolError';
 import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
 import { TaskTimeout } from '../tasks/TaskTimeout';
-import { timeoutAfter } from '../tasks/timeoutAfter';
 import type { Transport } from '../transport/Transport';
 import { SessionBase } from './SessionBase';
 import type { SessionOptions } from './SessionOptions';
-import { errorText, firstResult } from './sessionInternals';
+import { errorText } from './sessionInternals';
 
 /**
  * The options of a {@link MessageSession}.
@@ -88,32 +87,25 @@ export class MessageSession extends SessionBase<BinaryMessage> {
 
   #process(message: BinaryMessage): Observable<void> {
     const timeout = this.processingTimeout;
-    return this.incomingConcurrency
-      .run(() => {
-        const delay = this.costFraction * this.costSleep;
-        const pause = delay > 0 ? timer(delay * 1000, this.scheduler) : of(0);
-        return pause.pipe(concatMap(() => firstResult(() => this.handleMessage(message))));
-      })
-      .pipe(
-        timeoutAfter(timeout, { scheduler: this.scheduler }),
-        concatMap(() => EMPTY),
-        catchError((error: unknown) => {
-          if (error instanceof ProtocolError) {
-            this.logger.error(error.message);
-            this.bumpErrors(error);
-          } else if (error instanceof TaskTimeout) {
-            this.logger.info(`incoming request timed out after ${timeout} secs`);
-            this.bumpErrors();
-          } else if (error instanceof ExcessiveSessionCostError) {
-            this.onDisconnectDueToExcessiveSessionCost();
-            void this.close();
-          } else {
-            this.logger.error(`exception handling ${message.command}: ${errorText(error)}`, error);
-            this.bumpErrors();
-          }
-          return EMPTY;
-        }),
-      );
+    return this.throttled(() => this.handleMessage(message)).pipe(
+      concatMap(() => EMPTY),
+      catchError((error: unknown) => {
+        if (error instanceof ProtocolError) {
+          this.logger.error(error.message);
+          this.bumpErrors(error);
+        } else if (error instanceof TaskTimeout) {
+          this.logger.info(`incoming request timed out after ${timeout} secs`);
+          this.bumpErrors();
+        } else if (error instanceof ExcessiveSessionCostError) {
+          this.onDisconnectDueToExcessiveSessionCost();
+          void this.close();
+        } else {
+          this.logger.error(`exception handling ${message.command}: ${errorText(error)}`, error);
+          this.bumpErrors();
+        }
+        return EMPTY;
+      }),
+    );
   }
 
   protected override end(): void {

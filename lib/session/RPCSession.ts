@@ -14,7 +14,6 @@ import {
   catchError,
   finalize,
   throwError,
-  timer,
 } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
 import { NewlineFramer } from '../framing/NewlineFramer';
@@ -111,7 +110,7 @@ export interface IncomingCall {
   fail(error: unknown): void;
 }
 
-/** A timing sample count and total, for outgoing concurrency. */
+/** The most outgoing requests in flight, however fast replies come (the reference's cap). */
 const OUTGOING_CAP = 250;
 
 /**
@@ -342,25 +341,18 @@ export class RPCSession extends SessionBase<Uint8Array> {
   /** One incoming request, throttled, timed, answered, and its errors counted. */
   #process(item: IncomingRequest | Notification): Observable<void> {
     const timeout = this.processingTimeout;
-    return this.incomingConcurrency
-      .run(() => {
-        const delay = this.costFraction * this.costSleep;
-        const pause = delay > 0 ? timer(delay * 1000, this.scheduler) : of(0);
-        return pause.pipe(concatMap(() => firstResult(() => this.handleRequest(item))));
-      })
-      .pipe(
-        timeoutAfter(timeout, { scheduler: this.scheduler }),
-        map((result) => ({ result, disconnect: false })),
-        catchError((error: unknown) => of(this.#outcomeOf(error, item, timeout))),
-        concatMap(async ({ result, disconnect }) => {
-          if (result instanceof Error) this.bumpErrors(result);
-          if (item instanceof IncomingRequest) {
-            const reply = item.reply(result);
-            if (reply) await this.#sendQuietly(reply);
-          }
-          if (disconnect) void this.close();
-        }),
-      );
+    return this.throttled(() => this.handleRequest(item)).pipe(
+      map((result) => ({ result, disconnect: false })),
+      catchError((error: unknown) => of(this.#outcomeOf(error, item, timeout))),
+      concatMap(async ({ result, disconnect }) => {
+        if (result instanceof Error) this.bumpErrors(result);
+        if (item instanceof IncomingRequest) {
+          const reply = item.reply(result);
+          if (reply) await this.#sendQuietly(reply);
+        }
+        if (disconnect) void this.close();
+      }),
+    );
   }
 
   #outcomeOf(error: unknown, item: Request | Notification, timeout: number): { result: unknown; disconnect: boolean } {

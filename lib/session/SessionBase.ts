@@ -4,8 +4,10 @@ import {
   Subject,
   Subscription,
   asyncScheduler,
+  concatMap,
   finalize,
   firstValueFrom,
+  timer,
   type SchedulerLike,
 } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
@@ -14,13 +16,14 @@ import { ConnectionError } from '../jsonrpc/ConnectionError';
 import { Concurrency } from '../tasks/Concurrency';
 import { TaskGroup } from '../tasks/TaskGroup';
 import { TaskTimeout } from '../tasks/TaskTimeout';
+import { timeoutAfter } from '../tasks/timeoutAfter';
 import { SessionKind } from '../transport/SessionKind';
 import type { CloseOptions, Transport, TransportProxy } from '../transport/Transport';
 import type { NetAddress } from '../util/NetAddress';
 import { quietLogger, type SessionLogger } from './SessionLogger';
 import { sessionDefaults, type SessionDefaults, type SessionOptions } from './SessionOptions';
 import type { SessionStats } from './SessionStats';
-import { errorText } from './sessionInternals';
+import { errorText, firstResult } from './sessionInternals';
 
 /**
  * What every session has: statistics, the cost model and its throttle, the
@@ -385,6 +388,22 @@ export abstract class SessionBase<M> {
       { daemon: true },
     );
     this.#applyReadBackpressure();
+  }
+
+  /**
+   * The throttle every incoming message goes through: a slot under the
+   * incoming concurrency limit, the cost-fraction delay, then `handle`'s
+   * first result — all within `processingTimeout` (TaskTimeout after it).
+   * Errors with ExcessiveSessionCostError when the limit has fallen to 0.
+   */
+  protected throttled(handle: () => unknown): Observable<unknown> {
+    return this.incomingConcurrency
+      .run(() => {
+        const delay = this.costFraction * this.costSleep;
+        const result = firstResult(handle);
+        return delay > 0 ? timer(delay * 1000, this.scheduler).pipe(concatMap(() => result)) : result;
+      })
+      .pipe(timeoutAfter(this.processingTimeout, { scheduler: this.scheduler }));
   }
 
   #applyReadBackpressure(): void {

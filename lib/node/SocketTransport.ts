@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
-import { asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import { ConnectionError } from '../jsonrpc/ConnectionError';
+import type { SchedulerLike } from 'rxjs';
 import type { SessionKind } from '../transport/SessionKind';
-import type { CloseOptions, Transport, TransportProxy } from '../transport/Transport';
-import { IncomingChannel, WriteWaiters, messageOf, toNetAddress } from '../transport/transportInternals';
+import type { TransportProxy } from '../transport/Transport';
+import { StreamTransport } from '../transport/streamTransportInternals';
+import { toNetAddress } from '../transport/transportInternals';
 import type { NetAddress } from '../util/NetAddress';
 
 /**
@@ -28,9 +28,6 @@ export interface SocketTransportOptions {
   /** Drives the `forceAfter` timer of `close()`. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
 }
-
-/** Bytes a closing transport keeps for an absent or paused reader before it aborts. */
-const CLOSING_BACKLOG_LIMIT = 1 << 20;
 
 /**
  * A {@link Transport} over a connected `node:net` Socket or `node:tls` TLSSocket.
@@ -66,53 +63,52 @@ const CLOSING_BACKLOG_LIMIT = 1 << 20;
  * @param kind - which side opened the connection
  * @param options - proxy, address override and scheduler
  */
-export class SocketTransport implements Transport {
-  readonly incoming: Observable<Uint8Array>;
+export class SocketTransport extends StreamTransport {
   readonly messageBoundaries = false;
 
-  private readonly channel: IncomingChannel;
-  private readonly writers = new WriteWaiters();
-  private readonly scheduler: SchedulerLike;
-  private readonly override: NetAddress | undefined;
   private peerAddress: NetAddress | undefined;
-  private closedWaiters: Array<() => void> = [];
-  private forceTimer: Subscription | undefined;
-  private writeBlocked = false;
-  private closing = false;
-  private aborted = false;
-  private closed = false;
-  private failure: ConnectionError | undefined;
-
-  constructor(
-    readonly socket: Socket,
-    readonly kind: SessionKind,
-    private readonly options: SocketTransportOptions = {},
-  ) {
-    this.scheduler = options.scheduler ?? asyncScheduler;
-    this.override = options.remoteAddress;
-    this.peerAddress = toNetAddress(socket.remoteAddress, socket.remotePort);
-    this.channel = new IncomingChannel(() => this.updateFlow());
-    this.incoming = this.channel.observable;
-    // Paused before the 'data' listener goes on, so nothing flows until a reader subscribes.
-    socket.pause();
-    socket.on('data', (chunk: Buffer) => this.received(chunk));
-    socket.on('end', () => this.onEnd());
-    socket.on('drain', () => this.onDrain());
-    socket.on('finish', () => this.writers.resolveAll());
-    socket.on('error', (error: Error) => this.onError(error));
-    socket.on('close', () => this.onClose());
-    if (socket.destroyed) queueMicrotask(() => this.onClose());
-  }
-
   private corked = false;
   private readonly uncork = (): void => {
     this.corked = false;
     this.socket.uncork();
   };
 
-  write(bytes: Uint8Array): Promise<void> {
-    if (this.isClosing()) return Promise.reject(this.failure ?? new ConnectionError('connection is closing'));
-    if (bytes.length === 0) return Promise.resolve();
+  constructor(
+    readonly socket: Socket,
+    kind: SessionKind,
+    options: SocketTransportOptions = {},
+  ) {
+    super(kind, options);
+    this.peerAddress = toNetAddress(socket.remoteAddress, socket.remotePort);
+    // Paused before the 'data' listener goes on, so nothing flows until a reader subscribes.
+    socket.pause();
+    socket.on('data', (chunk: Buffer) => this.received(chunk));
+    socket.on('end', () => this.onEnd());
+    socket.on('drain', () => this.drained());
+    // Once ending, the socket says 'finish' instead of 'drain' when it has sent everything.
+    socket.on('finish', () => this.drained());
+    // The socket closes soon after its error (its handle closing): incoming errors now.
+    socket.on('error', (error: Error) => this.channel.end(this.lost(error)));
+    socket.on('close', () => this.closedDown());
+    if (socket.destroyed) queueMicrotask(() => this.closedDown());
+  }
+
+  override isClosing(): boolean {
+    return super.isClosing() || this.socket.destroyed || this.socket.writableEnded;
+  }
+
+  override remoteAddress(): NetAddress | undefined {
+    const override = super.remoteAddress();
+    if (override) return override;
+    this.peerAddress ??= toNetAddress(this.socket.remoteAddress, this.socket.remotePort);
+    return this.peerAddress;
+  }
+
+  bufferedAmount(): number {
+    return this.socket.destroyed ? 0 : this.socket.writableLength;
+  }
+
+  protected send(bytes: Uint8Array): boolean {
     // Writes made in one tick go out together: one syscall, not one per message.
     if (!this.corked) {
       this.corked = true;
@@ -120,33 +116,14 @@ export class SocketTransport implements Transport {
       process.nextTick(this.uncork);
     }
     // The transport owns what it is given (see Transport.write): a view, no copy.
-    if (this.socket.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) return Promise.resolve();
-    const drained = this.writers.add();
-    if (!this.writeBlocked) {
-      this.writeBlocked = true;
-      this.updateFlow();
-    }
-    return drained;
+    return this.socket.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
-  close(options: CloseOptions = {}): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    const done = new Promise<void>((resolve) => this.closedWaiters.push(resolve));
-    if (!this.forceTimer) {
-      this.closing = true;
-      const forceAfter = options.forceAfter ?? 30;
-      this.forceTimer = this.scheduler.schedule(() => this.abort(), Math.max(0, forceAfter) * 1000);
-      this.socket.end();
-      this.updateFlow();
-    }
-    return done;
+  protected beginClose(): void {
+    this.socket.end();
   }
 
-  abort(): void {
-    if (this.closed || this.aborted) return;
-    this.closing = true;
-    this.aborted = true;
-    this.writers.rejectAll(new ConnectionError('connection aborted'));
+  protected destroy(): void {
     const socket = this.socket as Socket & { resetAndDestroy?: () => Socket };
     // While our FIN is being sent (end() called, nothing left to write, not yet finished), libuv
     // refuses the reset (EINVAL) and Node then never closes the handle nor emits 'close'.
@@ -160,75 +137,15 @@ export class SocketTransport implements Transport {
     }
   }
 
-  isClosing(): boolean {
-    return this.closing || this.socket.destroyed || this.socket.writableEnded;
-  }
-
-  remoteAddress(): NetAddress | undefined {
-    if (this.override) return this.override;
-    this.peerAddress ??= toNetAddress(this.socket.remoteAddress, this.socket.remotePort);
-    return this.peerAddress;
-  }
-
-  proxy(): TransportProxy | undefined {
-    return this.options.proxy;
-  }
-
-  pauseReading(): void {
-    this.channel.pause();
-  }
-
-  resumeReading(): void {
-    this.channel.resume();
-  }
-
-  bufferedAmount(): number {
-    return this.socket.destroyed ? 0 : this.socket.writableLength;
-  }
-
-  /** Reads while someone reads, unpaused, and our writes are not blocked. */
-  private updateFlow(): void {
+  protected setReading(reading: boolean): void {
     if (this.socket.destroyed) return;
-    if (this.closing || (this.channel.wantsData() && !this.writeBlocked)) this.socket.resume();
+    if (reading) this.socket.resume();
     else this.socket.pause();
-  }
-
-  private received(chunk: Uint8Array): void {
-    this.channel.push(chunk);
-    if (this.closing && this.channel.backlogSize() > CLOSING_BACKLOG_LIMIT) this.abort();
-  }
-
-  private onDrain(): void {
-    this.writeBlocked = false;
-    this.updateFlow();
-    this.writers.resolveAll();
   }
 
   /** The peer's FIN, after all its data: we end too (never half-open). */
   private onEnd(): void {
-    this.closing = true;
-    this.channel.end();
+    this.peerEnded();
     if (!this.socket.writableEnded) this.socket.end();
-  }
-
-  private onError(error: Error): void {
-    this.closing = true;
-    this.failure ??= new ConnectionError(`connection lost: ${messageOf(error)}`, { cause: error });
-    this.writers.rejectAll(this.failure);
-    this.channel.end(this.failure);
-  }
-
-  private onClose(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.closing = true;
-    this.forceTimer?.unsubscribe();
-    this.writeBlocked = false;
-    this.writers.rejectAll(this.failure ?? new ConnectionError('connection closed'));
-    // Without a socket error (our own close or abort, the peer's FIN) the reader completes.
-    this.channel.close(this.failure);
-    const waiters = this.closedWaiters;
-    this.closedWaiters = [];
-    for (const resolve of waiters) resolve();
   }
 }

@@ -1,10 +1,11 @@
 import { isUtf8 } from 'node:buffer';
-import { asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import type { SchedulerLike, Subscription } from 'rxjs';
 import WebSocket from 'ws';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
 import type { SessionKind } from '../transport/SessionKind';
-import type { CloseOptions, Transport, TransportProxy } from '../transport/Transport';
-import { IncomingChannel, WriteWaiters, messageOf, urlNetAddress } from '../transport/transportInternals';
+import type { TransportProxy } from '../transport/Transport';
+import { StreamTransport } from '../transport/streamTransportInternals';
+import { urlNetAddress, webSocketCloseError } from '../transport/transportInternals';
 import type { NetAddress } from '../util/NetAddress';
 
 /**
@@ -36,12 +37,6 @@ export interface WsTransportOptions {
   /** Buffered bytes above which `write` waits for the socket to drain. @default 65536 */
   readonly highWaterMark?: number;
 }
-
-/** Bytes a closing transport keeps for an absent or paused reader before it aborts. */
-const CLOSING_BACKLOG_LIMIT = 1 << 20;
-
-/** Close codes a peer ends with in order: normal, going away, no status given. */
-const ORDERLY_CLOSE_CODES = new Set([1000, 1001, 1005]);
 
 function toBytes(data: WebSocket.RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);
@@ -82,135 +77,71 @@ function toBytes(data: WebSocket.RawData): Uint8Array {
  * @param kind - which side opened the connection
  * @param options - address, proxy, scheduler, keepalive and high-water mark
  */
-export class WsTransport implements Transport {
-  readonly incoming: Observable<Uint8Array>;
+export class WsTransport extends StreamTransport {
   readonly messageBoundaries = true;
 
-  private readonly channel: IncomingChannel;
-  private readonly writers = new WriteWaiters();
-  private readonly scheduler: SchedulerLike;
   private readonly highWaterMark: number;
-  private readonly address: NetAddress | undefined;
-  private closedWaiters: Array<() => void> = [];
-  private forceTimer: Subscription | undefined;
   private keepalive: Subscription | undefined;
   private peerAlive = true;
-  private writeBlocked = false;
-  private closing = false;
-  private aborted = false;
-  private closed = false;
-  private failure: ConnectionError | undefined;
 
   constructor(
     readonly socket: WebSocket,
-    readonly kind: SessionKind,
-    private readonly options: WsTransportOptions = {},
+    kind: SessionKind,
+    options: WsTransportOptions = {},
   ) {
-    this.scheduler = options.scheduler ?? asyncScheduler;
+    super(kind, { ...options, remoteAddress: options.remoteAddress ?? (socket.url ? urlNetAddress(socket.url) : undefined) });
     this.highWaterMark = options.highWaterMark ?? 65536;
-    this.address = options.remoteAddress ?? (socket.url ? urlNetAddress(socket.url) : undefined);
-    this.channel = new IncomingChannel(() => this.updateFlow());
-    this.incoming = this.channel.observable;
     socket.pause();
     socket.on('message', (data) => {
       this.peerAlive = true;
       this.received(toBytes(data));
     });
     socket.on('pong', () => (this.peerAlive = true));
-    socket.on('error', (error) => this.onError(error));
+    // ws still runs the closing handshake after an error (1009 for an oversized message): incoming ends at 'close'.
+    socket.on('error', (error) => this.lost(error));
     socket.on('close', (code, reason) => this.onClose(code, reason.toString()));
     if (socket.readyState === WebSocket.CLOSED) queueMicrotask(() => this.onClose(1006, ''));
     const pingInterval = options.pingInterval ?? 0;
     if (pingInterval > 0) this.startKeepalive(pingInterval * 1000);
   }
 
-  write(bytes: Uint8Array): Promise<void> {
-    if (this.isClosing()) return Promise.reject(this.failure ?? new ConnectionError('connection is closing'));
-    if (bytes.length === 0) return Promise.resolve();
-    // The transport owns what it is given (see Transport.write): a view, no copy.
-    const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.socket.send(data, { binary: !isUtf8(data) }, (error) => {
-      if (!error) this.onSent();
-    });
-    if (this.socket.bufferedAmount <= this.highWaterMark) return Promise.resolve();
-    const drained = this.writers.add();
-    if (!this.writeBlocked) {
-      this.writeBlocked = true;
-      this.updateFlow();
-    }
-    return drained;
-  }
-
-  close(options: CloseOptions = {}): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    const done = new Promise<void>((resolve) => this.closedWaiters.push(resolve));
-    if (!this.forceTimer) {
-      this.closing = true;
-      const forceAfter = options.forceAfter ?? 30;
-      this.forceTimer = this.scheduler.schedule(() => this.abort(), Math.max(0, forceAfter) * 1000);
-      this.socket.close(1000);
-      this.updateFlow();
-    }
-    return done;
-  }
-
-  abort(): void {
-    if (this.closed || this.aborted) return;
-    this.closing = true;
-    this.aborted = true;
-    this.writers.rejectAll(new ConnectionError('connection aborted'));
-    this.socket.terminate();
-  }
-
-  isClosing(): boolean {
-    return this.closing || this.socket.readyState !== WebSocket.OPEN;
-  }
-
-  remoteAddress(): NetAddress | undefined {
-    return this.address;
-  }
-
-  proxy(): TransportProxy | undefined {
-    return this.options.proxy;
-  }
-
-  pauseReading(): void {
-    this.channel.pause();
-  }
-
-  resumeReading(): void {
-    this.channel.resume();
+  override isClosing(): boolean {
+    return super.isClosing() || this.socket.readyState !== WebSocket.OPEN;
   }
 
   bufferedAmount(): number {
     return this.socket.bufferedAmount;
   }
 
-  private updateFlow(): void {
+  protected send(bytes: Uint8Array): boolean {
+    // The transport owns what it is given (see Transport.write): a view, no copy.
+    const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.socket.send(data, { binary: !isUtf8(data) }, (error) => {
+      if (!error && this.socket.bufferedAmount <= this.highWaterMark) this.drained();
+    });
+    return this.socket.bufferedAmount <= this.highWaterMark;
+  }
+
+  protected beginClose(): void {
+    this.socket.close(1000);
+  }
+
+  protected destroy(): void {
+    this.socket.terminate();
+  }
+
+  protected setReading(reading: boolean): void {
     if (this.socket.readyState === WebSocket.CLOSED) return;
-    if (this.closing || (this.channel.wantsData() && !this.writeBlocked)) this.socket.resume();
+    if (reading) this.socket.resume();
     else this.socket.pause();
-  }
-
-  private received(message: Uint8Array): void {
-    this.channel.push(message);
-    if (this.closing && this.channel.backlogSize() > CLOSING_BACKLOG_LIMIT) this.abort();
-  }
-
-  private onSent(): void {
-    if (!this.writeBlocked || this.socket.bufferedAmount > this.highWaterMark) return;
-    this.writeBlocked = false;
-    this.updateFlow();
-    this.writers.resolveAll();
   }
 
   private startKeepalive(intervalMs: number): void {
     const tick = (): void => {
-      if (this.closed) return;
+      if (this.isClosed()) return;
       // A paused reader cannot see the pong; that is our backpressure, not a dead peer.
       if (!this.peerAlive && !this.socket.isPaused) {
-        this.failure ??= new ConnectionError(`keepalive: no pong from the peer within ${intervalMs / 1000}s`);
-        this.abort();
+        this.fail(new ConnectionError(`keepalive: no pong from the peer within ${intervalMs / 1000}s`));
         return;
       }
       this.peerAlive = false;
@@ -220,27 +151,8 @@ export class WsTransport implements Transport {
     this.keepalive = this.scheduler.schedule(tick, intervalMs);
   }
 
-  private onError(error: Error): void {
-    this.closing = true;
-    this.failure ??= new ConnectionError(`connection lost: ${messageOf(error)}`, { cause: error });
-    this.writers.rejectAll(this.failure);
-  }
-
   private onClose(code: number, reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.closing = true;
-    this.forceTimer?.unsubscribe();
     this.keepalive?.unsubscribe();
-    this.writeBlocked = false;
-    let error = this.failure;
-    if (!error && !this.aborted && !this.forceTimer && !ORDERLY_CLOSE_CODES.has(code)) {
-      error = new ConnectionError(`websocket closed abnormally (code ${code}${reason ? `: ${reason}` : ''})`);
-    }
-    this.writers.rejectAll(error ?? new ConnectionError('connection closed'));
-    this.channel.close(error);
-    const waiters = this.closedWaiters;
-    this.closedWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.closedDown(this.closedByUs() ? undefined : webSocketCloseError(code, reason));
   }
 }

@@ -1,9 +1,9 @@
-import { asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import type { SchedulerLike, Subscription } from 'rxjs';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
 import type { NetAddress } from '../util/NetAddress';
 import { SessionKind } from './SessionKind';
-import type { CloseOptions, Transport, TransportProxy } from './Transport';
-import { IncomingChannel, WriteWaiters, decodeUtf8, urlNetAddress } from './transportInternals';
+import { StreamTransport } from './streamTransportInternals';
+import { decodeUtf8, urlNetAddress, webSocketCloseError } from './transportInternals';
 
 /**
  * The part of an event of the standard WebSocket API the transport reads:
@@ -74,8 +74,6 @@ export interface BrowserWebSocketTransportOptions {
 
 /** The close code `abort()` sends: the API allows no RST, only 1000 and 3000–4999. */
 const ABORT_CODE = 4000;
-/** Close codes a peer ends with in order: normal, going away, no status given. */
-const ORDERLY_CLOSE_CODES = new Set([1000, 1001, 1005]);
 const OPEN = 1;
 const encoder = new TextEncoder();
 
@@ -107,148 +105,96 @@ const encoder = new TextEncoder();
  * @param socket - an open WebSocket; the transport owns it from now on
  * @param options - scheduler, high-water mark, polling, backlog limit, address
  */
-export class BrowserWebSocketTransport implements Transport {
-  readonly kind = SessionKind.CLIENT;
-  readonly incoming: Observable<Uint8Array>;
+export class BrowserWebSocketTransport extends StreamTransport {
+  declare readonly kind: typeof SessionKind.CLIENT;
   readonly messageBoundaries = true;
 
-  private readonly channel = new IncomingChannel(() => undefined);
-  private readonly writers = new WriteWaiters();
-  private readonly scheduler: SchedulerLike;
   private readonly highWaterMark: number;
   private readonly pollMs: number;
   private readonly maxBacklog: number;
-  private readonly address: NetAddress | undefined;
-  private closedWaiters: Array<() => void> = [];
-  private forceTimer: Subscription | undefined;
   private poll: Subscription | undefined;
-  private closing = false;
-  private ended = false;
-  private failure: ConnectionError | undefined;
-  private readonly onMessage = (event: WebSocketEventLike): void => this.received(event.data);
+  private readonly onMessage = (event: WebSocketEventLike): void => this.onData(event.data);
   private readonly onError = (event: WebSocketEventLike): void => {
     this.failure ??= new ConnectionError('websocket error', { cause: event.error });
   };
-  private readonly onClose = (event: WebSocketEventLike): void => this.closed(event.code ?? 1005, event.reason ?? '');
+  private readonly onClose = (event: WebSocketEventLike): void =>
+    this.closedDown(this.closedByUs() ? undefined : webSocketCloseError(event.code ?? 1005, event.reason ?? ''));
 
   constructor(
     readonly socket: WebSocketLike,
     options: BrowserWebSocketTransportOptions = {},
   ) {
-    this.scheduler = options.scheduler ?? asyncScheduler;
+    super(SessionKind.CLIENT, { scheduler: options.scheduler, remoteAddress: options.remoteAddress ?? urlNetAddress(socket.url) });
     this.highWaterMark = options.highWaterMark ?? 65536;
     this.pollMs = (options.pollInterval ?? 0.02) * 1000;
     this.maxBacklog = options.maxBacklog ?? 4 << 20;
-    this.address = options.remoteAddress ?? urlNetAddress(socket.url);
-    this.incoming = this.channel.observable;
     socket.binaryType = 'arraybuffer';
     socket.addEventListener('message', this.onMessage);
     socket.addEventListener('error', this.onError);
     socket.addEventListener('close', this.onClose);
   }
 
-  write(bytes: Uint8Array): Promise<void> {
-    if (this.isClosing()) return Promise.reject(this.failure ?? new ConnectionError('connection is closing'));
-    if (bytes.length === 0) return Promise.resolve();
-    this.socket.send(decodeUtf8(bytes) ?? bytes.slice());
-    if (this.socket.bufferedAmount <= this.highWaterMark) return Promise.resolve();
-    const drained = this.writers.add();
-    this.poll ??= this.scheduler.schedule(() => this.checkDrained(), this.pollMs);
-    return drained;
-  }
-
-  close(options: CloseOptions = {}): Promise<void> {
-    if (this.ended) return Promise.resolve();
-    const done = new Promise<void>((resolve) => this.closedWaiters.push(resolve));
-    if (!this.forceTimer) {
-      this.closing = true;
-      const forceAfter = options.forceAfter ?? 30;
-      this.forceTimer = this.scheduler.schedule(() => this.abort(), Math.max(0, forceAfter) * 1000);
-      this.socket.close(1000);
-    }
-    return done;
-  }
-
-  abort(): void {
-    if (this.ended) return;
-    this.writers.rejectAll(new ConnectionError('connection aborted'));
-    // Says nothing more if close() already started the handshake.
-    if (this.socket.readyState === OPEN) this.socket.close(ABORT_CODE, 'abort');
-    this.finish(undefined);
-  }
-
-  isClosing(): boolean {
-    return this.closing || this.ended || this.socket.readyState !== OPEN;
-  }
-
-  remoteAddress(): NetAddress | undefined {
-    return this.address;
-  }
-
-  proxy(): TransportProxy | undefined {
-    return undefined;
-  }
-
-  /** Holds incoming messages (up to `maxBacklog` bytes) until `resumeReading`; the API cannot stop the socket itself. */
-  pauseReading(): void {
-    this.channel.pause();
-  }
-
-  resumeReading(): void {
-    this.channel.resume();
+  override isClosing(): boolean {
+    return super.isClosing() || this.socket.readyState !== OPEN;
   }
 
   bufferedAmount(): number {
     return this.socket.bufferedAmount;
   }
 
-  private checkDrained(): void {
-    this.poll = undefined;
-    if (this.ended) return;
-    if (this.socket.bufferedAmount <= this.highWaterMark) this.writers.resolveAll();
-    else this.poll = this.scheduler.schedule(() => this.checkDrained(), this.pollMs);
+  protected send(bytes: Uint8Array): boolean {
+    this.socket.send(decodeUtf8(bytes) ?? bytes.slice());
+    return this.socket.bufferedAmount <= this.highWaterMark;
   }
 
-  private received(data: unknown): void {
-    if (this.ended) return;
-    let bytes: Uint8Array;
-    if (typeof data === 'string') bytes = encoder.encode(data);
-    else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
-    else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    else {
-      this.failure ??= new ConnectionError('websocket message of an unreadable type (binaryType must stay "arraybuffer")');
-      this.abort();
-      return;
-    }
-    this.channel.push(bytes);
-    if (this.channel.backlogSize() > this.maxBacklog) {
-      this.failure ??= new ConnectionError(`more than ${this.maxBacklog} bytes arrived while nobody was reading`);
-      this.abort();
-    }
+  /** The API has no drain event: polls `bufferedAmount` on the scheduler. */
+  protected override awaitDrain(): void {
+    this.poll ??= this.scheduler.schedule(() => this.checkDrained(), this.pollMs);
   }
 
-  private closed(code: number, reason: string): void {
-    if (this.ended) return;
-    let error = this.failure;
-    if (!error && !this.forceTimer && !ORDERLY_CLOSE_CODES.has(code)) {
-      error = new ConnectionError(`websocket closed abnormally (code ${code}${reason ? `: ${reason}` : ''})`);
-    }
-    this.finish(error);
+  protected beginClose(): void {
+    this.socket.close(1000);
   }
 
-  private finish(error: ConnectionError | undefined): void {
-    this.ended = true;
-    this.closing = true;
-    this.forceTimer?.unsubscribe();
+  /** Sends close code 4000 and ends at once, without waiting for the closing handshake. */
+  protected destroy(): void {
+    // Says nothing more if close() already started the handshake.
+    if (this.socket.readyState === OPEN) this.socket.close(ABORT_CODE, 'abort');
+    this.closedDown();
+  }
+
+  /** The API cannot stop the socket reading: `maxBacklog` bounds what waits for the reader instead. */
+  protected setReading(): void {}
+
+  protected override closedDown(error?: ConnectionError): void {
     this.poll?.unsubscribe();
     this.poll = undefined;
     this.socket.removeEventListener('message', this.onMessage);
     this.socket.removeEventListener('close', this.onClose);
     // The 'error' listener stays: some implementations (ws) throw on an unheard error event.
-    this.writers.rejectAll(error ?? this.failure ?? new ConnectionError('connection closed'));
-    this.channel.close(error ?? this.failure);
-    const waiters = this.closedWaiters;
-    this.closedWaiters = [];
-    for (const resolve of waiters) resolve();
+    super.closedDown(error);
+  }
+
+  private checkDrained(): void {
+    this.poll = undefined;
+    if (this.isClosed()) return;
+    if (this.socket.bufferedAmount <= this.highWaterMark) this.drained();
+    else this.poll = this.scheduler.schedule(() => this.checkDrained(), this.pollMs);
+  }
+
+  private onData(data: unknown): void {
+    if (this.isClosed()) return;
+    let bytes: Uint8Array;
+    if (typeof data === 'string') bytes = encoder.encode(data);
+    else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
+    else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    else {
+      this.fail(new ConnectionError('websocket message of an unreadable type (binaryType must stay "arraybuffer")'));
+      return;
+    }
+    this.channel.push(bytes);
+    if (this.channel.backlogSize() > this.maxBacklog) {
+      this.fail(new ConnectionError(`more than ${this.maxBacklog} bytes arrived while nobody was reading`));
+    }
   }
 }

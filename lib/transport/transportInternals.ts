@@ -239,3 +239,12 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
     return undefined;
   }
 }
+
+/** Close codes a WebSocket peer ends with in order: normal, going away, no status given. */
+const ORDERLY_CLOSE_CODES = new Set([1000, 1001, 1005]);
+
+/** The failure a WebSocket close code means, or undefined for an orderly close. */
+export function webSocketCloseError(code: number, reason: string): ConnectionError | undefined {
+  if (ORDERLY_CLOSE_CODES.has(code)) return undefined;
+  return new ConnectionError(`websocket closed abnormally (code ${code}${reason ? `: ${reason}` : ''})`);
+}

@@ -1,0 +1,205 @@
+import { asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { ConnectionError } from '../jsonrpc/ConnectionError';
+import type { NetAddress } from '../util/NetAddress';
+import type { SessionKind } from './SessionKind';
+import type { CloseOptions, Transport, TransportProxy } from './Transport';
+import { IncomingChannel, WriteWaiters, messageOf } from './transportInternals';
+
+/** Bytes a closing transport keeps for an absent or paused reader before it aborts. */
+const CLOSING_BACKLOG_LIMIT = 1 << 20;
+
+/** What every {@link StreamTransport} takes from its subclass's options. */
+export interface StreamTransportOptions {
+  /** Drives the `forceAfter` timer of `close()`. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+  /** What `remoteAddress()` reports. @default none */
+  readonly remoteAddress?: NetAddress;
+  /** What `proxy()` reports. @default none */
+  readonly proxy?: TransportProxy;
+}
+
+/**
+ * The lifecycle the socket transports share (TCP/TLS, `ws`, the browser's
+ * WebSocket): the closing / aborted / closed states and the failure that
+ * ended the connection, `close({ forceAfter })` with its abort timer, writes
+ * that wait for the socket to drain, the incoming channel with its pause and
+ * its closing-backlog limit, and the end of the connection (writers
+ * rejected, `incoming` ended, `close()` callers resolved).
+ *
+ * A subclass owns the socket: it implements the hooks (`send`, `beginClose`,
+ * `destroy`, `setReading`, and `awaitDrain` where the socket has no drain
+ * event) and reports the socket's events through `received`, `drained`,
+ * `lost`, `peerEnded`, `closedDown` and `fail`.
+ *
+ * Backpressure is coupled across directions: while a write waits, or nobody
+ * reads, or reading is paused, the transport stops reading from its socket;
+ * once closing, it reads regardless (to see the peer's end), keeping up to
+ * 1 MiB for an absent or paused reader before it aborts.
+ *
+ * Internal, not re-exported: its hooks are free to change, and the public
+ * way to write a transport is to implement {@link Transport}.
+ */
+export abstract class StreamTransport implements Transport {
+  abstract readonly messageBoundaries: boolean;
+  readonly incoming: Observable<Uint8Array>;
+
+  protected readonly channel = new IncomingChannel(() => this.updateFlow());
+  protected readonly scheduler: SchedulerLike;
+  /** Why the connection ended badly; the first cause wins, and `incoming` errors with it. */
+  protected failure: ConnectionError | undefined;
+  private readonly writers = new WriteWaiters();
+  private closedWaiters: Array<() => void> = [];
+  private forceTimer: Subscription | undefined;
+  private writeBlocked = false;
+  private closing = false;
+  private aborted = false;
+  private closed = false;
+
+  protected constructor(
+    readonly kind: SessionKind,
+    private readonly options: StreamTransportOptions,
+  ) {
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.incoming = this.channel.observable;
+  }
+
+  /** Hands `bytes` to the socket (it owns them now); true if it can take more at once. */
+  protected abstract send(bytes: Uint8Array): boolean;
+  /** Starts the orderly close of the socket (FIN, close frame). */
+  protected abstract beginClose(): void;
+  /** Ends the socket at once; `closedDown` must follow, now or on its close event. */
+  protected abstract destroy(): void;
+  /** Lets the socket read, or stops it, as far as it can. */
+  protected abstract setReading(reading: boolean): void;
+  abstract bufferedAmount(): number;
+
+  /** A write has to wait: arrange for `drained()` where the socket has no drain event of its own. */
+  protected awaitDrain(): void {}
+
+  write(bytes: Uint8Array): Promise<void> {
+    if (this.isClosing()) return Promise.reject(this.failure ?? new ConnectionError('connection is closing'));
+    if (bytes.length === 0) return Promise.resolve();
+    if (this.send(bytes)) return Promise.resolve();
+    const drained = this.writers.add();
+    if (!this.writeBlocked) {
+      this.writeBlocked = true;
+      this.updateFlow();
+      this.awaitDrain();
+    }
+    return drained;
+  }
+
+  close(options: CloseOptions = {}): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.closedWaiters.push(resolve));
+    if (!this.forceTimer) {
+      this.closing = true;
+      const forceAfter = options.forceAfter ?? 30;
+      this.forceTimer = this.scheduler.schedule(() => this.abort(), Math.max(0, forceAfter) * 1000);
+      this.beginClose();
+      this.updateFlow();
+    }
+    return done;
+  }
+
+  abort(): void {
+    if (this.closed || this.aborted) return;
+    this.closing = true;
+    this.aborted = true;
+    this.writers.rejectAll(new ConnectionError('connection aborted'));
+    this.destroy();
+  }
+
+  isClosing(): boolean {
+    return this.closing;
+  }
+
+  remoteAddress(): NetAddress | undefined {
+    return this.options.remoteAddress;
+  }
+
+  proxy(): TransportProxy | undefined {
+    return this.options.proxy;
+  }
+
+  pauseReading(): void {
+    this.channel.pause();
+  }
+
+  resumeReading(): void {
+    this.channel.resume();
+  }
+
+  /** True once the connection has ended (`closedDown`). */
+  protected isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** True once this side called `close()` or `abort()`: a close code the peer sends after that is no failure. */
+  protected closedByUs(): boolean {
+    return this.aborted || this.forceTimer !== undefined;
+  }
+
+  /** Bytes from the socket. Once closing, an absent or paused reader may hold only so much. */
+  protected received(chunk: Uint8Array): void {
+    this.channel.push(chunk);
+    if (this.closing && this.channel.backlogSize() > CLOSING_BACKLOG_LIMIT) this.abort();
+  }
+
+  /** The socket can take more: waiting writes settle and reading resumes. */
+  protected drained(): void {
+    if (!this.writeBlocked) return;
+    this.writeBlocked = false;
+    this.updateFlow();
+    this.writers.resolveAll();
+  }
+
+  /**
+   * A socket error: records the failure (the first one wins) and rejects
+   * waiting writes; returns the failure. `incoming` errors at `closedDown`,
+   * or at once if the subclass ends the channel with it (a socket that
+   * closes right after its error; `ws` still runs a closing handshake).
+   */
+  protected lost(error: unknown): ConnectionError {
+    this.closing = true;
+    this.failure ??= new ConnectionError(`connection lost: ${messageOf(error)}`, { cause: error });
+    this.writers.rejectAll(this.failure);
+    return this.failure;
+  }
+
+  /** Aborts with `error` as the failure, unless one was recorded first. */
+  protected fail(error: ConnectionError): void {
+    this.failure ??= error;
+    this.abort();
+  }
+
+  /** The peer ended in order, after all its data: `incoming` completes behind its backlog. */
+  protected peerEnded(): void {
+    this.closing = true;
+    this.channel.end();
+  }
+
+  /**
+   * The connection is gone: writers are rejected, `incoming` ends (erroring
+   * with the failure, else with `error`, else completing) and `close()`
+   * resolves. Only the first call counts.
+   */
+  protected closedDown(error?: ConnectionError): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closing = true;
+    this.forceTimer?.unsubscribe();
+    this.writeBlocked = false;
+    const failure = this.failure ?? error;
+    this.writers.rejectAll(failure ?? new ConnectionError('connection closed'));
+    this.channel.close(failure);
+    const waiters = this.closedWaiters;
+    this.closedWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Reads while someone reads, unpaused, and our writes are not blocked; always once closing. */
+  private updateFlow(): void {
+    this.setReading(this.closing || (this.channel.wantsData() && !this.writeBlocked));
+  }
+}

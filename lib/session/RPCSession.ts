@@ -4,15 +4,9 @@ import {
   concatMap,
   defer,
   firstValueFrom,
-  from,
-  ignoreElements,
   map,
-  merge,
   of,
-  take,
-  tap,
   catchError,
-  finalize,
   throwError,
 } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
@@ -272,23 +266,22 @@ export class RPCSession extends SessionBase<Uint8Array> {
     timeout: number,
   ): Observable<unknown> {
     if (this.isClosing()) return throwError(() => new ConnectionError('connection is closed'));
-    return this.outgoingConcurrency.run(() => {
+    const exchange = new Observable<unknown>((subscriber) => {
       const [message, response$] = prepare();
       let sendTime: number | undefined;
-      const sent$ = from(this.sendFramed(message, message.length)).pipe(
-        tap((time) => (sendTime = time)),
-        ignoreElements(),
+      // The response is awaited from the start, so a send failure, a timeout
+      // and an unsubscription all forget the request through the same path.
+      const response = response$.subscribe(subscriber);
+      this.sendFramed(message, message.length).then(
+        (time) => (sendTime = time),
+        (error: unknown) => subscriber.error(error),
       );
-      // The response is awaited from the start, so a send failure or an
-      // unsubscription forgets the request through the same path.
-      return merge(sent$, response$).pipe(
-        take(1),
-        timeoutAfter(timeout, { scheduler: this.scheduler }),
-        finalize(() => {
-          if (sendTime !== undefined) this.#recordTime(Math.max(0, this.now() - sendTime), requestCount);
-        }),
-      );
+      return () => {
+        response.unsubscribe();
+        if (sendTime !== undefined) this.#recordTime(Math.max(0, this.now() - sendTime), requestCount);
+      };
     });
+    return this.outgoingConcurrency.run(exchange.pipe(timeoutAfter(timeout, { scheduler: this.scheduler })));
   }
 
   #recordTime(taken: number, count: number): void {

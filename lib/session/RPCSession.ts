@@ -1,12 +1,9 @@
 import {
   Observable,
   Subject,
-  concatMap,
   defer,
   firstValueFrom,
-  map,
   of,
-  catchError,
   throwError,
 } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
@@ -334,19 +331,24 @@ export class RPCSession extends SessionBase<Uint8Array> {
   /** One incoming request, throttled, timed, answered, and its errors counted. */
   #process(item: IncomingRequest | Notification): Observable<void> {
     const timeout = this.processingTimeout;
-    return this.throttled(() => this.handleRequest(item)).pipe(
-      map((result) => ({ result, disconnect: false })),
-      catchError((error: unknown) => of(this.#outcomeOf(error, item, timeout))),
-      concatMap(async ({ result, disconnect }) => {
+    return new Observable<void>((subscriber) => {
+      const answer = ({ result, disconnect }: { result: unknown; disconnect: boolean }): void => {
         if (result instanceof Error) this.bumpErrors(result);
-        if (item instanceof IncomingRequest) {
-          const reply = item.reply(result);
-          if (reply) await this.#sendQuietly(reply);
-        }
-        if (disconnect) void this.close();
-      }),
-    );
+        const reply = item instanceof IncomingRequest ? item.reply(result) : undefined;
+        const finish = (): void => {
+          if (disconnect) void this.close();
+          subscriber.complete();
+        };
+        if (reply) void this.#sendQuietly(reply).then(finish);
+        else finish();
+      };
+      return this.throttled(() => this.handleRequest(item)).subscribe({
+        next: (result) => answer({ result, disconnect: false }),
+        error: (error: unknown) => answer(this.#outcomeOf(error, item, timeout)),
+      });
+    });
   }
+
 
   #outcomeOf(error: unknown, item: Request | Notification, timeout: number): { result: unknown; disconnect: boolean } {
     if (error instanceof RPCError) return { result: error, disconnect: false };

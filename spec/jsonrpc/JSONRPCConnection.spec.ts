@@ -14,6 +14,7 @@ import {
   Request,
   RPCError,
 } from '../../lib/jsonrpc';
+import { eventually } from '../helpers/eventually';
 import { PROTOCOL_NAMES, hexText, runOurs, runReference, type Case, type Step } from './referenceHarness';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -374,7 +375,7 @@ describe.each([JSONRPCv1, JSONRPCv2, JSONRPCLoose, JSONRPCAutoDetect])('JSONRPCC
       });
       expect(connection.receiveMessage(answer(0, 1))).toEqual([]);
       expect(connection.pendingRequests()).toEqual([]);
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await eventually(() => onError.mock.calls.length > 0);
       expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'subscriber bug' }));
     } finally {
       config.onUnhandledError = previous;

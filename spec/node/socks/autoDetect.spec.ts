@@ -132,8 +132,8 @@ describe('autoDetectAtAddress', () => {
     const scheduler = new VirtualTimeScheduler();
     const silent = await track(
       listen(() => {
-        // Once the handshake's first bytes are in, run the virtual clock out.
-        setTimeout(() => scheduler.flush(), 10);
+        // Once the proxy holds the connection, run the virtual clock out.
+        setImmediate(() => scheduler.flush());
       }),
     );
     const started = scheduler.now();
@@ -144,7 +144,7 @@ describe('autoDetectAtAddress', () => {
 
   it('uses its own timeout option', async () => {
     const scheduler = new VirtualTimeScheduler();
-    const silent = await track(listen(() => setTimeout(() => scheduler.flush(), 10)));
+    const silent = await track(listen(() => setImmediate(() => scheduler.flush())));
     expect(await SOCKSProxy.autoDetectAtAddress(at(silent.port), null, { probe, scheduler, timeout: 0.25 })).toBeNull();
     expect(scheduler.now()).toBe(3 * 250);
   });
@@ -162,10 +162,10 @@ describe('autoDetectAtAddress', () => {
   });
 
   it('rejects when aborted', async () => {
-    const silent = await track(listen(() => undefined));
     const controller = new AbortController();
+    // Aborted while the silent proxy holds the first attempt.
+    const silent = await track(listen(() => controller.abort()));
     const detecting = SOCKSProxy.autoDetectAtAddress(at(silent.port), null, { probe, signal: controller.signal });
-    setTimeout(() => controller.abort(), 20);
     await expect(detecting).rejects.toMatchObject({ name: 'ConnectError', reason: 'aborted' });
   });
 });

@@ -1,10 +1,8 @@
-import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import type { Observable } from 'rxjs';
-import { messageOf, toNetAddress } from '../transport/transportInternals';
 import type { NetAddress } from '../util/NetAddress';
-import { ListenError } from './ListenError';
-import { ArrivalStream, hostPort, trackHandshakes } from './nodeInternals';
+import { ArrivalStream, startListening, trackHandshakes } from './nodeInternals';
 
 /**
  * Options of {@link listenSockets}.
@@ -78,7 +76,6 @@ export interface SocketListener {
  * @returns the listener
  */
 export function listenSockets(host: string | undefined, port: number, options: ListenSocketsOptions = {}): Promise<SocketListener> {
-  const target = hostPort(host ?? '*', port);
   const onError = options.onError ?? (() => undefined);
   const arrivals = new ArrivalStream<Socket>((socket) => socket.destroy());
   let destroyHandshaking = (): void => undefined;
@@ -96,37 +93,5 @@ export function listenSockets(host: string | undefined, port: number, options: L
     server = createNetServer({ allowHalfOpen: false, noDelay: true }, (socket) => arrivals.push(socket));
   }
 
-  return new Promise<SocketListener>((resolve, reject) => {
-    const onListenError = (error: Error): void => {
-      server.close();
-      reject(new ListenError(target, `cannot listen on ${target}: ${messageOf(error)}`, { cause: error }));
-    };
-    server.once('error', onListenError);
-    server.listen({ host, port, backlog: options.backlog }, () => {
-      server.off('error', onListenError);
-      server.on('error', onError);
-      const info = server.address() as AddressInfo;
-      const address = toNetAddress(info.address, info.port);
-      if (!address) {
-        server.close();
-        reject(new ListenError(target, `cannot read the address of ${target}`));
-        return;
-      }
-      let closed: Promise<void> | undefined;
-      resolve({
-        address,
-        connections: arrivals.observable,
-        close: () => {
-          closed ??= new Promise<void>((done) => {
-            // The callback waits for every connection to end; listening stops at once.
-            server.close();
-            destroyHandshaking();
-            arrivals.complete();
-            queueMicrotask(done);
-          });
-          return closed;
-        },
-      });
-    });
-  });
+  return startListening(server, host, port, { backlog: options.backlog, onError }, arrivals, destroyHandshaking);
 }

@@ -1,14 +1,13 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import type { Observable } from 'rxjs';
 import type WebSocket from 'ws';
 import { WebSocketServer } from 'ws';
-import { messageOf, toNetAddress } from '../transport/transportInternals';
+import { toNetAddress } from '../transport/transportInternals';
 import type { NetAddress } from '../util/NetAddress';
-import { ListenError } from './ListenError';
-import { ArrivalStream, hostPort, trackHandshakes } from './nodeInternals';
+import { ArrivalStream, startListening, trackHandshakes } from './nodeInternals';
 import { DEFAULT_WS_MAX_PAYLOAD } from './openWebSocket';
 
 /**
@@ -100,7 +99,6 @@ export interface WebSocketListener {
  * @returns the listener
  */
 export function listenWebSockets(host: string | undefined, port: number, options: ListenWebSocketsOptions = {}): Promise<WebSocketListener> {
-  const target = hostPort(host ?? '*', port);
   const onError = options.onError ?? (() => undefined);
   const arrivals = new ArrivalStream<AcceptedWebSocket>(({ socket }) => socket.terminate());
   let destroyHandshaking = (): void => undefined;
@@ -128,39 +126,10 @@ export function listenWebSockets(host: string | undefined, port: number, options
     wss.handleUpgrade(request, socket, head, (ws) => arrivals.push({ socket: ws, remoteAddress, request }));
   });
 
-  return new Promise<WebSocketListener>((resolve, reject) => {
-    const onListenError = (error: Error): void => {
-      server.close();
-      reject(new ListenError(target, `cannot listen on ${target}: ${messageOf(error)}`, { cause: error }));
-    };
-    server.once('error', onListenError);
-    server.listen({ host, port, backlog: options.backlog }, () => {
-      server.off('error', onListenError);
-      server.on('error', onError);
-      const info = server.address() as AddressInfo;
-      const address = toNetAddress(info.address, info.port);
-      if (!address) {
-        server.close();
-        reject(new ListenError(target, `cannot read the address of ${target}`));
-        return;
-      }
-      let closed: Promise<void> | undefined;
-      resolve({
-        address,
-        connections: arrivals.observable,
-        close: () => {
-          closed ??= new Promise<void>((done) => {
-            // Stops listening at once; upgraded sockets are no longer the HTTP server's.
-            server.close();
-            server.closeIdleConnections();
-            destroyHandshaking();
-            wss.close();
-            arrivals.complete();
-            queueMicrotask(done);
-          });
-          return closed;
-        },
-      });
-    });
+  return startListening(server, host, port, { backlog: options.backlog, onError }, arrivals, () => {
+    // Upgraded sockets are no longer the HTTP server's; idle keep-alive ones are.
+    server.closeIdleConnections();
+    destroyHandshaking();
+    wss.close();
   });
 }

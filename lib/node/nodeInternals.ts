@@ -1,9 +1,12 @@
-import type { Socket } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import { Observable, type Subscriber } from 'rxjs';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
 import type { SessionBase } from '../session/SessionBase';
 import type { Transport } from '../transport/Transport';
+import { messageOf, toNetAddress } from '../transport/transportInternals';
+import type { NetAddress } from '../util/NetAddress';
+import { ListenError } from './ListenError';
 
 /**
  * What a listener hands out: one subscriber at a time; an arrival with nobody
@@ -107,5 +110,62 @@ export function sessionObservable<S extends SessionBase<M>, M>(open: () => Promi
       unsubscribed = true;
       if (session && !session.isClosing()) void session.close();
     };
+  });
+}
+
+/** What listenSockets and listenWebSockets resolve with. */
+export interface Listening<C> {
+  readonly address: NetAddress;
+  readonly connections: Observable<C>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `server` listening and resolves with its address, its arrivals and
+ * an idempotent `close` (stop listening at once, run `stop`, complete the
+ * arrivals); fails with a ListenError. After listening, server errors go to
+ * `onError`.
+ */
+export function startListening<C>(
+  server: Server,
+  host: string | undefined,
+  port: number,
+  options: { readonly backlog?: number; readonly onError: (error: Error) => void },
+  arrivals: ArrivalStream<C>,
+  stop: () => void,
+): Promise<Listening<C>> {
+  const target = hostPort(host ?? '*', port);
+  return new Promise<Listening<C>>((resolve, reject) => {
+    const onListenError = (error: Error): void => {
+      server.close();
+      reject(new ListenError(target, `cannot listen on ${target}: ${messageOf(error)}`, { cause: error }));
+    };
+    server.once('error', onListenError);
+    server.listen({ host, port, backlog: options.backlog }, () => {
+      server.off('error', onListenError);
+      server.on('error', options.onError);
+      const info = server.address() as AddressInfo;
+      const address = toNetAddress(info.address, info.port);
+      if (!address) {
+        server.close();
+        reject(new ListenError(target, `cannot read the address of ${target}`));
+        return;
+      }
+      let closed: Promise<void> | undefined;
+      resolve({
+        address,
+        connections: arrivals.observable,
+        close: () => {
+          closed ??= new Promise<void>((done) => {
+            // server.close's callback waits for every connection to end; listening stops at once.
+            server.close();
+            stop();
+            arrivals.complete();
+            queueMicrotask(done);
+          });
+          return closed;
+        },
+      });
+    });
   });
 }

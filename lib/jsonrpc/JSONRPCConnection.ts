@@ -33,10 +33,25 @@ export interface JSONRPCConnectionOptions {
 /** What went out and is waiting for an answer. */
 type Sent = Request | Batch<Request | Notification>;
 
+/**
+ * Where the answer to a request goes, in the callback form of
+ * {@link JSONRPCConnection.sendRequestCallback}: `error` is undefined for a
+ * result.
+ *
+ * ## Example
+ * ```ts
+ * import type { ResponseCallback } from 'rxrpcx';
+ * const print: ResponseCallback = (error, result) => console.log(error ?? result);
+ * ```
+ */
+export type ResponseCallback = (error: Error | undefined, result?: unknown) => void;
+
+type Key = number | string;
+
 interface Pending {
-  readonly key: string;
+  readonly key: Key;
   readonly sent: Sent;
-  readonly outcome: AsyncSubject<unknown>;
+  readonly deliver: (outcome: Outcome) => void;
   /** The `cancelPendingRequests` generation the request was sent in. */
   readonly epoch: number;
   observers: number;
@@ -101,14 +116,14 @@ export class JSONRPCConnection {
   #nextId = 0;
   #epoch = 0;
   /** Awaited requests, in the order sent. */
-  readonly #pending = new Map<string, Pending>();
+  readonly #pending = new Map<Key, Pending>();
   /**
    * Keys of requests nobody listens to any more, so that their late answers
    * are dropped quietly rather than counted against the peer. Only the
    * newest {@link ABANDONED_MEMORY} are remembered: a long-lived connection
    * whose peer never answers must not grow.
    */
-  readonly #abandoned = new Set<string>();
+  readonly #abandoned = new Set<Key>();
 
   constructor(protocol: JSONRPCProtocol, options: JSONRPCConnectionOptions = {}) {
     this.#protocol = protocol;
@@ -130,7 +145,51 @@ export class JSONRPCConnection {
   sendRequest(request: Request): [message: Uint8Array, response$: Observable<unknown>] {
     const requestId = this.#nextId++;
     const message = this.#protocol.requestMessage(request, requestId);
-    return [message, this.#register(requestKey(requestId), request)];
+    return [message, this.#register(requestId, request)];
+  }
+
+  /**
+   * The callback form of {@link JSONRPCConnection.sendRequest}, for hot
+   * paths: no Observable per request. `callback` is called once, with the
+   * result or with the error `response$` would have errored with — unless
+   * the request is forgotten first with {@link JSONRPCConnection.forgetRequest}.
+   *
+   * ```ts
+   * const [message, id] = connection.sendRequestCallback(new Request('add', [2, 3]), (error, sum) => {
+   *   if (error === undefined) console.log(sum);
+   * });
+   * ```
+   *
+   * @returns the unframed message to send, and the request id (for `forgetRequest`)
+   * @throws ProtocolError - as `sendRequest`
+   */
+  sendRequestCallback(request: Request, callback: ResponseCallback): [message: Uint8Array, id: number] {
+    const requestId = this.#nextId++;
+    const message = this.#protocol.requestMessage(request, requestId);
+    const entry: Pending = {
+      key: requestId,
+      sent: request,
+      deliver: (outcome) => (outcome.ok ? callback(undefined, outcome.value) : callback(outcome.error)),
+      epoch: this.#epoch,
+      observers: 1,
+      settled: false,
+    };
+    this.#pending.set(requestId, entry);
+    return [message, requestId];
+  }
+
+  /**
+   * Stops waiting for a request sent with `sendRequestCallback` (its
+   * callback is not called; a late answer is dropped quietly).
+   * @returns true if it was still waiting
+   */
+  forgetRequest(id: number): boolean {
+    const entry = this.#pending.get(id);
+    if (entry === undefined || entry.settled) return false;
+    entry.settled = true;
+    this.#pending.delete(id);
+    this.#abandon(id);
+    return true;
   }
 
   /**
@@ -212,8 +271,17 @@ export class JSONRPCConnection {
 
   // ---- the waiting side: one registration, one settle path ----
 
-  #register(key: string, sent: Sent): Observable<unknown> {
-    const entry: Pending = { key, sent, outcome: new AsyncSubject<unknown>(), epoch: this.#epoch, observers: 0, settled: false };
+  #register(key: Key, sent: Sent): Observable<unknown> {
+    const outcome = new AsyncSubject<unknown>();
+    const deliver = (settled: Outcome): void => {
+      if (settled.ok) {
+        outcome.next(settled.value);
+        outcome.complete();
+      } else {
+        outcome.error(settled.error);
+      }
+    };
+    const entry: Pending = { key, sent, deliver, epoch: this.#epoch, observers: 0, settled: false };
     this.#pending.set(key, entry);
     return new Observable<unknown>((subscriber) => {
       entry.observers += 1;
@@ -223,7 +291,7 @@ export class JSONRPCConnection {
         this.#abandoned.delete(key);
         this.#pending.set(key, entry);
       }
-      const inner = entry.outcome.subscribe(subscriber);
+      const inner = outcome.subscribe(subscriber);
       return () => {
         inner.unsubscribe();
         entry.observers -= 1;
@@ -232,7 +300,7 @@ export class JSONRPCConnection {
     });
   }
 
-  #abandon(key: string): void {
+  #abandon(key: Key): void {
     this.#abandoned.add(key);
     if (this.#abandoned.size > ABANDONED_MEMORY) {
       const oldest = this.#abandoned.values().next();
@@ -244,16 +312,11 @@ export class JSONRPCConnection {
     if (entry.settled) return;
     entry.settled = true;
     this.#pending.delete(entry.key);
-    if (outcome.ok) {
-      entry.outcome.next(outcome.value);
-      entry.outcome.complete();
-    } else {
-      entry.outcome.error(outcome.error);
-    }
+    entry.deliver(outcome);
   }
 
   /** The pending entry for a reply; null for a late reply to an abandoned request (to be dropped). */
-  #lookup(key: string | undefined): Pending | null | undefined {
+  #lookup(key: Key | undefined): Pending | null | undefined {
     if (key === undefined) return undefined;
     const entry = this.#pending.get(key);
     if (entry !== undefined) return entry;
@@ -262,7 +325,7 @@ export class JSONRPCConnection {
 
   #receiveResponse(result: unknown, requestId: unknown): [] {
     const id = numericId(requestId);
-    const entry = this.#lookup(id === undefined ? undefined : requestKey(id));
+    const entry = this.#lookup(id);
     if (entry === null) return [];
     if (entry === undefined) {
       const diagnostic = requestId === null && result instanceof RPCError && !(result instanceof ProtocolError);
@@ -358,10 +421,6 @@ export class JSONRPCConnection {
 
 /** How many abandoned requests a connection remembers, to drop their late answers quietly. */
 const ABANDONED_MEMORY = 1024;
-
-function requestKey(id: number): string {
-  return `request:${id}`;
-}
 
 function batchKey(ids: readonly number[]): string {
   return `batch:${ids.join(',')}`;

@@ -1,8 +1,10 @@
 import {
   Observable,
   Subject,
+  Subscription,
   defer,
   firstValueFrom,
+  isObservable,
   of,
   throwError,
 } from 'rxjs';
@@ -23,6 +25,7 @@ import { ReplyAndDisconnect } from '../jsonrpc/ReplyAndDisconnect';
 import { Request, type RequestArgs } from '../jsonrpc/Request';
 import { RPCError } from '../jsonrpc/RPCError';
 import { Concurrency } from '../tasks/Concurrency';
+import { DeadlineQueue, type Deadline } from '../tasks/deadlineQueueInternals';
 import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
 import { TaskTimeout } from '../tasks/TaskTimeout';
 import { timeoutAfter } from '../tasks/timeoutAfter';
@@ -141,6 +144,12 @@ export class RPCSession extends SessionBase<Uint8Array> {
   /** The outgoing throttle, retuned toward `targetResponseTime`. */
   protected readonly outgoingConcurrency: Concurrency;
   #reqTimes: number[] = [];
+  /** Processing and request timeouts: one timer for the session, not one per request. */
+  readonly #deadlines: DeadlineQueue;
+  /** Observables returned by handlers, still awaited. */
+  readonly #answering = new Subscription();
+  /** Fast-lane requests whose Promise or Observable is still awaited. */
+  #awaitingNow = 0;
   readonly #notifications = new Subject<Notification>();
   readonly #calls = new Subject<IncomingCall>();
 
@@ -158,6 +167,7 @@ export class RPCSession extends SessionBase<Uint8Array> {
     this.sentRequestTimeout = config.sentRequestTimeout ?? defaults.sentRequestTimeout;
     this.logMe = config.logMe ?? defaults.logMe;
     this.outgoingConcurrency = new Concurrency(config.initialOutgoingConcurrent ?? defaults.initialOutgoingConcurrent);
+    this.#deadlines = new DeadlineQueue(this.scheduler);
   }
 
   /** The connection used when none is given. */
@@ -202,6 +212,10 @@ export class RPCSession extends SessionBase<Uint8Array> {
       if (this.#calls.observed) return this.#offer(request);
       if (request instanceof Notification && this.#notifications.observed) return undefined;
     }
+    // A plain function takes any positional arguments: no signature to check.
+    if (typeof method === 'function' && Array.isArray(request.args)) {
+      return (method as (...args: unknown[]) => unknown)(...request.args);
+    }
     return handlerInvocation(asHandler(method), request)();
   }
 
@@ -225,7 +239,40 @@ export class RPCSession extends SessionBase<Uint8Array> {
 
   /** {@link RPCSession.request} as a Promise. */
   sendRequest<T = unknown>(method: string, args?: RequestArgs, options: { readonly timeout?: number } = {}): Promise<T> {
-    return firstValueFrom(this.request<T>(method, args, options));
+    if (this.isClosing()) return Promise.reject(new ConnectionError('connection is closed'));
+    // With a slot free, no Observable: a callback, a deadline in the session's queue, one Promise.
+    if (!this.outgoingConcurrency.tryEnter()) return firstValueFrom(this.request<T>(method, args, options));
+    const timeout = options.timeout ?? this.sentRequestTimeout;
+    return new Promise<T>((resolve, reject) => {
+      const sendTime = this.now();
+      let deadline: Deadline | undefined;
+      let settled = false;
+      const settle = (error: unknown, result?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        deadline?.cancel();
+        this.outgoingConcurrency.leave();
+        if (error === undefined) {
+          this.#recordTime(Math.max(0, this.now() - sendTime), 1);
+          resolve(result as T);
+        } else {
+          reject(error);
+        }
+      };
+      let message: Uint8Array;
+      let id: number;
+      try {
+        [message, id] = this.connection.sendRequestCallback(new Request(method, args), settle);
+      } catch (error) {
+        settle(error);
+        return;
+      }
+      deadline = this.#deadlines.add(timeout, () => {
+        this.connection.forgetRequest(id);
+        settle(new TaskTimeout(timeout));
+      });
+      this.enqueue(message, message.length);
+    });
   }
 
   /** Sends a notification; resolves when the transport has taken it. */
@@ -324,23 +371,87 @@ export class RPCSession extends SessionBase<Uint8Array> {
     }
     for (const item of items) {
       if (item instanceof Notification) this.#notifications.next(item);
-      this.spawnIncoming(this.#process(item));
+      if (this.tryEnterIncoming()) this.#processNow(item);
+      else this.spawnIncoming(this.#process(item));
     }
+  }
+
+  /**
+   * The fast lane, taken while a slot is free and cost imposes no sleep: the
+   * handler runs at once and a plain result is answered in the same tick; a
+   * Promise or Observable is awaited under `processingTimeout` through the
+   * session's deadline queue. No Observable, Promise or timer of its own.
+   */
+  #processNow(item: IncomingRequest | Notification): void {
+    this.beginIncoming();
+    let result: unknown;
+    try {
+      result = this.handleRequest(item);
+    } catch (error) {
+      this.#finishNow(item, this.#outcomeOf(error, item, this.processingTimeout));
+      return;
+    }
+    if (result instanceof Promise || isObservable(result)) this.#awaitNow(item, result);
+    else this.#finishNow(item, { result, disconnect: false });
+  }
+
+  #awaitNow(item: IncomingRequest | Notification, pending: Promise<unknown> | Observable<unknown>): void {
+    const timeout = this.processingTimeout;
+    let done = false;
+    let subscription: Subscription | undefined;
+    const settle = (outcome: { result: unknown; disconnect: boolean }): void => {
+      if (done) return;
+      done = true;
+      deadline.cancel();
+      if (subscription !== undefined) {
+        this.#answering.remove(subscription);
+        subscription.unsubscribe();
+      }
+      if (this.ended) return;
+      this.#awaitingNow -= 1;
+      this.#finishNow(item, outcome);
+    };
+    const fail = (error: unknown): void => settle(this.#outcomeOf(error, item, timeout));
+    const deadline = this.#deadlines.add(timeout, () => fail(new TaskTimeout(timeout)));
+    this.#awaitingNow += 1;
+    if (pending instanceof Promise) {
+      pending.then((result: unknown) => settle({ result, disconnect: false }), fail);
+      return;
+    }
+    const sub = pending.subscribe({
+      next: (result) => settle({ result, disconnect: false }),
+      error: fail,
+      complete: () => settle({ result: undefined, disconnect: false }),
+    });
+    if (!done) {
+      subscription = sub;
+      this.#answering.add(sub);
+    } else {
+      sub.unsubscribe();
+    }
+  }
+
+  #finishNow(item: IncomingRequest | Notification, outcome: { result: unknown; disconnect: boolean }): void {
+    this.incomingConcurrency.leave();
+    this.endIncoming();
+    this.#answer(item, outcome);
+  }
+
+  /** Sends the reply for an outcome (counting an error) and closes after a ReplyAndDisconnect. */
+  #answer(item: IncomingRequest | Notification, { result, disconnect }: { result: unknown; disconnect: boolean }): void {
+    if (result instanceof Error) this.bumpErrors(result);
+    const reply = item instanceof IncomingRequest ? item.reply(result) : undefined;
+    if (reply) this.enqueue(reply, reply.length);
+    if (disconnect) void this.close();
   }
 
   /** One incoming request, throttled, timed, answered, and its errors counted. */
   #process(item: IncomingRequest | Notification): Observable<void> {
     const timeout = this.processingTimeout;
     return new Observable<void>((subscriber) => {
-      const answer = ({ result, disconnect }: { result: unknown; disconnect: boolean }): void => {
-        if (result instanceof Error) this.bumpErrors(result);
-        const reply = item instanceof IncomingRequest ? item.reply(result) : undefined;
-        const finish = (): void => {
-          if (disconnect) void this.close();
-          subscriber.complete();
-        };
-        if (reply) void this.#sendQuietly(reply).then(finish);
-        else finish();
+      const answer = (outcome: { result: unknown; disconnect: boolean }): void => {
+        this.#answer(item, outcome);
+        subscriber.complete();
       };
       return this.throttled(() => this.handleRequest(item)).subscribe({
         next: (result) => answer({ result, disconnect: false }),
@@ -395,17 +506,32 @@ export class RPCSession extends SessionBase<Uint8Array> {
     if (this.ended) return;
     // Nothing waits for an answer that cannot come.
     this.connection.cancelPendingRequests();
+    this.#deadlines.close();
+    this.#answering.unsubscribe();
     this.#notifications.complete();
     this.#calls.complete();
     super.end();
+    // Their work is cancelled: no answer will come.
+    for (; this.#awaitingNow > 0; this.#awaitingNow--) {
+      this.incomingConcurrency.leave();
+      this.endIncoming();
+    }
   }
 }
+
+/** Plain functions as rest-argument handlers, made once per function. */
+const restHandlers = new WeakMap<object, RPCHandler>();
 
 /** A method-table entry as a checked handler. */
 function asHandler(method: RPCMethod | undefined): RPCHandler | undefined {
   if (method === undefined || isRPCHandler(method)) return method;
-  const fn = method as (...args: unknown[]) => unknown;
-  return defineHandler((args: unknown[]) => fn(...args), { params: ['...args'] });
+  let handler = restHandlers.get(method);
+  if (handler === undefined) {
+    const fn = method as (...args: unknown[]) => unknown;
+    handler = defineHandler((args: unknown[]) => fn(...args), { params: ['...args'] });
+    restHandlers.set(method, handler);
+  }
+  return handler;
 }
 
 function isRPCHandler(method: RPCMethod): method is RPCHandler {

@@ -110,10 +110,18 @@ export abstract class SessionBase<M> {
   #started = false;
   #incoming = 0;
   #writesPending = 0;
+  /** Messages waiting for this tick's write, with their unframed sizes. */
+  #outbox: M[] = [];
+  #outboxSizes: Array<number | undefined> = [];
+  /** Settles when the outbox's write has been taken by the transport; made only when someone waits. */
+  #outboxWritten: { promise: Promise<number>; resolve: (time: number) => void; reject: (error: unknown) => void } | undefined;
   #lastWriteProgress = 0;
   #sendTimedOut = false;
   #sendWatchdog: Subscription | undefined;
   #readPaused = false;
+  /** Messages read while `maxPendingRequests` were unanswered: they wait here, reading is paused. */
+  #backlog: M[] = [];
+  #drainingBacklog = false;
   #ended = false;
   readonly #closed = new AsyncSubject<void>();
   readonly #statsChanged = new Subject<void>();
@@ -213,7 +221,7 @@ export abstract class SessionBase<M> {
       this.transport.incoming
         .pipe((source) => this.countIncoming(source), this.framer.messages({ onDrop }))
         .subscribe({
-          next: (message) => this.receive(message),
+          next: (message) => this.#take(message),
           error: (error: unknown) => this.onIncomingError(error),
           complete: () => this.end(),
         }),
@@ -261,31 +269,97 @@ export abstract class SessionBase<M> {
   }
 
   /**
-   * Frames and writes one message, waiting for the transport to take it. A
-   * write blocked longer than `maxSendDelay` aborts the connection and
-   * rejects with TaskTimeout.
+   * Queues one message for this tick's write. Every message a session sends
+   * in one tick (the replies to one chunk of requests, a burst of requests)
+   * goes out in one transport write, in order, so a busy connection makes
+   * one write per tick instead of one per message.
+   * @param unframedSize - the size counted in statistics (default: the framed size)
+   */
+  protected enqueue(message: M, unframedSize?: number): void {
+    if (this.#outbox.length === 0) queueMicrotask(this.#flush);
+    this.#outbox.push(message);
+    this.#outboxSizes.push(unframedSize);
+  }
+
+  /**
+   * Queues one message (see {@link SessionBase.enqueue}) and waits for the
+   * transport to take it. A write blocked longer than `maxSendDelay` aborts
+   * the connection and rejects with TaskTimeout.
    * @returns the send time (seconds)
    */
-  protected async sendFramed(message: M, unframedSize?: number): Promise<number> {
-    const framed = this.framer.frame(message);
-    const size = unframedSize ?? framed.length;
-    if (this.verbosity >= 4) this.logger.debug(`sending message of ${size} bytes`);
+  protected sendFramed(message: M, unframedSize?: number): Promise<number> {
+    this.enqueue(message, unframedSize);
+    if (this.#outboxWritten === undefined) {
+      let resolve!: (time: number) => void;
+      let reject!: (error: unknown) => void;
+      const promise = new Promise<number>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.#outboxWritten = { promise, resolve, reject };
+    }
+    return this.#outboxWritten.promise;
+  }
+
+  /** Frames the outbox and hands it to the transport: one write (one per message where boundaries count). */
+  readonly #flush = (): void => {
+    const messages = this.#outbox;
+    if (messages.length === 0) return;
+    const sizes = this.#outboxSizes;
+    const waiter = this.#outboxWritten;
+    this.#outbox = [];
+    this.#outboxSizes = [];
+    this.#outboxWritten = undefined;
+    if (this.#ended) {
+      waiter?.reject(new ConnectionError('connection is closed'));
+      return;
+    }
+    const framed: Uint8Array[] = new Array<Uint8Array>(messages.length);
+    let total = 0;
+    let unframed = 0;
+    for (let i = 0; i < messages.length; i++) {
+      const bytes = this.framer.frame(messages[i] as M);
+      framed[i] = bytes;
+      total += bytes.length;
+      unframed += sizes[i] ?? bytes.length;
+      if (this.verbosity >= 4) this.logger.debug(`sending message of ${sizes[i] ?? bytes.length} bytes`);
+    }
+    let written: Promise<void>;
+    if (framed.length === 1 || !this.transport.messageBoundaries) {
+      written = this.transport.write(framed.length === 1 ? (framed[0] as Uint8Array) : concatBytes(framed, total));
+    } else {
+      written = Promise.resolve();
+      for (const bytes of framed) written = this.transport.write(bytes);
+    }
     this.#writesPending += 1;
     this.#armSendWatchdog();
-    try {
-      await this.transport.write(framed);
-    } catch (error) {
-      throw this.#sendTimedOut ? new TaskTimeout(this.maxSendDelay) : error;
-    } finally {
-      this.#writesPending -= 1;
-      this.#lastWriteProgress = this.scheduler.now();
-    }
-    this.sendSize += size;
-    this.bumpCost(size * this.bwCostPerByte);
-    this.sendCount += 1;
-    this.lastSend = this.now();
-    this.#statsChanged.next();
-    return this.lastSend;
+    written.then(
+      () => {
+        this.#writeSettled();
+        this.sendSize += unframed;
+        this.sendCount += messages.length;
+        this.lastSend = this.now();
+        this.bumpCost(unframed * this.bwCostPerByte);
+        this.#statsChanged.next();
+        waiter?.resolve(this.lastSend);
+      },
+      (error: unknown) => {
+        this.#writeSettled();
+        const failure = this.#sendTimedOut ? new TaskTimeout(this.maxSendDelay) : error;
+        if (waiter) waiter.reject(failure);
+        else if (this.verbosity >= 1) this.logger.debug(`write failed: ${errorText(failure)}`);
+      },
+    );
+  };
+
+  #writeSettled(): void {
+    this.#writesPending -= 1;
+    this.#lastWriteProgress = this.scheduler.now();
+  }
+
+  /** Sends what is queued now rather than at the end of the tick (before closing). */
+  protected flushOutbox(): void {
+    this.#flush();
   }
 
   /**
@@ -376,18 +450,54 @@ export abstract class SessionBase<M> {
    * While `maxPendingRequests` are unanswered, the transport stops reading,
    * so a flooding peer's writes back up instead of our memory.
    */
+  #take(message: M): void {
+    if (this.#backlog.length > 0 || this.#incoming >= this.maxPendingRequests) {
+      this.#backlog.push(message);
+      this.#applyReadBackpressure();
+      return;
+    }
+    this.receive(message);
+  }
+
+  /** Answers have made room: messages held back are received, in order. */
+  #drainBacklog(): void {
+    if (this.#drainingBacklog) return;
+    this.#drainingBacklog = true;
+    try {
+      let taken = 0;
+      while (taken < this.#backlog.length && this.#incoming < this.maxPendingRequests && !this.#ended) {
+        this.receive(this.#backlog[taken++] as M);
+      }
+      this.#backlog.splice(0, taken);
+    } finally {
+      this.#drainingBacklog = false;
+    }
+  }
+
   protected spawnIncoming(work: Observable<void>): void {
-    this.#incoming += 1;
+    this.beginIncoming();
     this.group.spawn(
-      work.pipe(
-        finalize(() => {
-          this.#incoming -= 1;
-          this.#applyReadBackpressure();
-        }),
-      ),
+      work.pipe(finalize(() => this.endIncoming())),
       { daemon: true },
     );
-    this.#applyReadBackpressure();
+  }
+
+  /** Counts one incoming message as unanswered (for work run outside `spawnIncoming`). */
+  protected beginIncoming(): void {
+    this.#incoming += 1;
+    if (this.#incoming >= this.maxPendingRequests) this.#applyReadBackpressure();
+  }
+
+  /** The message counted by `beginIncoming` has been answered. */
+  protected endIncoming(): void {
+    this.#incoming -= 1;
+    if (this.#backlog.length > 0) this.#drainBacklog();
+    if (this.#readPaused) this.#applyReadBackpressure();
+  }
+
+  /** Whether an incoming request may skip the throttle's queue and delay: a slot is free now and cost imposes no sleep. */
+  protected tryEnterIncoming(): boolean {
+    return !(this.costFraction * this.costSleep > 0) && this.incomingConcurrency.tryEnter();
   }
 
   /**
@@ -408,7 +518,7 @@ export abstract class SessionBase<M> {
 
   #applyReadBackpressure(): void {
     if (this.#ended) return;
-    const pause = this.#incoming >= this.maxPendingRequests;
+    const pause = this.#incoming >= this.maxPendingRequests || this.#backlog.length > 0;
     if (pause === this.#readPaused) return;
     this.#readPaused = pause;
     if (pause) this.transport.pauseReading();
@@ -441,6 +551,7 @@ export abstract class SessionBase<M> {
    */
   async close(options: CloseOptions = {}): Promise<void> {
     this.start();
+    this.#flush();
     await this.transport.close({ forceAfter: options.forceAfter ?? 30 });
     await firstValueFrom(this.#closed, { defaultValue: undefined });
   }
@@ -461,6 +572,11 @@ export abstract class SessionBase<M> {
     this.#ended = true;
     this.#subscription.unsubscribe();
     this.group.unsubscribe();
+    this.#backlog = [];
+    this.#outbox = [];
+    this.#outboxSizes = [];
+    this.#outboxWritten?.reject(new ConnectionError('connection is closed'));
+    this.#outboxWritten = undefined;
     if (!this.transport.isClosing()) this.transport.abort();
     let hook: void | Promise<void> = undefined;
     try {
@@ -479,6 +595,17 @@ export abstract class SessionBase<M> {
       finish();
     }
   }
+}
+
+/** One buffer holding `parts` in order. */
+function concatBytes(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
 
 function costOf(error: unknown): number {

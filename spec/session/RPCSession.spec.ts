@@ -645,12 +645,20 @@ describe('RPCSession', () => {
         initialConcurrent: 1,
         handlers: { slow: (n: number) => timer(100, time.scheduler).pipe(map(() => n)) },
       });
-      const replies = Promise.all(Array.from({ length: 20 }, (_, i) => client.sendRequest<number>('slow', [i])));
+      // One burst arrives as one chunk: 5 are taken, the rest wait unread in the session.
+      const first = Promise.all(Array.from({ length: 20 }, (_, i) => client.sendRequest<number>('slow', [i])));
+      await time.advance(1);
+      expect(server.unansweredRequestCount()).toBe(5);
+      // Reading has stopped, so the next burst stays in the client's buffer.
+      const second = Promise.all(Array.from({ length: 20 }, (_, i) => client.sendRequest<number>('slow', [20 + i])));
       await time.advance(1);
       expect(server.unansweredRequestCount()).toBe(5);
       expect(clientEnd.bufferedAmount()).toBeGreaterThan(0);
-      expect(await time.until(replies)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-      expect(time.now).toBe(2000);
+      expect(await time.until(Promise.all([first, second]))).toEqual([
+        Array.from({ length: 20 }, (_, i) => i),
+        Array.from({ length: 20 }, (_, i) => 20 + i),
+      ]);
+      expect(time.now).toBe(4000);
       await time.until(client.close());
     });
 

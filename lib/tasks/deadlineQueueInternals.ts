@@ -1,0 +1,135 @@
+import type { SchedulerLike, Subscription } from 'rxjs';
+
+/**
+ * One entry of a {@link DeadlineQueue}: call `cancel()` when the work it
+ * guards has finished in time.
+ */
+export interface Deadline {
+  /** Forgets the deadline; it will not expire. Idempotent. */
+  cancel(): void;
+}
+
+class Entry implements Deadline {
+  done = false;
+  constructor(
+    readonly due: number,
+    readonly expire: () => void,
+    private readonly lane: Lane,
+  ) {}
+
+  cancel(): void {
+    if (this.done) return;
+    this.done = true;
+    this.lane.dropFinishedHead();
+  }
+}
+
+/** Entries of one timeout length: added in due order, so a FIFO. */
+class Lane {
+  private entries: Entry[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.entries.length - this.head;
+  }
+
+  push(entry: Entry): void {
+    this.entries.push(entry);
+  }
+
+  first(): Entry | undefined {
+    return this.entries[this.head];
+  }
+
+  shift(): Entry | undefined {
+    const entry = this.entries[this.head];
+    if (entry === undefined) return undefined;
+    this.entries[this.head++] = undefined as unknown as Entry;
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+    return entry;
+  }
+
+  /** Work mostly finishes in the order it started: finished heads leave at once, so the lane stays short. */
+  dropFinishedHead(): void {
+    for (let entry = this.first(); entry?.done === true; entry = this.first()) this.shift();
+  }
+}
+
+/**
+ * Timeouts for many pieces of work with one timer: a deadline sweep instead
+ * of a timer per request.
+ *
+ * Entries with the same timeout length expire in the order they were added,
+ * so each length keeps a FIFO lane; one scheduler action is armed for the
+ * earliest head. Cancelling is O(1) (finished heads are dropped as they
+ * finish). A cancelled head does not re-arm the timer: the armed action may
+ * wake once for nothing and then re-arms for the next live head.
+ *
+ * Internal to the session layer.
+ */
+export class DeadlineQueue {
+  private readonly lanes = new Map<number, Lane>();
+  private timer: Subscription | undefined;
+  private timerDue = Infinity;
+  private closed = false;
+
+  constructor(private readonly scheduler: SchedulerLike) {}
+
+  /** Calls `expire` after `seconds` unless the returned deadline is cancelled first. */
+  add(seconds: number, expire: () => void): Deadline {
+    const delay = Math.max(0, seconds * 1000);
+    let lane = this.lanes.get(delay);
+    if (lane === undefined) {
+      lane = new Lane();
+      this.lanes.set(delay, lane);
+    }
+    const entry = new Entry(this.scheduler.now() + delay, expire, lane);
+    if (!this.closed) {
+      lane.push(entry);
+      if (entry.due < this.timerDue) this.arm(entry.due);
+    }
+    return entry;
+  }
+
+  /** Drops every deadline and the timer; nothing expires afterwards. */
+  close(): void {
+    this.closed = true;
+    this.lanes.clear();
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+    this.timerDue = Infinity;
+  }
+
+  private arm(due: number): void {
+    this.timer?.unsubscribe();
+    this.timerDue = due;
+    this.timer = this.scheduler.schedule(() => this.sweep(), Math.max(0, due - this.scheduler.now()));
+  }
+
+  private sweep(): void {
+    this.timer = undefined;
+    this.timerDue = Infinity;
+    const now = this.scheduler.now();
+    const expired: Entry[] = [];
+    let next = Infinity;
+    for (const [delay, lane] of this.lanes) {
+      for (let entry = lane.first(); entry !== undefined; entry = lane.first()) {
+        if (!entry.done && entry.due > now) break;
+        lane.shift();
+        if (!entry.done) expired.push(entry);
+      }
+      const head = lane.first();
+      if (head === undefined) this.lanes.delete(delay);
+      else next = Math.min(next, head.due);
+    }
+    if (next !== Infinity) this.arm(next);
+    for (const entry of expired) {
+      if (this.closed || entry.done) continue;
+      entry.done = true;
+      entry.expire();
+    }
+  }
+}

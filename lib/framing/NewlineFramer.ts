@@ -84,6 +84,16 @@ export class NewlineFramer implements FramerBase<Uint8Array> {
   }
 
   /**
+   * Frames a message given as text: the text and a newline. The text must
+   * not contain a newline (JSON text never does).
+   * @param text - one message
+   * @returns the framed text, to be sent UTF-8 encoded
+   */
+  frameText(text: string): string {
+    return text + '\n';
+  }
+
+  /**
    * Splits byte chunks into lines, without their newlines.
    * @param options - `onDrop` is called with an OversizedMessageError per dropped message
    * @returns an operator from byte chunks to messages

@@ -1,10 +1,11 @@
-import type { RequestArgs } from './jsonrpcInternals';
+import { utf8, type RequestArgs } from './jsonrpcInternals';
 import { Request } from './Request';
 
 /**
- * Turns a request's outcome into the bytes to send: the handler's result, or
- * an RPCError for an error response. Returns undefined while a batch is still
- * waiting for its other members.
+ * Turns a request's outcome into the message to send — bytes, or JSON text
+ * to be sent UTF-8 encoded — for the handler's result, or an RPCError for an
+ * error response. Returns undefined while a batch is still waiting for its
+ * other members.
  *
  * ## Example
  * ```ts
@@ -12,7 +13,7 @@ import { Request } from './Request';
  * const never: Responder = () => undefined;
  * ```
  */
-export type Responder = (result: unknown) => Uint8Array | undefined;
+export type Responder = (result: unknown) => Uint8Array | string | undefined;
 
 /**
  * A request received from the peer, able to produce its own reply.
@@ -72,6 +73,20 @@ export class IncomingRequest extends Request {
    * @returns the unframed message to send, or undefined (batch not complete, or already answered)
    */
   reply(result: unknown): Uint8Array | undefined {
+    const message = this.replyMessage(result);
+    return typeof message === 'string' ? utf8(message) : message;
+  }
+
+  /**
+   * `reply` without the final encoding, for senders that batch their
+   * writes: a lone request's reply comes as JSON text (send it UTF-8
+   * encoded), a batch's as bytes.
+   *
+   * ```ts
+   * const message = request.replyMessage(3); // '{"jsonrpc":"2.0","result":3,"id":7}'
+   * ```
+   */
+  replyMessage(result: unknown): Uint8Array | string | undefined {
     const responder = this.#responder;
     if (responder === undefined) return undefined;
     this.#responder = undefined;

@@ -2,7 +2,7 @@ import { AsyncSubject, Observable } from 'rxjs';
 import type { Batch } from './Batch';
 import { ConnectionError } from './ConnectionError';
 import { IncomingRequest, type Responder } from './IncomingRequest';
-import { CODES, hasOwn, isRecord, numericId } from './jsonrpcInternals';
+import { CODES, hasOwn, isRecord, numericId, utf8, utf8Length } from './jsonrpcInternals';
 import type { JSONRPCProtocol } from './JSONRPC';
 import { JSONRPCAutoDetect } from './JSONRPCAutoDetect';
 import { Notification } from './Notification';
@@ -160,12 +160,12 @@ export class JSONRPCConnection {
    * });
    * ```
    *
-   * @returns the unframed message to send, and the request id (for `forgetRequest`)
+   * @returns the unframed message to send, as JSON text (send it UTF-8 encoded), and the request id (for `forgetRequest`)
    * @throws ProtocolError - as `sendRequest`
    */
-  sendRequestCallback(request: Request, callback: ResponseCallback): [message: Uint8Array, id: number] {
+  sendRequestCallback(request: Request, callback: ResponseCallback): [message: string, id: number] {
     const requestId = this.#nextId++;
-    const message = this.#protocol.requestMessage(request, requestId);
+    const message = this.#protocol.requestText(request, requestId);
     const entry: Pending = {
       key: requestId,
       sent: request,
@@ -397,18 +397,24 @@ export class JSONRPCConnection {
 
   // ---- the replying side ----
 
-  #singleReply(result: unknown, id: unknown): Uint8Array {
-    const message = this.#encodeReply(result, id);
-    return this.maxResponseSize > 0 && message.length > this.maxResponseSize ? this.#oversizedReply(id) : message;
+  /** A lone request's reply, as JSON text. */
+  #singleReply(result: unknown, id: unknown): Uint8Array | string {
+    const text = this.#encodeReplyText(result, id);
+    const limit = this.maxResponseSize;
+    return limit > 0 && text.length * 3 > limit && utf8Length(text) > limit ? this.#oversizedReply(id) : text;
   }
 
   /** The response; a result with no JSON form is answered with its INTERNAL_ERROR. */
   #encodeReply(result: unknown, id: unknown): Uint8Array {
+    return utf8(this.#encodeReplyText(result, id));
+  }
+
+  #encodeReplyText(result: unknown, id: unknown): string {
     try {
-      return this.#protocol.responseMessage(result, id);
+      return this.#protocol.responseText(result, id);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
-      return this.#protocol.responseMessage(error, id);
+      return this.#protocol.responseText(error, id);
     }
   }
 

@@ -119,16 +119,32 @@ export function decodeJSONMessage(message: Uint8Array): Decoded {
   }
 }
 
-/** JSON text as UTF-8 bytes, or undefined if the value has no JSON form. */
-export function encodeJSON(value: unknown): Uint8Array | undefined {
-  let text: string | undefined;
+/** JSON text, or undefined if the value has no JSON form. */
+export function encodeJSONText(value: unknown): string | undefined {
   try {
     // Non-finite numbers become null; cycles, BigInt and runaway depth throw.
-    text = JSON.stringify(value);
+    return JSON.stringify(value);
   } catch {
     return undefined;
   }
-  return text === undefined ? undefined : utf8Encoder.encode(text);
+}
+
+/** The length of a string's UTF-8 encoding (lone surrogates count as U+FFFD), without encoding it. */
+export function utf8Length(text: string): number {
+  let length = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) {
+      length += 1;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      length += 2; // a pair: two code units, four bytes
+      i++;
+    } else {
+      length += 2;
+    }
+  }
+  return length;
 }
 
 /** UTF-8 bytes of a string. */

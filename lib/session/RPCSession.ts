@@ -259,7 +259,7 @@ export class RPCSession extends SessionBase<Uint8Array> {
           reject(error);
         }
       };
-      let message: Uint8Array;
+      let message: string;
       let id: number;
       try {
         [message, id] = this.connection.sendRequestCallback(new Request(method, args), settle);
@@ -271,7 +271,7 @@ export class RPCSession extends SessionBase<Uint8Array> {
         this.connection.forgetRequest(id);
         settle(new TaskTimeout(timeout));
       });
-      this.enqueue(message, message.length);
+      this.enqueue(message);
     });
   }
 
@@ -440,8 +440,8 @@ export class RPCSession extends SessionBase<Uint8Array> {
   /** Sends the reply for an outcome (counting an error) and closes after a ReplyAndDisconnect. */
   #answer(item: IncomingRequest | Notification, { result, disconnect }: { result: unknown; disconnect: boolean }): void {
     if (result instanceof Error) this.bumpErrors(result);
-    const reply = item instanceof IncomingRequest ? item.reply(result) : undefined;
-    if (reply) this.enqueue(reply, reply.length);
+    const reply = item instanceof IncomingRequest ? item.replyMessage(result) : undefined;
+    if (reply !== undefined) this.enqueue(reply, typeof reply === 'string' ? undefined : reply.length);
     if (disconnect) void this.close();
   }
 

@@ -23,7 +23,7 @@ import type { NetAddress } from '../util/NetAddress';
 import { quietLogger, type SessionLogger } from './SessionLogger';
 import { sessionDefaults, type SessionDefaults, type SessionOptions } from './SessionOptions';
 import type { SessionStats } from './SessionStats';
-import { errorText, firstResult } from './sessionInternals';
+import { errorText, firstResult, utf8 } from './sessionInternals';
 
 /**
  * What every session has: statistics, the cost model and its throttle, the
@@ -111,7 +111,7 @@ export abstract class SessionBase<M> {
   #incoming = 0;
   #writesPending = 0;
   /** Messages waiting for this tick's write, with their unframed sizes. */
-  #outbox: M[] = [];
+  #outbox: Array<M | string> = [];
   #outboxSizes: Array<number | undefined> = [];
   /** Settles when the outbox's write has been taken by the transport; made only when someone waits. */
   #outboxWritten: { promise: Promise<number>; resolve: (time: number) => void; reject: (error: unknown) => void } | undefined;
@@ -273,9 +273,10 @@ export abstract class SessionBase<M> {
    * in one tick (the replies to one chunk of requests, a burst of requests)
    * goes out in one transport write, in order, so a busy connection makes
    * one write per tick instead of one per message.
+   * @param message - the message, or (for sessions whose messages are bytes) its UTF-8 text
    * @param unframedSize - the size counted in statistics (default: the framed size)
    */
-  protected enqueue(message: M, unframedSize?: number): void {
+  protected enqueue(message: M | string, unframedSize?: number): void {
     if (this.#outbox.length === 0) queueMicrotask(this.#flush);
     this.#outbox.push(message);
     this.#outboxSizes.push(unframedSize);
@@ -301,7 +302,11 @@ export abstract class SessionBase<M> {
     return this.#outboxWritten.promise;
   }
 
-  /** Frames the outbox and hands it to the transport: one write (one per message where boundaries count). */
+  /**
+   * Frames the outbox and hands it to the transport: one write (one per
+   * message where boundaries count). Text messages go through the framer's
+   * `frameText` where it has one and are encoded together, once.
+   */
   readonly #flush = (): void => {
     const messages = this.#outbox;
     if (messages.length === 0) return;
@@ -314,16 +319,40 @@ export abstract class SessionBase<M> {
       waiter?.reject(new ConnectionError('connection is closed'));
       return;
     }
-    const framed: Uint8Array[] = new Array<Uint8Array>(messages.length);
+    const framer = this.framer;
+    const textFraming = this.transport.messageBoundaries ? undefined : framer.frameText;
+    const framed: Uint8Array[] = [];
     let total = 0;
     let unframed = 0;
-    for (let i = 0; i < messages.length; i++) {
-      const bytes = this.framer.frame(messages[i] as M);
-      framed[i] = bytes;
+    // Consecutive text messages, framed as text, encoded at once; the framing's characters are ASCII.
+    let run = '';
+    let runFraming = 0;
+    const endRun = (): void => {
+      if (run === '') return;
+      const bytes = utf8(run);
+      framed.push(bytes);
       total += bytes.length;
-      unframed += sizes[i] ?? bytes.length;
-      if (this.verbosity >= 4) this.logger.debug(`sending message of ${sizes[i] ?? bytes.length} bytes`);
+      unframed += bytes.length - runFraming;
+      run = '';
+      runFraming = 0;
+    };
+    for (let i = 0; i < messages.length; i++) {
+      const message = messages[i] as M | string;
+      if (this.verbosity >= 4) this.logger.debug(`sending message of ${sizes[i] ?? sizeOf(message)} bytes`);
+      if (typeof message === 'string' && textFraming !== undefined) {
+        const text = textFraming.call(framer, message);
+        run += text;
+        runFraming += text.length - message.length;
+        continue;
+      }
+      endRun();
+      const raw = typeof message === 'string' ? (utf8(message) as M) : message;
+      const bytes = framer.frame(raw);
+      framed.push(bytes);
+      total += bytes.length;
+      unframed += sizes[i] ?? (raw instanceof Uint8Array ? raw.length : bytes.length);
     }
+    endRun();
     let written: Promise<void>;
     if (framed.length === 1 || !this.transport.messageBoundaries) {
       written = this.transport.write(framed.length === 1 ? (framed[0] as Uint8Array) : concatBytes(framed, total));
@@ -595,6 +624,10 @@ export abstract class SessionBase<M> {
       finish();
     }
   }
+}
+
+function sizeOf(message: unknown): number {
+  return typeof message === 'string' ? utf8(message).length : message instanceof Uint8Array ? message.length : 0;
 }
 
 /** One buffer holding `parts` in order. */

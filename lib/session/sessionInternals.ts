@@ -1,6 +1,13 @@
 import { Observable, defaultIfEmpty, defer, from, isObservable, of, take, type OperatorFunction } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
 
+const utf8Encoder = new TextEncoder();
+
+/** UTF-8 bytes of a string. */
+export function utf8(text: string): Uint8Array {
+  return utf8Encoder.encode(text);
+}
+
 /** A short, safe description of anything thrown, for log lines. */
 export function errorText(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;

@@ -51,14 +51,14 @@ type Key = number | string;
 interface Pending {
   readonly key: Key;
   readonly sent: Sent;
-  readonly deliver: (outcome: Outcome) => void;
+  /** Called once: with an error, or with undefined and the result. */
+  readonly deliver: ResponseCallback;
   /** The `cancelPendingRequests` generation the request was sent in. */
   readonly epoch: number;
   observers: number;
   settled: boolean;
 }
 
-type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: Error };
 
 /**
  * The state of one JSON-RPC connection: request ids, requests awaiting a
@@ -169,7 +169,7 @@ export class JSONRPCConnection {
     const entry: Pending = {
       key: requestId,
       sent: request,
-      deliver: (outcome) => (outcome.ok ? callback(undefined, outcome.value) : callback(outcome.error)),
+      deliver: callback,
       epoch: this.#epoch,
       observers: 1,
       settled: false,
@@ -261,7 +261,7 @@ export class JSONRPCConnection {
     this.#abandoned.clear();
     this.#epoch += 1;
     const error = new ConnectionError();
-    for (const entry of entries) this.#settle(entry, { ok: false, error });
+    for (const entry of entries) this.#settle(entry, error);
   }
 
   /** The requests and batches sent and still awaited, in the order sent. */
@@ -273,12 +273,12 @@ export class JSONRPCConnection {
 
   #register(key: Key, sent: Sent): Observable<unknown> {
     const outcome = new AsyncSubject<unknown>();
-    const deliver = (settled: Outcome): void => {
-      if (settled.ok) {
-        outcome.next(settled.value);
+    const deliver = (error: Error | undefined, value?: unknown): void => {
+      if (error === undefined) {
+        outcome.next(value);
         outcome.complete();
       } else {
-        outcome.error(settled.error);
+        outcome.error(error);
       }
     };
     const entry: Pending = { key, sent, deliver, epoch: this.#epoch, observers: 0, settled: false };
@@ -286,7 +286,7 @@ export class JSONRPCConnection {
     return new Observable<unknown>((subscriber) => {
       entry.observers += 1;
       // Forgotten, then cancelled with the rest: it can never be answered now.
-      if (entry.epoch !== this.#epoch) this.#settle(entry, { ok: false, error: new ConnectionError() });
+      if (entry.epoch !== this.#epoch) this.#settle(entry, new ConnectionError());
       if (!entry.settled && !this.#pending.has(key)) {
         this.#abandoned.delete(key);
         this.#pending.set(key, entry);
@@ -308,11 +308,11 @@ export class JSONRPCConnection {
     }
   }
 
-  #settle(entry: Pending, outcome: Outcome): void {
+  #settle(entry: Pending, error: Error | undefined, value?: unknown): void {
     if (entry.settled) return;
     entry.settled = true;
     this.#pending.delete(entry.key);
-    entry.deliver(outcome);
+    entry.deliver(error, value);
   }
 
   /** The pending entry for a reply; null for a late reply to an abandoned request (to be dropped). */
@@ -335,7 +335,8 @@ export class JSONRPCConnection {
           : `response to unsent request (ID: ${pyStr(requestId)})`,
       );
     }
-    this.#settle(entry, result instanceof RPCError ? { ok: false, error: result } : { ok: true, value: result });
+    if (result instanceof RPCError) this.#settle(entry, result);
+    else this.#settle(entry, undefined, result);
     return [];
   }
 
@@ -352,7 +353,7 @@ export class JSONRPCConnection {
     }
     if (entry === null) return [];
     if (entry === undefined) throw ProtocolError.invalidRequest('response to unsent batch');
-    this.#settle(entry, { ok: true, value: Object.freeze(answers.map((answer) => answer.result)) });
+    this.#settle(entry, undefined, Object.freeze(answers.map((answer) => answer.result)));
     return [];
   }
 

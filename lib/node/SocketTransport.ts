@@ -67,11 +67,6 @@ export class SocketTransport extends StreamTransport {
   readonly messageBoundaries = false;
 
   private peerAddress: NetAddress | undefined;
-  private corked = false;
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.socket.uncork();
-  };
 
   constructor(
     readonly socket: Socket,
@@ -109,12 +104,7 @@ export class SocketTransport extends StreamTransport {
   }
 
   protected send(bytes: Uint8Array): boolean {
-    // Writes made in one tick go out together: one syscall, not one per message.
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(this.uncork);
-    }
+    // Sessions already coalesce a tick's messages into one write, so no cork here.
     // The transport owns what it is given (see Transport.write): a view, no copy.
     return this.socket.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }

@@ -37,8 +37,10 @@ export interface SessionOptions {
   /** Seconds a write may stay blocked before the connection is aborted. @default 20 */
   readonly maxSendDelay?: number;
   /**
-   * The most incoming requests waiting for a handler slot; beyond it the
-   * session stops reading from the transport until some finish.
+   * The most incoming requests unanswered at once. At the limit the session
+   * stops reading from the transport; messages it had already read (the
+   * rest of a chunk) wait in the session unprocessed, and everything resumes
+   * as answers go out. The bound is exact.
    * @default 1000
    */
   readonly maxPendingRequests?: number;

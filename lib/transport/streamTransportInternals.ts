@@ -5,6 +5,9 @@ import type { SessionKind } from './SessionKind';
 import type { CloseOptions, Transport, TransportProxy } from './Transport';
 import { IncomingChannel, WriteWaiters, messageOf } from './transportInternals';
 
+/** What `write` returns when the socket took the bytes at once: one settled Promise, shared. */
+const WRITTEN: Promise<void> = Promise.resolve();
+
 /** Bytes a closing transport keeps for an absent or paused reader before it aborts. */
 const CLOSING_BACKLOG_LIMIT = 1 << 20;
 
@@ -78,8 +81,7 @@ export abstract class StreamTransport implements Transport {
 
   write(bytes: Uint8Array): Promise<void> {
     if (this.isClosing()) return Promise.reject(this.failure ?? new ConnectionError('connection is closing'));
-    if (bytes.length === 0) return Promise.resolve();
-    if (this.send(bytes)) return Promise.resolve();
+    if (bytes.length === 0 || this.send(bytes)) return WRITTEN;
     const drained = this.writers.add();
     if (!this.writeBlocked) {
       this.writeBlocked = true;

@@ -28,6 +28,10 @@ export interface LoadFigures {
   readonly serverCpuUsPerReq: number | null;
   /** The client's own CPU per request, µs (to see which side limits). */
   readonly clientCpuUsPerReq: number;
+  /** Share of one core the server process used over the window (1 = a core busy throughout). */
+  readonly serverCoreShare: number | null;
+  /** Share of one core the client process used over the window. */
+  readonly clientCoreShare: number;
   readonly p50Us?: number;
   readonly p99Us?: number;
   readonly meanUs?: number;
@@ -66,6 +70,8 @@ export function loadFigures(result: ClientResult, clockTicksPerSecond: number): 
     seconds: result.seconds,
     serverCpuUsPerReq: result.serverCpuTicks === null ? null : perReq((result.serverCpuTicks * 1e6) / clockTicksPerSecond),
     clientCpuUsPerReq: perReq(result.clientCpuUs),
+    serverCoreShare: result.serverCpuTicks === null ? null : result.serverCpuTicks / clockTicksPerSecond / result.seconds,
+    clientCoreShare: result.clientCpuUs / 1e6 / result.seconds,
   };
   if (result.p50Us === undefined) return figures;
   return { ...figures, p50Us: result.p50Us, p99Us: result.p99Us ?? Number.NaN, meanUs: result.meanUs ?? Number.NaN };
@@ -86,6 +92,14 @@ export const FIGURE_KEYS = [
   'e2.rps',
   'e2.cpu',
   'd.kib',
+  'a.score',
+  'a.ccore',
+  'c.score',
+  'c.ccore',
+  'e1.score',
+  'e1.ccore',
+  'e2.score',
+  'e2.ccore',
 ] as const;
 export type FigureKey = (typeof FIGURE_KEYS)[number];
 
@@ -98,7 +112,14 @@ export function figureOf(run: StackRun, key: FigureKey): number | null {
   const [scenario, name] = key.split('.') as [LoadScenario, string];
   const load = run.load[scenario];
   if (!load || !('rps' in load)) return null;
-  const value = name === 'rps' ? load.rps : name === 'cpu' ? load.serverCpuUsPerReq : name === 'p50' ? load.p50Us : load.p99Us;
+  const value: number | null | undefined = {
+    rps: load.rps,
+    cpu: load.serverCpuUsPerReq,
+    p50: load.p50Us,
+    p99: load.p99Us,
+    score: load.serverCoreShare,
+    ccore: load.clientCoreShare,
+  }[name];
   return value === undefined || value === null || !Number.isFinite(value) ? null : value;
 }
 

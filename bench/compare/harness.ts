@@ -364,7 +364,9 @@ async function main(): Promise<void> {
   const tables = formatTables(medians, stacks, runs);
   const finished = new Date();
   console.log('');
-  console.log(`Medians of ${options.runs} run(s), ${options.seconds} s measured each; loopback TCP, client and server in separate processes.`);
+  console.log(
+    `Medians of ${options.runs} run(s)${options.load.length ? `, ${options.seconds} s measured each` : ''}; loopback TCP, client and server in separate processes.`,
+  );
   console.log(tables);
   if (notes.length) console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join('\n')}`);
 

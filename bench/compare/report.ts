@@ -125,6 +125,22 @@ export function formatTables(medians: Medians, stacks: readonly StackName[], run
     out.push(renderTable(['stack', ...shownCpu.map(([, h]) => h)], stacks.map((s) => [s, ...shownCpu.map(([key]) => costCell(context, s, key))])));
   }
 
+  const cores: [FigureKey, FigureKey, string][] = [
+    ['a.score', 'a.ccore', '(a) 1×64'],
+    ['c.score', 'c.ccore', '(c) 100×8'],
+    ['e1.score', 'e1.ccore', '(e) 1×64 raw gen'],
+    ['e2.score', 'e2.ccore', '(e) 100×8 raw gen'],
+  ];
+  const shownCores = cores.filter(([key]) => has(key));
+  if (shownCores.length) {
+    const share = (s: StackName, key: FigureKey): string => {
+      const value = get(context, s, key);
+      return value === null ? '—' : `${Math.round(value * 100)}%`;
+    };
+    out.push('', 'Which side was busy: server / client CPU, share of one core (2 cores in all)');
+    out.push(renderTable(['stack', ...shownCores.map(([, , h]) => h)], stacks.map((s) => [s, ...shownCores.map(([server, client]) => `${share(s, server)} / ${share(s, client)}`)])));
+  }
+
   if (has('d.kib')) {
     out.push('', '(d) Idle sessions held by one server: RSS per session, KiB — lower is better');
     out.push(

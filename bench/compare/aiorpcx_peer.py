@@ -1,0 +1,197 @@
+"""The aiorpcX 0.22.1 stack (Python) of the cross-library comparison.
+
+Not compiled: the harness runs it from bench/compare/ with /usr/bin/python3
+(the Debian python3-aiorpcx package).
+
+    /usr/bin/python3 bench/compare/aiorpcx_peer.py server
+        serve_rs() on 127.0.0.1, any port; prints {"port": N, "pid": P}
+    /usr/bin/python3 bench/compare/aiorpcx_peer.py client --port N \
+            [--conns 1] [--outstanding 64] [--seconds 3] [--ramp 0.5] \
+            [--server-pid P] [--mode pipelined|latency]
+        connect_rs() sessions, each with `outstanding` asyncio tasks looping
+        `await session.send_request('echo', [text])`; prints one JSON line
+        with the same fields as the Node clients.
+
+The server's RPCSession subclass dispatches `echo` through
+aiorpcx.handler_invocation, with every default (cost model, concurrency).
+
+Outgoing concurrency: aiorpcX's RPCSession starts every session with
+`_outgoing_concurrency = Concurrency(50)`, which would cap 64 outstanding
+requests at 50. The client session replaces it with Concurrency(outstanding),
+as rxrpcx's client sets initialOutgoingConcurrent; recalibration stays on
+(with sub-second replies it only raises the target, by max(3, 10%) every 30
+replies, up to 250), so nothing caps the load.
+
+Under the harness (RXRPCX_BENCH_CHILD=1) the program exits when its stdin
+closes.
+"""
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+
+import aiorpcx
+from aiorpcx.session import Concurrency
+
+ECHO_TEXT = ('rxrpcx bench: the quick brown fox jumps over the lazy dog, 0123456789 '
+             'ABCDEFGHIJKLMNOPQRSTUVWXYZ ok!').ljust(100, '.')[:100]
+
+
+def cpu_ticks(pid):
+    """utime + stime of a process in clock ticks, from /proc/<pid>/stat."""
+    with open(f'/proc/{pid}/stat') as f:
+        stat = f.read()
+    fields = stat[stat.rindex(')') + 2:].split(' ')
+    return int(fields[11]) + int(fields[12])
+
+
+def print_json(value):
+    sys.stdout.write(json.dumps(value) + '\n')
+    sys.stdout.flush()
+
+
+def exit_when_stdin_closes(loop, stop):
+    """Under the harness, stop when stdin closes (the harness is done or gone)."""
+    if os.environ.get('RXRPCX_BENCH_CHILD') != '1':
+        return
+
+    def readable():
+        try:
+            data = os.read(0, 4096)
+        except OSError:
+            data = b''
+        if not data:
+            loop.remove_reader(0)
+            if not stop.done():
+                stop.set_result(None)
+
+    loop.add_reader(0, readable)
+
+
+class EchoSession(aiorpcx.RPCSession):
+    """The server's session: `echo(text)` answers `text`."""
+
+    async def handle_request(self, request):
+        handler = self.echo if request.method == 'echo' else None
+        coro = aiorpcx.handler_invocation(handler, request)()
+        return await coro
+
+    async def echo(self, text):
+        return text
+
+
+async def server_main():
+    loop = asyncio.get_running_loop()
+    stop = loop.create_future()
+    exit_when_stdin_closes(loop, stop)
+    server = await aiorpcx.serve_rs(EchoSession, '127.0.0.1', 0)
+    port = server.sockets[0].getsockname()[1]
+    print_json({'port': port, 'pid': os.getpid()})
+    await stop
+    server.close()
+
+
+def client_session_class(outstanding):
+    class ClientSession(aiorpcx.RPCSession):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            # See the module docstring: the default Concurrency(50) would cap 64 outstanding.
+            self._outgoing_concurrency = Concurrency(outstanding)
+    return ClientSession
+
+
+def percentile(values, p):
+    if not values:
+        return None
+    rank = -(-p * len(values) // 100)  # ceil
+    return values[min(len(values) - 1, max(0, rank - 1))]
+
+
+async def client_main(args):
+    loop = asyncio.get_running_loop()
+    stop = loop.create_future()
+    exit_when_stdin_closes(loop, stop)
+    latency_mode = args.mode == 'latency'
+    conns = 1 if latency_mode else args.conns
+    outstanding = 1 if latency_mode else args.outstanding
+    factory = client_session_class(outstanding)
+    clients = [aiorpcx.connect_rs('127.0.0.1', args.port, session_factory=factory) for _ in range(conns)]
+    sessions = await asyncio.gather(*(client.__aenter__() for client in clients))
+
+    state = {'stopped': False, 'completed': 0, 'wrong': 0, 'timing': False}
+    latencies = []
+
+    async def worker(session):
+        while not state['stopped']:
+            sent = time.perf_counter_ns() if state['timing'] else 0
+            reply = await session.send_request('echo', [ECHO_TEXT])
+            if state['timing'] and sent:
+                latencies.append((time.perf_counter_ns() - sent) / 1000)
+            if reply != ECHO_TEXT:
+                state['wrong'] += 1
+            state['completed'] += 1
+
+    def edge():
+        return (state['completed'], time.perf_counter_ns(),
+                cpu_ticks(args.server_pid) if args.server_pid else None, time.process_time())
+
+    async def window():
+        await asyncio.sleep(args.ramp)
+        start = edge()
+        state['timing'] = latency_mode
+        await asyncio.sleep(args.seconds)
+        end = edge()
+        state['timing'] = False
+        state['stopped'] = True
+        return start, end
+
+    workers = [asyncio.ensure_future(worker(session)) for session in sessions for _ in range(outstanding)]
+    start, end = await window()
+    await asyncio.gather(*workers)
+    for client in clients:
+        await client.__aexit__(None, None, None)
+
+    seconds = (end[1] - start[1]) / 1e9
+    requests = end[0] - start[0]
+    result = {
+        'requests': requests,
+        'seconds': seconds,
+        'rps': requests / seconds,
+        'serverCpuTicks': None if start[2] is None else end[2] - start[2],
+        'clientCpuUs': (end[3] - start[3]) * 1e6,
+        'wrongReplies': state['wrong'],
+    }
+    if latency_mode:
+        latencies.sort()
+        result['p50Us'] = percentile(latencies, 50)
+        result['p99Us'] = percentile(latencies, 99)
+        result['meanUs'] = sum(latencies) / max(1, len(latencies))
+    print_json(result)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('role', choices=('server', 'client', 'version'))
+    parser.add_argument('--port', type=int)
+    parser.add_argument('--conns', type=int, default=1)
+    parser.add_argument('--outstanding', type=int, default=64)
+    parser.add_argument('--seconds', type=float, default=3.0)
+    parser.add_argument('--ramp', type=float, default=0.5)
+    parser.add_argument('--server-pid', type=int, default=0)
+    parser.add_argument('--mode', choices=('pipelined', 'latency'), default='pipelined')
+    args = parser.parse_args()
+    if args.role == 'version':
+        print_json({'python': sys.version.split()[0],
+                    'aiorpcx': '.'.join(str(part) for part in aiorpcx._version)})
+    elif args.role == 'server':
+        asyncio.run(server_main())
+    else:
+        if not args.port:
+            parser.error('--port is required')
+        asyncio.run(client_main(args))
+
+
+if __name__ == '__main__':
+    main()

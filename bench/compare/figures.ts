@@ -1,0 +1,159 @@
+/**
+ * The comparison's data: what one run of one stack measured, the figures
+ * derived from it (req/s, µs, KiB), their medians over runs, and ratios
+ * against the ceiling (raw) and against rxrpcx.
+ */
+import type { ClientResult } from './common';
+import type { StackName } from './stacks';
+
+/** The load scenarios: (a) 1×64, (b) one at a time, (c) 100×8, (e) the server under the raw generator, 1×64 and 100×8. */
+export const LOAD_SCENARIOS = ['a', 'b', 'c', 'e1', 'e2'] as const;
+export type LoadScenario = (typeof LOAD_SCENARIOS)[number];
+
+/** How each load scenario is driven. */
+export const LOAD_SHAPES: Readonly<Record<LoadScenario, { readonly conns: number; readonly outstanding: number; readonly latency: boolean; readonly rawGenerator: boolean; readonly title: string }>> = {
+  a: { conns: 1, outstanding: 64, latency: false, rawGenerator: false, title: '(a) 1 conn × 64 outstanding' },
+  b: { conns: 1, outstanding: 1, latency: true, rawGenerator: false, title: '(b) one request at a time' },
+  c: { conns: 100, outstanding: 8, latency: false, rawGenerator: false, title: '(c) 100 conns × 8 outstanding' },
+  e1: { conns: 1, outstanding: 64, latency: false, rawGenerator: true, title: '(e) server under raw generator, 1×64' },
+  e2: { conns: 100, outstanding: 8, latency: false, rawGenerator: true, title: '(e) server under raw generator, 100×8' },
+};
+
+/** One load scenario's figures from one run. */
+export interface LoadFigures {
+  readonly rps: number;
+  readonly requests: number;
+  readonly seconds: number;
+  /** Server utime+stime over the window per request completed in it, µs. */
+  readonly serverCpuUsPerReq: number | null;
+  /** The client's own CPU per request, µs (to see which side limits). */
+  readonly clientCpuUsPerReq: number;
+  /** Share of one core the server process used over the window (1 = a core busy throughout). */
+  readonly serverCoreShare: number | null;
+  /** Share of one core the client process used over the window. */
+  readonly clientCoreShare: number;
+  readonly p50Us?: number;
+  readonly p99Us?: number;
+  readonly meanUs?: number;
+}
+
+/** The idle-sessions scenario's figures from one run. */
+export interface IdleFigures {
+  readonly connections: number;
+  readonly rssBeforeKiB: number;
+  readonly rssAfterKiB: number;
+  readonly perSessionKiB: number;
+  /** How long the client took to open them all and make one request on each. */
+  readonly connectSeconds: number;
+}
+
+/** A scenario that could not run: failed, or not applicable to the stack. */
+export interface Missing {
+  readonly error?: string;
+  readonly na?: string;
+}
+
+/** Everything one run measured for one stack. */
+export interface StackRun {
+  readonly stack: StackName;
+  readonly run: number;
+  readonly load: Partial<Record<LoadScenario, LoadFigures | Missing>>;
+  idle?: IdleFigures | Missing;
+}
+
+/** Converts a client's JSON line into figures. */
+export function loadFigures(result: ClientResult, clockTicksPerSecond: number): LoadFigures {
+  const perReq = (us: number): number => (result.requests > 0 ? us / result.requests : Number.NaN);
+  const figures: LoadFigures = {
+    rps: result.rps,
+    requests: result.requests,
+    seconds: result.seconds,
+    serverCpuUsPerReq: result.serverCpuTicks === null ? null : perReq((result.serverCpuTicks * 1e6) / clockTicksPerSecond),
+    clientCpuUsPerReq: perReq(result.clientCpuUs),
+    serverCoreShare: result.serverCpuTicks === null ? null : result.serverCpuTicks / clockTicksPerSecond / result.seconds,
+    clientCoreShare: result.clientCpuUs / 1e6 / result.seconds,
+  };
+  if (result.p50Us === undefined) return figures;
+  return { ...figures, p50Us: result.p50Us, p99Us: result.p99Us ?? Number.NaN, meanUs: result.meanUs ?? Number.NaN };
+}
+
+/** The figures the tables and chart show, by key. */
+export const FIGURE_KEYS = [
+  'a.rps',
+  'a.cpu',
+  'b.rps',
+  'b.p50',
+  'b.p99',
+  'b.cpu',
+  'c.rps',
+  'c.cpu',
+  'e1.rps',
+  'e1.cpu',
+  'e2.rps',
+  'e2.cpu',
+  'd.kib',
+  'a.score',
+  'a.ccore',
+  'c.score',
+  'c.ccore',
+  'e1.score',
+  'e1.ccore',
+  'e2.score',
+  'e2.ccore',
+] as const;
+export type FigureKey = (typeof FIGURE_KEYS)[number];
+
+/** A figure of one run, or null if that scenario did not give it. */
+export function figureOf(run: StackRun, key: FigureKey): number | null {
+  if (key === 'd.kib') {
+    const idle = run.idle;
+    return idle && 'perSessionKiB' in idle ? idle.perSessionKiB : null;
+  }
+  const [scenario, name] = key.split('.') as [LoadScenario, string];
+  const load = run.load[scenario];
+  if (!load || !('rps' in load)) return null;
+  const value: number | null | undefined = {
+    rps: load.rps,
+    cpu: load.serverCpuUsPerReq,
+    p50: load.p50Us,
+    p99: load.p99Us,
+    score: load.serverCoreShare,
+    ccore: load.clientCoreShare,
+  }[name];
+  return value === undefined || value === null || !Number.isFinite(value) ? null : value;
+}
+
+/** The median of the non-null values (null when there are none). */
+export function median(values: readonly (number | null)[]): number | null {
+  const present = values.filter((v): v is number => v !== null).sort((x, y) => x - y);
+  if (present.length === 0) return null;
+  const mid = Math.floor(present.length / 2);
+  return present.length % 2 ? (present[mid] ?? null) : ((present[mid - 1] ?? 0) + (present[mid] ?? 0)) / 2;
+}
+
+/** Each stack's median of each figure over its runs, plus d.beyond (its d.kib − raw's). */
+export type Medians = Partial<Record<StackName, Record<FigureKey | 'd.beyond', number | null>>>;
+
+export function mediansOf(runs: readonly StackRun[], stacks: readonly StackName[]): Medians {
+  const medians: Medians = {};
+  for (const stack of stacks) {
+    const mine = runs.filter((r) => r.stack === stack);
+    const row = {} as Record<FigureKey | 'd.beyond', number | null>;
+    for (const key of FIGURE_KEYS) row[key] = median(mine.map((r) => figureOf(r, key)));
+    row['d.beyond'] = null;
+    medians[stack] = row;
+  }
+  const rawKib = medians.raw?.['d.kib'] ?? null;
+  for (const stack of stacks) {
+    const row = medians[stack];
+    const kib = row?.['d.kib'] ?? null;
+    if (row) row['d.beyond'] = kib === null || rawKib === null ? null : kib - rawKib;
+  }
+  return medians;
+}
+
+/** value / reference, or null. */
+export function ratio(value: number | null | undefined, reference: number | null | undefined): number | null {
+  if (value === null || value === undefined || reference === null || reference === undefined || reference === 0) return null;
+  return value / reference;
+}

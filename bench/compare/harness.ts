@@ -1,0 +1,426 @@
+/**
+ * `npm run bench`: the cross-library comparison (issue 8, item 1).
+ *
+ * For each stack (raw node:net, rxrpcx, json-rpc-2.0, vscode-jsonrpc, aiorpcX)
+ * the harness spawns the stack's server and client as separate processes on
+ * loopback TCP and measures the same echo of a 100-byte string:
+ * (a) 1 conn × 64 outstanding, (b) one at a time (p50/p99), (c) 100 conns × 8,
+ * (d) RSS per idle session, (e) the server under the common raw generator
+ * (1×64 and 100×8), (f) server CPU µs per request. Each measured run uses
+ * fresh connections after a warm-up on a separate, closed connection; runs are
+ * interleaved across stacks and the medians are reported, with ratios to raw
+ * and to rxrpcx. Results go to bench/results/ (JSON + SVG).
+ *
+ *   npm run bench -- [--runs 5] [--seconds 3] [--stacks raw,rxrpcx,…]
+ *                    [--scenarios a,b,c,d,e] [--idle 10000] [--smoke] [--out DIR]
+ *
+ * See bench/README.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem, type as osType } from 'node:os';
+import { join } from 'node:path';
+import { renderChart } from './chart';
+import { parseFlags, readRssKiB, sleep, type ClientResult } from './common';
+import {
+  LOAD_SCENARIOS,
+  LOAD_SHAPES,
+  figureOf,
+  loadFigures,
+  mediansOf,
+  type FigureKey,
+  type IdleFigures,
+  type LoadScenario,
+  type Missing,
+  type StackRun,
+} from './figures';
+import { Child, type Command } from './procs';
+import { formatAmount, formatRate, formatTables } from './report';
+import { PROJECT_ROOT, STACKS, STACK_NAMES, probeAiorpcx, rawGenerator, type Stack, type StackName } from './stacks';
+
+/** The harness's parameters. */
+interface Options {
+  readonly runs: number;
+  readonly seconds: number;
+  readonly ramp: number;
+  readonly warmup: number;
+  readonly idle: number;
+  readonly settle: number;
+  readonly stacks: readonly StackName[];
+  readonly load: readonly LoadScenario[];
+  readonly idleScenario: boolean;
+  readonly smoke: boolean;
+  readonly out: string | null;
+}
+
+const USAGE = `usage: npm run bench -- [--runs N] [--seconds S] [--stacks ${STACK_NAMES.join(',')}]
+                        [--scenarios a,b,c,d,e] [--idle N] [--smoke] [--out DIR]
+                        [--ramp S] [--warmup S] [--settle S]`;
+
+function parseOptions(argv: readonly string[]): Options {
+  const flags = parseFlags(argv);
+  const known = new Set(['runs', 'seconds', 'ramp', 'warmup', 'idle', 'settle', 'stacks', 'scenarios', 'smoke', 'out', 'help']);
+  for (const name of flags.keys()) if (!known.has(name)) throw new Error(`unknown flag --${name}\n${USAGE}`);
+  if (flags.has('help')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const smoke = flags.get('smoke') === 'true';
+  const num = (name: string, normal: number, smokeValue: number, min: number): number => {
+    const text = flags.get(name);
+    const value = text === undefined ? (smoke ? smokeValue : normal) : Number(text);
+    if (!Number.isFinite(value) || value < min) throw new Error(`--${name}: a number ≥ ${min}, not ${JSON.stringify(text)}`);
+    return value;
+  };
+  const stackList = (flags.get('stacks') ?? STACK_NAMES.join(','))
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  const stacks: StackName[] = [];
+  for (const name of stackList) {
+    const found = STACK_NAMES.find((s) => s === name || (name === 'jsonrpc2' && s === 'json-rpc-2.0') || (name === 'vscode' && s === 'vscode-jsonrpc'));
+    if (!found) throw new Error(`--stacks: unknown stack ${JSON.stringify(name)} (known: ${STACK_NAMES.join(', ')})`);
+    if (!stacks.includes(found)) stacks.push(found);
+  }
+  const scenarioList = (flags.get('scenarios') ?? 'a,b,c,d,e').split(',').map((s) => s.trim().toLowerCase());
+  for (const s of scenarioList) if (!['a', 'b', 'c', 'd', 'e', 'f'].includes(s)) throw new Error(`--scenarios: unknown scenario ${JSON.stringify(s)} (a, b, c, d, e; f comes with a, c, e)`);
+  const load = LOAD_SCENARIOS.filter((s) => scenarioList.includes(s.charAt(0)));
+  return {
+    runs: Math.round(num('runs', 5, 1, 1)),
+    seconds: num('seconds', 3, 1, 0.1),
+    ramp: num('ramp', 0.5, 0.2, 0),
+    warmup: num('warmup', 1, 0.3, 0),
+    idle: Math.round(num('idle', 10_000, 200, 1)),
+    settle: num('settle', 1, 0.3, 0),
+    stacks: [...STACK_NAMES].filter((s) => stacks.includes(s)),
+    load,
+    idleScenario: scenarioList.includes('d'),
+    smoke,
+    out: flags.get('out') ?? null,
+  };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A started server: its process and port. */
+interface Server {
+  readonly child: Child;
+  readonly port: number;
+}
+
+async function startServer(stack: Stack): Promise<Server> {
+  const child = new Child(`${stack.name} server`, stack.server);
+  try {
+    const hello = await child.nextJson<{ port?: unknown }>(30);
+    if (typeof hello.port !== 'number') throw new Error(`${stack.name} server: no port in its first line`);
+    return { child, port: hello.port };
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+}
+
+/** Runs one client to completion; its result line. */
+async function runClient(name: string, command: Command, timeout: number): Promise<ClientResult> {
+  const child = new Child(name, command);
+  try {
+    const result = await child.nextJson<ClientResult>(timeout);
+    const code = await child.waitExit(10);
+    if (code !== 0) throw new Error(`${name} exited with ${String(code)}${child.stderr() ? `:\n${child.stderr()}` : ''}`);
+    if (result.wrongReplies !== 0) throw new Error(`${name}: ${result.wrongReplies} replies were not the echoed text`);
+    if (!(result.requests > 0)) throw new Error(`${name}: no request completed in the measured window`);
+    return result;
+  } finally {
+    await child.stop();
+  }
+}
+
+function loadFlags(port: number, conns: number, outstanding: number, latency: boolean, seconds: number, ramp: number, serverPid: number | null): string[] {
+  const flags = ['--port', String(port), '--seconds', String(seconds), '--ramp', String(ramp)];
+  if (latency) flags.push('--mode', 'latency');
+  else flags.push('--mode', 'pipelined', '--conns', String(conns), '--outstanding', String(outstanding));
+  if (serverPid !== null) flags.push('--server-pid', String(serverPid));
+  return flags;
+}
+
+/** Scenarios a, b, c, e on one server process (fresh connections for each). */
+async function measureLoad(stack: Stack, options: Options, clockTicks: number, into: StackRun): Promise<void> {
+  let server: Server;
+  try {
+    server = await startServer(stack);
+  } catch (error) {
+    for (const scenario of options.load) into.load[scenario] = { error: message(error) };
+    return;
+  }
+  const timeout = options.ramp + options.seconds + 60;
+  try {
+    // Warm-up on its own connection, closed before anything is measured.
+    if (options.warmup > 0) {
+      try {
+        await runClient(`${stack.name} warm-up`, stack.client(loadFlags(server.port, 1, 64, false, options.warmup, 0, null)), timeout);
+      } catch (error) {
+        for (const scenario of options.load) into.load[scenario] = { error: `warm-up: ${message(error)}` };
+        return;
+      }
+    }
+    for (const scenario of options.load) {
+      const shape = LOAD_SHAPES[scenario];
+      const flags = loadFlags(server.port, shape.conns, shape.outstanding, shape.latency, options.seconds, options.ramp, server.child.pid);
+      const command = shape.rawGenerator ? rawGenerator(stack.rawFraming, flags) : stack.client(flags);
+      const name = `${stack.name} ${scenario}${shape.rawGenerator ? ' (raw generator)' : ''}`;
+      try {
+        into.load[scenario] = loadFigures(await runClient(name, command, timeout), clockTicks);
+      } catch (error) {
+        into.load[scenario] = { error: message(error) };
+        console.log(`  ! ${name}: ${message(error).split('\n')[0] ?? ''}`);
+      }
+    }
+  } finally {
+    await server.child.stop();
+  }
+}
+
+interface Ready {
+  readonly event?: string;
+  readonly connections?: number;
+  readonly wrongReplies?: number;
+  readonly seconds?: number;
+}
+
+/** Scenario d on a fresh server: RSS before and after `idle` sessions (one request each, then idle). */
+async function measureIdle(stack: Stack, options: Options): Promise<IdleFigures | Missing> {
+  let server: Server;
+  try {
+    server = await startServer(stack);
+  } catch (error) {
+    return { error: message(error) };
+  }
+  const holders: Child[] = [];
+  const hold = async (count: number): Promise<Ready> => {
+    const child = new Child(`${stack.name} idle client`, rawGenerator(stack.rawFraming, ['--mode', 'idle', '--port', String(server.port), '--conns', String(count)]));
+    holders.push(child);
+    const ready = await child.nextJson<Ready>(60 + count / 50);
+    if (ready.event !== 'ready' || ready.connections !== count) throw new Error(`${stack.name} idle client: ${JSON.stringify(ready)}`);
+    if (ready.wrongReplies !== 0) throw new Error(`${stack.name} idle client: wrong replies`);
+    return ready;
+  };
+  try {
+    // Warm the accept and first-request paths, then let those sessions go.
+    const warm = Math.min(100, options.idle);
+    await hold(warm);
+    await holders.pop()?.stop();
+    await sleep(0.5);
+    const before = readRssKiB(server.child.pid);
+    const ready = await hold(options.idle);
+    await sleep(options.settle);
+    const after = readRssKiB(server.child.pid);
+    return {
+      connections: options.idle,
+      rssBeforeKiB: before,
+      rssAfterKiB: after,
+      perSessionKiB: (after - before) / options.idle,
+      connectSeconds: ready.seconds ?? Number.NaN,
+    };
+  } catch (error) {
+    console.log(`  ! ${stack.name} d: ${message(error).split('\n')[0] ?? ''}`);
+    return { error: message(error) };
+  } finally {
+    for (const holder of holders) await holder.stop();
+    await server.child.stop(5);
+  }
+}
+
+/** One line of progress after a stack's run. */
+function progressLine(run: StackRun): string {
+  const parts: string[] = [];
+  const fig = (key: FigureKey): number | null => figureOf(run, key);
+  const rate = (key: FigureKey): string => {
+    const v = fig(key);
+    return v === null ? 'err' : formatRate(v);
+  };
+  const us = (key: FigureKey): string => {
+    const v = fig(key);
+    return v === null ? 'err' : `${formatAmount(v)}µs`;
+  };
+  if (run.load.a) parts.push(`a ${rate('a.rps')}/s ${us('a.cpu')}`);
+  if (run.load.b) parts.push(`b p50 ${us('b.p50')} p99 ${us('b.p99')}`);
+  if (run.load.c) parts.push(`c ${rate('c.rps')}/s ${us('c.cpu')}`);
+  if (run.load.e1) parts.push(`e ${rate('e1.rps')}/s ${us('e1.cpu')}`);
+  if (run.load.e2) parts.push(`${rate('e2.rps')}/s ${us('e2.cpu')}`);
+  if (run.idle) {
+    const kib = fig('d.kib');
+    parts.push(`d ${kib === null ? 'err' : `${formatAmount(kib)} KiB`}`);
+  }
+  return `  run ${run.run} ${run.stack.padEnd(14)} ${parts.join(' · ')}`;
+}
+
+function tryRun(file: string, args: readonly string[]): string | null {
+  try {
+    return execFileSync(file, [...args], { encoding: 'utf8', cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+function packageVersion(name: string): string | null {
+  try {
+    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : null;
+  } catch {
+    return null;
+  }
+}
+
+function timestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-');
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const started = new Date();
+  const clockTicks = Number(tryRun('getconf', ['CLK_TCK'])) || 100;
+  const notes: string[] = [];
+  let stacks = [...options.stacks];
+
+  for (const name of stacks) {
+    const file = STACKS[name].server.args[0] ?? '';
+    if (name !== 'aiorpcx' && !existsSync(file)) throw new Error(`${file} is missing: build with \`npm run build && npx tsc -p tsconfig.bench.json\` (npm run bench does)`);
+  }
+  let python: { python: string; aiorpcx: string } | null = null;
+  if (stacks.includes('aiorpcx')) {
+    const probe = probeAiorpcx();
+    if ('missing' in probe) {
+      const line = `aiorpcX: skipped, ${probe.missing}; install it with: apt-get install -y python3-aiorpcx`;
+      console.log(line);
+      notes.push(line);
+      stacks = stacks.filter((s) => s !== 'aiorpcx');
+    } else {
+      python = { python: probe.python, aiorpcx: probe.aiorpcx };
+    }
+  }
+  if (!stacks.includes('raw')) notes.push('raw (the ceiling) was not run: no ratios to raw.');
+  if (!stacks.includes('rxrpcx')) notes.push('rxrpcx was not run: no ratios to rxrpcx.');
+  if (stacks.includes('vscode-jsonrpc') && options.load.some((s) => LOAD_SHAPES[s].rawGenerator)) {
+    notes.push(
+      "(e) vscode-jsonrpc's server speaks Content-Length framing, so the raw generator drives it in its Content-Length mode (same loop, other framing); its ratio is to the raw newline server under the newline generator.",
+    );
+  }
+  if (stacks.includes('aiorpcx')) {
+    notes.push("aiorpcX client: each session's outgoing Concurrency(50) is replaced by Concurrency(outstanding) so 64 outstanding are not capped (recalibration stays on; it only raises the target while replies are fast).");
+  }
+  if (options.idleScenario) {
+    notes.push(`(d) ${options.idle} sessions are opened by the raw generator (one request each, in that stack's framing), in a separate process; RSS is read from /proc/<pid>/status after ${options.settle} s.`);
+  }
+
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    totalMemGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    os: `${osType()} ${release()}`,
+    node: process.version,
+    python: python?.python ?? null,
+    aiorpcx: python?.aiorpcx ?? null,
+    clockTicksPerSecond: clockTicks,
+    fdLimit: Number(tryRun('sh', ['-c', 'ulimit -n'])) || null,
+  };
+  const versions = {
+    rxrpcx: `${(JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version} @ ${tryRun('git', ['describe', '--always', '--dirty']) ?? 'unknown commit'}`,
+    'json-rpc-2.0': packageVersion('json-rpc-2.0'),
+    'vscode-jsonrpc': packageVersion('vscode-jsonrpc'),
+    aiorpcx: python?.aiorpcx ?? null,
+  };
+  const parameters = {
+    runs: options.runs,
+    seconds: options.seconds,
+    ramp: options.ramp,
+    warmup: options.warmup,
+    idle: options.idle,
+    settle: options.settle,
+    stacks,
+    scenarios: [...options.load, ...(options.idleScenario ? ['d'] : [])],
+    smoke: options.smoke,
+    echoBytes: 100,
+  };
+
+  const perStackRun = options.load.length * (options.ramp + options.seconds + 0.4) + (options.load.length ? options.warmup + 0.6 : 0) + (options.idleScenario ? 3 + options.settle + options.idle / 4000 : 0);
+  const estimate = Math.round(perStackRun * stacks.length * options.runs);
+  console.log(`bench: ${stacks.join(', ')} · scenarios ${parameters.scenarios.join(',')} · ${options.runs} run(s) of ${options.seconds} s (+${options.ramp} s ramp) · idle ${options.idle} · ~${estimate} s`);
+  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.totalMemGiB} GiB, ${machine.os}, node ${machine.node}${python ? `, python ${python.python}, aiorpcX ${python.aiorpcx}` : ''}`);
+
+  const runs: StackRun[] = [];
+  for (let run = 1; run <= options.runs; run++) {
+    for (const name of stacks) {
+      const record: StackRun = { stack: name, run, load: {} };
+      if (options.load.length) await measureLoad(STACKS[name], options, clockTicks, record);
+      if (options.idleScenario) record.idle = await measureIdle(STACKS[name], options);
+      runs.push(record);
+      console.log(progressLine(record));
+    }
+  }
+
+  const medians = mediansOf(runs, stacks);
+  const tables = formatTables(medians, stacks, runs);
+  const finished = new Date();
+  console.log('');
+  console.log(
+    `Medians of ${options.runs} run(s)${options.load.length ? `, ${options.seconds} s measured each` : ''}; loopback TCP, client and server in separate processes.`,
+  );
+  console.log(tables);
+  if (notes.length) console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join('\n')}`);
+
+  // Which figures are missing or not positive: a broken harness, not a slow stack.
+  const problems: string[] = [];
+  for (const run of runs) {
+    for (const scenario of options.load) {
+      const entry = run.load[scenario];
+      if (!entry || !('rps' in entry)) problems.push(`run ${run.run} ${run.stack} ${scenario}: ${entry && 'error' in entry ? (entry.error ?? '') : 'no result'}`);
+      else if (!(entry.rps > 0) || (scenario === 'b' && !((entry.p50Us ?? 0) > 0)) || (entry.serverCpuUsPerReq ?? 0) < 0) problems.push(`run ${run.run} ${run.stack} ${scenario}: figures not positive`);
+    }
+    if (options.idleScenario && (!run.idle || !('perSessionKiB' in run.idle))) {
+      problems.push(`run ${run.run} ${run.stack} d: ${run.idle && 'error' in run.idle ? (run.idle.error ?? '') : 'no result'}`);
+    }
+  }
+
+  const outDir = options.out ?? (options.smoke ? mkdtempSync(join(tmpdir(), 'rxrpcx-bench-smoke-')) : join(PROJECT_ROOT, 'bench', 'results'));
+  mkdirSync(outDir, { recursive: true });
+  const stamp = timestamp(started);
+  const report = {
+    date: started.toISOString(),
+    finished: finished.toISOString(),
+    machine,
+    versions,
+    parameters,
+    notes,
+    medians,
+    runs,
+    problems,
+    tables,
+  };
+  const jsonFile = join(outDir, `${stamp}.json`);
+  const svgFile = join(outDir, `${stamp}.svg`);
+  writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(
+    svgFile,
+    renderChart({
+      title: `JSON-RPC echo over loopback TCP: rxrpcx and others against raw node:net`,
+      subtitle: `${started.toISOString().slice(0, 16).replace('T', ' ')} UTC · medians of ${options.runs} run(s) × ${options.seconds} s · ${machine.cores} × ${machine.cpu} · node ${machine.node}${python ? ` · aiorpcX ${python.aiorpcx}` : ''}`,
+      stacks,
+      medians,
+    }),
+  );
+  copyFileSync(jsonFile, join(outDir, 'latest.json'));
+  copyFileSync(svgFile, join(outDir, 'latest.svg'));
+  console.log(`\nSaved ${jsonFile}\n  and ${svgFile} (also latest.json, latest.svg) · ${((finished.getTime() - started.getTime()) / 1000).toFixed(0)} s`);
+
+  if (problems.length) {
+    console.log(`\nbench: ${problems.length} problem(s):\n${problems.map((p) => `- ${p.split('\n')[0] ?? ''}`).join('\n')}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+});

@@ -80,7 +80,7 @@ export class IncomingRequest extends Request {
   /**
    * `reply` without the final encoding, for senders that batch their
    * writes: a lone request's reply comes as JSON text (send it UTF-8
-   * encoded), a batch's as bytes.
+   * encoded), a batch's — and an oversized reply's error — as bytes.
    *
    * ```ts
    * const message = request.replyMessage(3); // '{"jsonrpc":"2.0","result":3,"id":7}'

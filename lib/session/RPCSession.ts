@@ -396,6 +396,12 @@ export class RPCSession extends SessionBase<Uint8Array> {
   }
 
   #awaitNow(item: IncomingRequest | Notification, pending: Promise<unknown> | Observable<unknown>): void {
+    if (this.ended) {
+      // The handler ended the session itself: nothing will be answered.
+      this.incomingConcurrency.leave();
+      this.endIncoming();
+      return;
+    }
     const timeout = this.processingTimeout;
     let done = false;
     let subscription: Subscription | undefined;

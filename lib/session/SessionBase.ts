@@ -177,8 +177,8 @@ export abstract class SessionBase<M> {
 
   /**
    * Snapshots of {@link SessionBase.stats}: one at subscription, then one
-   * after every message received or sent and every cost change; completes
-   * when the session closes.
+   * after every write the transport takes and every cost recalculation;
+   * completes when the session closes.
    */
   get stats$(): Observable<SessionStats> {
     return new Observable<SessionStats>((subscriber) => {
@@ -357,8 +357,7 @@ export abstract class SessionBase<M> {
     if (framed.length === 1 || !this.transport.messageBoundaries) {
       written = this.transport.write(framed.length === 1 ? (framed[0] as Uint8Array) : concatBytes(framed, total));
     } else {
-      written = Promise.resolve();
-      for (const bytes of framed) written = this.transport.write(bytes);
+      written = Promise.all(framed.map((bytes) => this.transport.write(bytes))).then(() => undefined);
     }
     this.#writesPending += 1;
     this.#armSendWatchdog();

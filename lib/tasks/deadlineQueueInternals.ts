@@ -81,16 +81,15 @@ export class DeadlineQueue {
   /** Calls `expire` after `seconds` unless the returned deadline is cancelled first. */
   add(seconds: number, expire: () => void): Deadline {
     const delay = Math.max(0, seconds * 1000);
+    if (this.closed) return new Entry(this.scheduler.now() + delay, expire, new Lane());
     let lane = this.lanes.get(delay);
     if (lane === undefined) {
       lane = new Lane();
       this.lanes.set(delay, lane);
     }
     const entry = new Entry(this.scheduler.now() + delay, expire, lane);
-    if (!this.closed) {
-      lane.push(entry);
-      if (entry.due < this.timerDue) this.arm(entry.due);
-    }
+    lane.push(entry);
+    if (entry.due < this.timerDue) this.arm(entry.due);
     return entry;
   }
 
@@ -126,6 +125,8 @@ export class DeadlineQueue {
       else next = Math.min(next, head.due);
     }
     if (next !== Infinity) this.arm(next);
+    // A late timer may find several lanes overdue: expire in due order all the same.
+    if (expired.length > 1) expired.sort((a, b) => a.due - b.due);
     for (const entry of expired) {
       if (this.closed || entry.done) continue;
       entry.done = true;

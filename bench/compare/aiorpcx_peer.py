@@ -47,6 +47,14 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
+def machine_ticks():
+    """The machine's busy (user, nice, system, irq, softirq) and steal CPU ticks, from /proc/stat."""
+    with open('/proc/stat') as f:
+        fields = [int(x) for x in f.readline().split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return user + nice + system + irq + softirq, steal
+
+
 def print_json(value):
     sys.stdout.write(json.dumps(value) + '\n')
     sys.stdout.flush()
@@ -135,7 +143,8 @@ async def client_main(args):
 
     def edge():
         return (state['completed'], time.perf_counter_ns(),
-                cpu_ticks(args.server_pid) if args.server_pid else None, time.process_time())
+                cpu_ticks(args.server_pid) if args.server_pid else None, time.process_time(),
+                machine_ticks())
 
     async def window():
         await asyncio.sleep(args.ramp)
@@ -161,6 +170,8 @@ async def client_main(args):
         'rps': requests / seconds,
         'serverCpuTicks': None if start[2] is None else end[2] - start[2],
         'clientCpuUs': (end[3] - start[3]) * 1e6,
+        'machineBusyTicks': end[4][0] - start[4][0],
+        'machineStealTicks': end[4][1] - start[4][1],
         'wrongReplies': state['wrong'],
     }
     if latency_mode:

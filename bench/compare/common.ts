@@ -60,6 +60,13 @@ export function readCpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/** The whole machine's CPU time from /proc/stat, clock ticks: busy (user, nice, system, irq, softirq) and steal. */
+export function readMachineTicks(): { readonly busy: number; readonly steal: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+  return { busy: (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0), steal: steal ?? 0 };
+}
+
 /** Resident set size of a process in KiB, from /proc/<pid>/status (VmRSS). */
 export function readRssKiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -118,6 +125,10 @@ export interface ClientResult {
   readonly serverCpuTicks: number | null;
   /** This client's own CPU time over the window, µs. */
   readonly clientCpuUs: number;
+  /** The whole machine's busy CPU time over the window, clock ticks (all processes: ours and anyone else's). */
+  readonly machineBusyTicks: number;
+  /** CPU time the hypervisor stole over the window, clock ticks. */
+  readonly machineStealTicks: number;
   /** Replies that were not the echoed text (must be 0). */
   readonly wrongReplies: number;
   /** One-at-a-time mode only: latency percentiles in µs. */
@@ -159,6 +170,7 @@ export interface WindowEdge {
   readonly at: bigint;
   readonly serverTicks: number | null;
   readonly client: NodeJS.CpuUsage;
+  readonly machine: { readonly busy: number; readonly steal: number };
 }
 
 /** Takes a window-edge snapshot given the number of requests completed so far. */
@@ -168,6 +180,7 @@ export function windowEdge(completed: number, serverPid: number | null): WindowE
     at: process.hrtime.bigint(),
     serverTicks: serverPid === null ? null : readCpuTicks(serverPid),
     client: process.cpuUsage(),
+    machine: readMachineTicks(),
   };
 }
 
@@ -181,6 +194,8 @@ export function windowResult(start: WindowEdge, end: WindowEdge, wrongReplies: n
     rps: requests / seconds,
     serverCpuTicks: start.serverTicks === null || end.serverTicks === null ? null : end.serverTicks - start.serverTicks,
     clientCpuUs: end.client.user + end.client.system - (start.client.user + start.client.system),
+    machineBusyTicks: end.machine.busy - start.machine.busy,
+    machineStealTicks: end.machine.steal - start.machine.steal,
     wrongReplies,
   };
 }

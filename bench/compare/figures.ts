@@ -32,6 +32,14 @@ export interface LoadFigures {
   readonly serverCoreShare: number | null;
   /** Share of one core the client process used over the window. */
   readonly clientCoreShare: number;
+  /**
+   * Share of one core that other processes (not this server or client) used
+   * over the window: the machine's busy time less ours. Much above 0 means the
+   * run shared the machine and is less reliable.
+   */
+  readonly otherCoreShare: number | null;
+  /** Share of one core the hypervisor stole over the window. */
+  readonly stealCoreShare: number;
   readonly p50Us?: number;
   readonly p99Us?: number;
   readonly meanUs?: number;
@@ -72,6 +80,11 @@ export function loadFigures(result: ClientResult, clockTicksPerSecond: number): 
     clientCpuUsPerReq: perReq(result.clientCpuUs),
     serverCoreShare: result.serverCpuTicks === null ? null : result.serverCpuTicks / clockTicksPerSecond / result.seconds,
     clientCoreShare: result.clientCpuUs / 1e6 / result.seconds,
+    otherCoreShare:
+      result.serverCpuTicks === null
+        ? null
+        : Math.max(0, result.machineBusyTicks - result.serverCpuTicks - (result.clientCpuUs / 1e6) * clockTicksPerSecond) / clockTicksPerSecond / result.seconds,
+    stealCoreShare: result.machineStealTicks / clockTicksPerSecond / result.seconds,
   };
   if (result.p50Us === undefined) return figures;
   return { ...figures, p50Us: result.p50Us, p99Us: result.p99Us ?? Number.NaN, meanUs: result.meanUs ?? Number.NaN };

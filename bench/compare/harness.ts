@@ -21,7 +21,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import { cpus, release, tmpdir, totalmem, type as osType } from 'node:os';
 import { join } from 'node:path';
 import { renderChart } from './chart';
-import { parseFlags, readRssKiB, sleep, type ClientResult } from './common';
+import { parseFlags, readMachineTicks, readRssKiB, sleep, type ClientResult } from './common';
 import {
   LOAD_SCENARIOS,
   LOAD_SHAPES,
@@ -51,15 +51,31 @@ interface Options {
   readonly idleScenario: boolean;
   readonly smoke: boolean;
   readonly out: string | null;
+  /** The CPU (a taskset list) that (b)'s client and server share, or null to leave placement to the OS. */
+  readonly latencyCpu: string | null;
+  /** At most this many seconds to wait, before each stack's run, for other processes to quieten down. */
+  readonly quietWait: number;
 }
 
 const USAGE = `usage: npm run bench -- [--runs N] [--seconds S] [--stacks ${STACK_NAMES.join(',')}]
                         [--scenarios a,b,c,d,e] [--idle N] [--smoke] [--out DIR]
-                        [--ramp S] [--warmup S] [--settle S]`;
+                        [--ramp S] [--warmup S] [--settle S] [--latency-cpu N|free] [--quiet-wait S]`;
+
+/** The CPUs this process may run on (a taskset list such as "0-1"). */
+function allowedCpus(): string {
+  const match = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return match?.[1] ?? `0-${cpus().length - 1}`;
+}
+
+/** The last CPU of a taskset list ("0-1" → "1", "0,2-3" → "3"). */
+function lastCpu(list: string): string {
+  const last = list.split(',').pop() ?? '0';
+  return last.split('-').pop() ?? '0';
+}
 
 function parseOptions(argv: readonly string[]): Options {
   const flags = parseFlags(argv);
-  const known = new Set(['runs', 'seconds', 'ramp', 'warmup', 'idle', 'settle', 'stacks', 'scenarios', 'smoke', 'out', 'help']);
+  const known = new Set(['runs', 'seconds', 'ramp', 'warmup', 'idle', 'settle', 'stacks', 'scenarios', 'smoke', 'out', 'latency-cpu', 'quiet-wait', 'help']);
   for (const name of flags.keys()) if (!known.has(name)) throw new Error(`unknown flag --${name}\n${USAGE}`);
   if (flags.has('help')) {
     console.log(USAGE);
@@ -85,6 +101,9 @@ function parseOptions(argv: readonly string[]): Options {
   const scenarioList = (flags.get('scenarios') ?? 'a,b,c,d,e').split(',').map((s) => s.trim().toLowerCase());
   for (const s of scenarioList) if (!['a', 'b', 'c', 'd', 'e', 'f'].includes(s)) throw new Error(`--scenarios: unknown scenario ${JSON.stringify(s)} (a, b, c, d, e; f comes with a, c, e)`);
   const load = LOAD_SCENARIOS.filter((s) => scenarioList.includes(s.charAt(0)));
+  const latencyCpuFlag = flags.get('latency-cpu') ?? lastCpu(allowedCpus());
+  if (latencyCpuFlag !== 'free' && !/^\d+$/.test(latencyCpuFlag)) throw new Error(`--latency-cpu: a CPU number or "free", not ${JSON.stringify(latencyCpuFlag)}`);
+  const latencyCpu = latencyCpuFlag === 'free' || !tryRun('sh', ['-c', 'command -v taskset']) ? null : latencyCpuFlag;
   return {
     runs: Math.round(num('runs', 5, 1, 1)),
     seconds: num('seconds', 3, 1, 0.1),
@@ -97,6 +116,8 @@ function parseOptions(argv: readonly string[]): Options {
     idleScenario: scenarioList.includes('d'),
     smoke,
     out: flags.get('out') ?? null,
+    latencyCpu,
+    quietWait: num('quiet-wait', 60, 0, 0),
   };
 }
 
@@ -168,18 +189,32 @@ async function measureLoad(stack: Stack, options: Options, clockTicks: number, i
     for (const scenario of options.load) {
       const shape = LOAD_SHAPES[scenario];
       const flags = loadFlags(server.port, shape.conns, shape.outstanding, shape.latency, options.seconds, options.ramp, server.child.pid);
-      const command = shape.rawGenerator ? rawGenerator(stack.rawFraming, flags) : stack.client(flags);
+      let command = shape.rawGenerator ? rawGenerator(stack.rawFraming, flags) : stack.client(flags);
       const name = `${stack.name} ${scenario}${shape.rawGenerator ? ' (raw generator)' : ''}`;
+      // One at a time, client and server share one CPU (see --latency-cpu): how long a
+      // wake-up across CPUs takes is the machine's business, not the stack's.
+      const pin = shape.latency && options.latencyCpu !== null ? options.latencyCpu : null;
       try {
+        if (pin !== null) {
+          setAffinity(server.child.pid, pin);
+          command = { file: 'taskset', args: ['-c', pin, command.file, ...command.args] };
+        }
         into.load[scenario] = loadFigures(await runClient(name, command, timeout), clockTicks);
       } catch (error) {
         into.load[scenario] = { error: message(error) };
         console.log(`  ! ${name}: ${message(error).split('\n')[0] ?? ''}`);
+      } finally {
+        if (pin !== null) setAffinity(server.child.pid, allowedCpus());
       }
     }
   } finally {
     await server.child.stop();
   }
+}
+
+/** Moves every thread of a process to these CPUs (a taskset list). */
+function setAffinity(pid: number, cpuList: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cpuList, String(pid)], { stdio: 'ignore' });
 }
 
 interface Ready {
@@ -232,6 +267,43 @@ async function measureIdle(stack: Stack, options: Options): Promise<IdleFigures 
   }
 }
 
+/** Above this share of a core used by other processes during a window, the window is flagged. */
+const OTHER_LOAD_WARNING = 0.15;
+
+/** The most CPU other processes used during any of a run's windows, as a share of one core. */
+function otherLoad(run: StackRun): number {
+  let most = 0;
+  for (const entry of Object.values(run.load)) {
+    if (entry && 'rps' in entry && entry.otherCoreShare !== null) most = Math.max(most, entry.otherCoreShare);
+  }
+  return most;
+}
+
+/** The share of a core the machine is busy over `seconds` (before we start anything). */
+async function machineBusy(seconds: number): Promise<number> {
+  const before = readMachineTicks();
+  await sleep(seconds);
+  const after = readMachineTicks();
+  return (after.busy - before.busy) / (Number(tryRun('getconf', ['CLK_TCK'])) || 100) / seconds;
+}
+
+/**
+ * Waits (at most `limit` seconds) until other processes use less than
+ * OTHER_LOAD_WARNING of a core, so a run does not share the machine with a
+ * compile or a test suite. Says so when it waits.
+ */
+async function waitQuiet(limit: number): Promise<void> {
+  const deadline = Date.now() + limit * 1000;
+  let busy = await machineBusy(0.5);
+  if (busy <= OTHER_LOAD_WARNING) return;
+  process.stdout.write(`  (the machine is busy: ${Math.round(busy * 100)}% of a core; waiting up to ${limit} s)`);
+  while (busy > OTHER_LOAD_WARNING && Date.now() < deadline) {
+    await sleep(2);
+    busy = await machineBusy(0.5);
+  }
+  process.stdout.write(busy > OTHER_LOAD_WARNING ? ' still busy, going on\n' : ' quiet now\n');
+}
+
 /** One line of progress after a stack's run. */
 function progressLine(run: StackRun): string {
   const parts: string[] = [];
@@ -253,6 +325,8 @@ function progressLine(run: StackRun): string {
     const kib = fig('d.kib');
     parts.push(`d ${kib === null ? 'err' : `${formatAmount(kib)} KiB`}`);
   }
+  const other = otherLoad(run);
+  if (other > OTHER_LOAD_WARNING) parts.push(`! other processes used up to ${Math.round(other * 100)}% of a core`);
   return `  run ${run.run} ${run.stack.padEnd(14)} ${parts.join(' · ')}`;
 }
 
@@ -341,6 +415,7 @@ async function main(): Promise<void> {
     stacks,
     scenarios: [...options.load, ...(options.idleScenario ? ['d'] : [])],
     smoke: options.smoke,
+    latencyCpu: options.latencyCpu ?? 'free',
     echoBytes: 100,
   };
 
@@ -349,9 +424,24 @@ async function main(): Promise<void> {
   console.log(`bench: ${stacks.join(', ')} · scenarios ${parameters.scenarios.join(',')} · ${options.runs} run(s) of ${options.seconds} s (+${options.ramp} s ramp) · idle ${options.idle} · ~${estimate} s`);
   console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.totalMemGiB} GiB, ${machine.os}, node ${machine.node}${python ? `, python ${python.python}, aiorpcX ${python.aiorpcx}` : ''}`);
 
+  const idleBefore = await machineBusy(0.5);
+  if (idleBefore > OTHER_LOAD_WARNING) {
+    const line = `the machine was already busy before the first run (${Math.round(idleBefore * 100)}% of a core): figures will be less reliable`;
+    console.log(`warning: ${line}`);
+    notes.push(line);
+  }
+  if (options.load.includes('b')) {
+    notes.push(
+      options.latencyCpu === null
+        ? '(b) client and server were left to the OS scheduler (--latency-cpu free): p50 then depends on whether they land on one CPU or two.'
+        : `(b) client and server were pinned to the same CPU (${options.latencyCpu}, taskset): a one-at-a-time round trip across two CPUs adds the wake-up of an idle CPU (~55 µs on the project's 2-vCPU VM), and the OS picks either placement from run to run.`,
+    );
+  }
+
   const runs: StackRun[] = [];
   for (let run = 1; run <= options.runs; run++) {
     for (const name of stacks) {
+      if (options.quietWait > 0) await waitQuiet(options.quietWait);
       const record: StackRun = { stack: name, run, load: {} };
       if (options.load.length) await measureLoad(STACKS[name], options, clockTicks, record);
       if (options.idleScenario) record.idle = await measureIdle(STACKS[name], options);
@@ -360,6 +450,14 @@ async function main(): Promise<void> {
     }
   }
 
+  const busyRuns = runs.filter((run) => otherLoad(run) > OTHER_LOAD_WARNING);
+  if (busyRuns.length) {
+    notes.push(
+      `${busyRuns.length} of ${runs.length} stack runs shared the machine with other processes (over ${OTHER_LOAD_WARNING * 100}% of a core in some window): ${busyRuns
+        .map((run) => `run ${run.run} ${run.stack} (${Math.round(otherLoad(run) * 100)}%)`)
+        .join(', ')}. Rerun on a quiet machine for clean figures.`,
+    );
+  }
   const medians = mediansOf(runs, stacks);
   const tables = formatTables(medians, stacks, runs);
   const finished = new Date();

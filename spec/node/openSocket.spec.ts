@@ -3,6 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import { firstValueFrom, take } from 'rxjs';
 import { ConnectError, ConnectionError, SessionKind } from 'rxrpcx';
 import { SocketTransport, listenSockets, openSocket, type SocketListener } from 'rxrpcx/node';
+import { ioTurns } from '../helpers/eventually';
 import { encode, once, record, selfSignedCertificate, untilBytes, type Certificate } from './nodeHelpers';
 
 let certificate: Certificate;
@@ -213,7 +214,7 @@ describe('listenSockets', () => {
     listener.connections.subscribe();
     const raw = track(await openSocket('127.0.0.1', listener.address.port)); // plain TCP: no handshake ever
     raw.resume();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await ioTurns();
     const closed = once(raw, 'close');
     await listener.close();
     await closed;

@@ -4,7 +4,7 @@
  * signatures (declared with defineHandler, so argument errors are checked the
  * reference's way), same events.
  */
-import { Observable, firstValueFrom, NEVER } from 'rxjs';
+import { Observable, firstValueFrom, NEVER, timer } from 'rxjs';
 import {
   BatchError,
   ConnectionError,
@@ -106,14 +106,15 @@ export function interopMethods(session: InteropSession, events: EventLog): RPCMe
         new Observable<number>((subscriber) => {
           events.push({ event: 'started', session: name(), method: 'sleep' });
           let done = false;
-          const timer = setTimeout(() => {
+          // Real time on the async scheduler: the peer on the other side is a real process.
+          const sleeping = timer(seconds * 1000).subscribe(() => {
             done = true;
             events.push({ event: 'finished', session: name(), method: 'sleep' });
             subscriber.next(seconds);
             subscriber.complete();
-          }, seconds * 1000);
+          });
           return () => {
-            clearTimeout(timer);
+            sleeping.unsubscribe();
             if (!done) events.push({ event: 'cancelled', session: name(), method: 'sleep' });
           };
         }),

@@ -5,6 +5,7 @@
  * the credentials each connection sends.
  */
 import { inspect } from 'node:util';
+import { ioTurns } from '../../helpers/eventually';
 import { VirtualTimeScheduler } from 'rxjs';
 import { NetAddress } from 'rxrpcx';
 import { ConnectError } from '../../../lib/transport/ConnectError';
@@ -281,7 +282,7 @@ describe('a handshake that stalls', () => {
     const attempt = proxyAt(server, protocol).createConnection(LOOPBACK, echo.port, { timeout: 7, scheduler });
     await reached;
     // Let the stalled bytes arrive, then let the virtual clock run out.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await ioTurns();
     scheduler.flush();
     const error = await failureOf(attempt);
     expect(error).toBeInstanceOf(ConnectError);
@@ -374,7 +375,7 @@ describe('after the handshake', () => {
     try {
       expect(socket.readableFlowing).not.toBe(true);
       // Attached late, on purpose: nothing may have been lost meanwhile.
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await ioTurns();
       expect((await readBytes(socket, 6)).toString()).toBe('hello\n');
     } finally {
       socket.destroy();

@@ -60,7 +60,8 @@ export async function waitForPort(port: number, ms = 5000, what = `port ${port}`
     });
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`${what} did not start listening within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Each refused attempt is a loopback round trip, so the loop paces itself: no timer.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

@@ -365,7 +365,7 @@ export class RPCSession extends SessionBase<Uint8Array> {
       this.logger.debug(error.message);
       if (error.code === JSONRPC.PARSE_ERROR) error.cost = this.errorBaseCost * 10;
       this.bumpErrors(error);
-      if (error.replyBytes) this.#sendQuietly(error.replyBytes);
+      if (error.replyBytes) this.enqueue(error.replyBytes, error.replyBytes.length);
       // The notifications of a batch whose other members were all invalid.
       items = [...error.items];
     }
@@ -497,15 +497,6 @@ export class RPCSession extends SessionBase<Uint8Array> {
         fail: (error) => once(() => subscriber.error(error)),
       });
     });
-  }
-
-  /** Sends a reply; a connection that has gone is not an error worth more than a log line. */
-  async #sendQuietly(message: Uint8Array): Promise<void> {
-    try {
-      await this.sendFramed(message, message.length);
-    } catch (error) {
-      this.logger.debug(`reply not sent: ${errorText(error)}`);
-    }
   }
 
   protected override end(): void {

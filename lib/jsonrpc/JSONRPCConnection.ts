@@ -2,6 +2,7 @@ import { AsyncSubject, Observable } from 'rxjs';
 import type { Batch } from './Batch';
 import { ConnectionError } from './ConnectionError';
 import { IncomingRequest, type Responder } from './IncomingRequest';
+import { bindConnectionFriend, type PendingKey, type ResponseCallback } from './connectionInternals';
 import { CODES, hasOwn, isRecord, numericId, utf8, utf8Length } from './jsonrpcInternals';
 import type { JSONRPCProtocol } from './JSONRPC';
 import { JSONRPCAutoDetect } from './JSONRPCAutoDetect';
@@ -33,20 +34,7 @@ export interface JSONRPCConnectionOptions {
 /** What went out and is waiting for an answer. */
 type Sent = Request | Batch<Request | Notification>;
 
-/**
- * Where the answer to a request goes, in the callback form of
- * {@link JSONRPCConnection.sendRequestCallback}: `error` is undefined for a
- * result.
- *
- * ## Example
- * ```ts
- * import type { ResponseCallback } from 'rxrpcx';
- * const print: ResponseCallback = (error, result) => console.log(error ?? result);
- * ```
- */
-export type ResponseCallback = (error: Error | undefined, result?: unknown) => void;
-
-type Key = number | string;
+type Key = PendingKey;
 
 interface Pending {
   readonly key: Key;
@@ -130,6 +118,40 @@ export class JSONRPCConnection {
     this.maxResponseSize = options.maxResponseSize ?? 0;
   }
 
+  static {
+    bindConnectionFriend({
+      sendRequestText: (connection, request, deliver) => (connection as JSONRPCConnection).#sendRequestText(request, deliver),
+      sendBatchMessage: (connection, batch, deliver) => (connection as JSONRPCConnection).#sendBatchMessage(batch, deliver),
+      forget: (connection, key) => (connection as JSONRPCConnection).#forget(key),
+    });
+  }
+
+  /** `sendRequest` with a callback instead of an Observable, and the message as text: the session's hot path. */
+  #sendRequestText(request: Request, deliver: ResponseCallback): [text: string, key: Key] {
+    const requestId = this.#nextId++;
+    const text = this.#protocol.requestText(request, requestId);
+    this.#pending.set(requestId, { key: requestId, sent: request, deliver, epoch: this.#epoch, observers: 1, settled: false });
+    return [text, requestId];
+  }
+
+  #sendBatchMessage(batch: Batch<Request | Notification>, deliver: ResponseCallback): [message: Uint8Array, key: Key | undefined] {
+    const ids = batch.items.filter((item) => item instanceof Request).map(() => this.#nextId++);
+    const message = this.#protocol.batchMessage(batch, ids);
+    if (ids.length === 0) return [message, undefined];
+    const key = batchKey(ids);
+    this.#pending.set(key, { key, sent: batch, deliver, epoch: this.#epoch, observers: 1, settled: false });
+    return [message, key];
+  }
+
+  #forget(key: Key): boolean {
+    const entry = this.#pending.get(key);
+    if (entry === undefined || entry.settled) return false;
+    entry.settled = true;
+    this.#pending.delete(key);
+    this.#abandon(key);
+    return true;
+  }
+
   /** The protocol in use (after auto-detection, the detected one). */
   get protocol(): JSONRPCProtocol {
     return this.#protocol;
@@ -146,50 +168,6 @@ export class JSONRPCConnection {
     const requestId = this.#nextId++;
     const message = this.#protocol.requestMessage(request, requestId);
     return [message, this.#register(requestId, request)];
-  }
-
-  /**
-   * The callback form of {@link JSONRPCConnection.sendRequest}, for hot
-   * paths: no Observable per request. `callback` is called once, with the
-   * result or with the error `response$` would have errored with — unless
-   * the request is forgotten first with {@link JSONRPCConnection.forgetRequest}.
-   *
-   * ```ts
-   * const [message, id] = connection.sendRequestCallback(new Request('add', [2, 3]), (error, sum) => {
-   *   if (error === undefined) console.log(sum);
-   * });
-   * ```
-   *
-   * @returns the unframed message to send, as JSON text (send it UTF-8 encoded), and the request id (for `forgetRequest`)
-   * @throws ProtocolError - as `sendRequest`
-   */
-  sendRequestCallback(request: Request, callback: ResponseCallback): [message: string, id: number] {
-    const requestId = this.#nextId++;
-    const message = this.#protocol.requestText(request, requestId);
-    const entry: Pending = {
-      key: requestId,
-      sent: request,
-      deliver: callback,
-      epoch: this.#epoch,
-      observers: 1,
-      settled: false,
-    };
-    this.#pending.set(requestId, entry);
-    return [message, requestId];
-  }
-
-  /**
-   * Stops waiting for a request sent with `sendRequestCallback` (its
-   * callback is not called; a late answer is dropped quietly).
-   * @returns true if it was still waiting
-   */
-  forgetRequest(id: number): boolean {
-    const entry = this.#pending.get(id);
-    if (entry === undefined || entry.settled) return false;
-    entry.settled = true;
-    this.#pending.delete(id);
-    this.#abandon(id);
-    return true;
   }
 
   /**

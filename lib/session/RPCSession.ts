@@ -17,6 +17,7 @@ import { handlerInvocation } from '../jsonrpc/handlerInvocation';
 import { IncomingRequest } from '../jsonrpc/IncomingRequest';
 import { JSONRPC } from '../jsonrpc/JSONRPC';
 import { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection';
+import { forgetRequest, sendRequestText } from '../jsonrpc/connectionInternals';
 import type { JSONRPCProtocol } from '../jsonrpc/JSONRPC';
 import { JSONRPCv2 } from '../jsonrpc/JSONRPCv2';
 import { Notification } from '../jsonrpc/Notification';
@@ -262,13 +263,13 @@ export class RPCSession extends SessionBase<Uint8Array> {
       let message: string;
       let id: number;
       try {
-        [message, id] = this.connection.sendRequestCallback(new Request(method, args), settle);
+        [message, id] = sendRequestText(this.connection, new Request(method, args), settle) as [string, number];
       } catch (error) {
         settle(error);
         return;
       }
       deadline = this.#deadlines.add(timeout, () => {
-        this.connection.forgetRequest(id);
+        forgetRequest(this.connection, id);
         settle(new TaskTimeout(timeout));
       });
       this.enqueue(message);

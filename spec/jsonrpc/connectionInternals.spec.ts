@@ -13,8 +13,8 @@ import {
   Request,
   RPCError,
   type JSONRPCProtocol,
-  type ResponseCallback,
 } from 'rxrpcx';
+import { forgetRequest, sendRequestText, type ResponseCallback } from '../../lib/jsonrpc/connectionInternals';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -52,7 +52,7 @@ describe('JSONRPCConnection.sendRequestCallback', () => {
       const client = new JSONRPCConnection(protocol);
       const request = new Request('sum', [1, 'é€😀', { nested: [null, true] }]);
       const { callback } = recorder();
-      const [message, id] = client.sendRequestCallback(request, callback);
+      const [message, id] = sendRequestText(client, request, callback);
       expect(typeof message).toBe('string');
       expect(id).toBe(0);
       expect(message).toBe(decoder.decode(protocol.requestMessage(request, id)));
@@ -62,7 +62,7 @@ describe('JSONRPCConnection.sendRequestCallback', () => {
       const client = new JSONRPCConnection(protocol);
       const server = new JSONRPCConnection(protocol);
       const { calls, callback } = recorder();
-      const [message] = client.sendRequestCallback(new Request('add', [2, 3]), callback);
+      const [message] = sendRequestText(client, new Request('add', [2, 3]), callback);
       const replies = serve(server, message, (r) => (r.args as number[]).reduce((a, b) => a + b, 0));
       expect(replies).toHaveLength(1);
       for (const reply of replies) expect(client.receiveMessage(reply)).toEqual([]);
@@ -74,7 +74,7 @@ describe('JSONRPCConnection.sendRequestCallback', () => {
       const client = new JSONRPCConnection(protocol);
       const server = new JSONRPCConnection(protocol);
       const { calls, callback } = recorder();
-      const [message] = client.sendRequestCallback(new Request('nope', []), callback);
+      const [message] = sendRequestText(client, new Request('nope', []), callback);
       for (const reply of serve(server, message, () => new RPCError(JSONRPC.METHOD_NOT_FOUND, 'unknown method "nope"'))) {
         client.receiveMessage(reply);
       }
@@ -88,7 +88,7 @@ describe('JSONRPCConnection.sendRequestCallback', () => {
   it('calls back with the ProtocolError of a malformed response carrying its id', () => {
     const client = new JSONRPCConnection(JSONRPCv2);
     const { calls, callback } = recorder();
-    client.sendRequestCallback(new Request('a'), callback);
+    sendRequestText(client, new Request('a'), callback);
     expect(client.receiveMessage(bytes('{"jsonrpc":"2.0","error":"bad","id":0}'))).toEqual([]);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.error).toBeInstanceOf(ProtocolError);
@@ -98,7 +98,7 @@ describe('JSONRPCConnection.sendRequestCallback', () => {
   it('calls back once only: a duplicate reply is a response to an unsent request', () => {
     const client = new JSONRPCConnection(JSONRPCv2);
     const { calls, callback } = recorder();
-    client.sendRequestCallback(new Request('a'), callback);
+    sendRequestText(client, new Request('a'), callback);
     client.receiveMessage(bytes('{"jsonrpc":"2.0","result":1,"id":0}'));
     expect(() => client.receiveMessage(bytes('{"jsonrpc":"2.0","result":2,"id":0}'))).toThrow(ProtocolError);
     expect(calls).toEqual([{ error: undefined, result: 1, args: 2 }]);
@@ -108,8 +108,8 @@ describe('JSONRPCConnection.sendRequestCallback', () => {
     const client = new JSONRPCConnection(JSONRPCv2);
     const first = recorder();
     const second = recorder();
-    client.sendRequestCallback(new Request('a'), first.callback);
-    client.sendRequestCallback(new Request('b'), second.callback);
+    sendRequestText(client, new Request('a'), first.callback);
+    sendRequestText(client, new Request('b'), second.callback);
     client.cancelPendingRequests();
     client.cancelPendingRequests();
     for (const { calls } of [first, second]) {
@@ -117,7 +117,7 @@ describe('JSONRPCConnection.sendRequestCallback', () => {
       expect(calls[0]?.error).toBeInstanceOf(ConnectionError);
     }
     expect(client.pendingRequests()).toEqual([]);
-    expect(client.forgetRequest(0)).toBe(false);
+    expect(forgetRequest(client, 0)).toBe(false);
     // The reply that comes anyway is to a request no longer sent.
     expect(() => client.receiveMessage(bytes('{"jsonrpc":"2.0","result":1,"id":0}'))).toThrow(ProtocolError);
     expect(first.calls).toHaveLength(1);
@@ -129,10 +129,10 @@ describe('JSONRPCConnection.sendRequestCallback', () => {
     const b = new Request('b');
     const c = new Request('c');
     const { callback } = recorder();
-    client.sendRequestCallback(a, callback);
+    sendRequestText(client, a, callback);
     const [, response$] = client.sendRequest(b);
     const seen = firstValueFrom(response$);
-    client.sendRequestCallback(c, callback);
+    sendRequestText(client, c, callback);
     expect(client.pendingRequests()).toEqual([a, b, c]);
     expect(client.pendingRequests()[0]).toBe(a);
     client.receiveMessage(bytes('{"jsonrpc":"2.0","result":"C","id":2}'));
@@ -149,11 +149,11 @@ describe('JSONRPCConnection.sendRequestCallback', () => {
     const idOf = (message: Uint8Array | string): unknown =>
       (JSON.parse(typeof message === 'string' ? message : decoder.decode(message)) as { id: unknown }).id;
     const [m0] = client.sendRequest(new Request('a'));
-    const [m1, id1] = client.sendRequestCallback(new Request('b'), callback);
+    const [m1, id1] = sendRequestText(client, new Request('b'), callback);
     const [m2] = client.sendRequest(new Request('c'));
-    const [m3, id3] = client.sendRequestCallback(new Request('d'), callback);
+    const [m3, id3] = sendRequestText(client, new Request('d'), callback);
     const [batch] = client.sendBatch(new Batch([new Request('e'), new Request('f')]));
-    const [m6, id6] = client.sendRequestCallback(new Request('g'), callback);
+    const [m6, id6] = sendRequestText(client, new Request('g'), callback);
     expect([idOf(m0), idOf(m1), idOf(m2), idOf(m3)]).toEqual([0, 1, 2, 3]);
     expect((JSON.parse(decoder.decode(batch)) as Array<{ id: unknown }>).map((m) => m.id)).toEqual([4, 5]);
     expect([id1, id3, id6, idOf(m6)]).toEqual([1, 3, 6, 6]);
@@ -162,9 +162,9 @@ describe('JSONRPCConnection.sendRequestCallback', () => {
   it('uses up an id even when the protocol cannot express the request (named arguments under 1.0)', () => {
     const client = new JSONRPCConnection(JSONRPCv1);
     const { calls, callback } = recorder();
-    expect(() => client.sendRequestCallback(new Request('named', { a: 1 }), callback)).toThrow(ProtocolError);
+    expect(() => sendRequestText(client, new Request('named', { a: 1 }), callback)).toThrow(ProtocolError);
     expect(client.pendingRequests()).toEqual([]);
-    const [, id] = client.sendRequestCallback(new Request('positional', [1]), callback);
+    const [, id] = sendRequestText(client, new Request('positional', [1]), callback);
     expect(id).toBe(1);
     expect(calls).toEqual([]);
   });
@@ -174,7 +174,7 @@ describe('JSONRPCConnection.sendRequestCallback', () => {
     const { callback } = recorder();
     let thrown: unknown;
     try {
-      client.sendRequestCallback(new Request('big', [10n]), callback);
+      sendRequestText(client, new Request('big', [10n]), callback);
     } catch (error) {
       thrown = error;
     }
@@ -188,11 +188,11 @@ describe('JSONRPCConnection.sendRequestCallback', () => {
       const client = new JSONRPCConnection(JSONRPCv2);
       const server = new JSONRPCConnection(JSONRPCv2);
       const { calls, callback } = recorder();
-      const [message, id] = client.sendRequestCallback(new Request('slow'), callback);
+      const [message, id] = sendRequestText(client, new Request('slow'), callback);
       expect(client.pendingRequests()).toHaveLength(1);
-      expect(client.forgetRequest(id)).toBe(true);
+      expect(forgetRequest(client, id)).toBe(true);
       expect(client.pendingRequests()).toEqual([]);
-      expect(client.forgetRequest(id)).toBe(false);
+      expect(forgetRequest(client, id)).toBe(false);
       const [reply] = serve(server, message, () => 'late');
       expect(reply).toBeDefined();
       expect(client.receiveMessage(reply as Uint8Array)).toEqual([]);
@@ -202,8 +202,8 @@ describe('JSONRPCConnection.sendRequestCallback', () => {
     it('drops a late error reply silently too', () => {
       const client = new JSONRPCConnection(JSONRPCv2);
       const { calls, callback } = recorder();
-      const [, id] = client.sendRequestCallback(new Request('slow'), callback);
-      client.forgetRequest(id);
+      const [, id] = sendRequestText(client, new Request('slow'), callback);
+      forgetRequest(client, id);
       expect(client.receiveMessage(bytes('{"jsonrpc":"2.0","error":{"code":-102,"message":"busy"},"id":0}'))).toEqual([]);
       expect(calls).toEqual([]);
     });
@@ -211,22 +211,22 @@ describe('JSONRPCConnection.sendRequestCallback', () => {
     it('is false for an answered request, an unknown id, and after cancelPendingRequests', () => {
       const client = new JSONRPCConnection(JSONRPCv2);
       const { callback } = recorder();
-      const [, answered] = client.sendRequestCallback(new Request('a'), callback);
+      const [, answered] = sendRequestText(client, new Request('a'), callback);
       client.receiveMessage(bytes('{"jsonrpc":"2.0","result":1,"id":0}'));
-      expect(client.forgetRequest(answered)).toBe(false);
-      expect(client.forgetRequest(42)).toBe(false);
-      const [, cancelled] = client.sendRequestCallback(new Request('b'), callback);
+      expect(forgetRequest(client, answered)).toBe(false);
+      expect(forgetRequest(client, 42)).toBe(false);
+      const [, cancelled] = sendRequestText(client, new Request('b'), callback);
       client.cancelPendingRequests();
-      expect(client.forgetRequest(cancelled)).toBe(false);
+      expect(forgetRequest(client, cancelled)).toBe(false);
     });
 
     it('leaves the other requests waiting', () => {
       const client = new JSONRPCConnection(JSONRPCv2);
       const first = recorder();
       const second = recorder();
-      const [, a] = client.sendRequestCallback(new Request('a'), first.callback);
-      client.sendRequestCallback(new Request('b'), second.callback);
-      client.forgetRequest(a);
+      const [, a] = sendRequestText(client, new Request('a'), first.callback);
+      sendRequestText(client, new Request('b'), second.callback);
+      forgetRequest(client, a);
       client.receiveMessage(bytes('{"jsonrpc":"2.0","result":"A","id":0}'));
       client.receiveMessage(bytes('{"jsonrpc":"2.0","result":"B","id":1}'));
       expect(first.calls).toEqual([]);
@@ -237,8 +237,8 @@ describe('JSONRPCConnection.sendRequestCallback', () => {
       const client = new JSONRPCConnection(JSONRPCv2);
       const { calls, callback } = recorder();
       for (let i = 0; i < 5000; i++) {
-        const [, id] = client.sendRequestCallback(new Request('x'), callback);
-        client.forgetRequest(id);
+        const [, id] = sendRequestText(client, new Request('x'), callback);
+        forgetRequest(client, id);
       }
       // The newest forgotten ones are still recognised and dropped quietly.
       expect(client.receiveMessage(bytes('{"jsonrpc":"2.0","result":1,"id":4999}'))).toEqual([]);

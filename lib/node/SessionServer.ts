@@ -9,7 +9,10 @@ import { startSession } from './nodeInternals';
  *
  * ## Example
  * ```ts
- * await server.close({ closeSessions: true, forceAfter: 5 });
+ * import { serveRs, type SessionServerCloseOptions } from 'rxrpcx/node';
+ * const server = await serveRs(undefined, '127.0.0.1', 0);
+ * const options: SessionServerCloseOptions = { closeSessions: true, forceAfter: 5 };
+ * await server.close(options);
  * ```
  */
 export interface SessionServerCloseOptions {

@@ -10,7 +10,7 @@
  * ```ts
  * import { AddressError, NetAddress } from 'rxrpcx';
  * try {
- *   NetAddress.fromString('example.com');
+ *   NetAddress.fromString('example.com', { defaultHost: 'localhost' }); // no port, and no default port
  * } catch (e) {
  *   if (e instanceof AddressError) console.log(e.field); // 'address'
  * }

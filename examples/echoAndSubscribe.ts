@@ -7,7 +7,7 @@
  * - `subscribe()` answers `true`, then sends the notification
  *   `counter(n)` every 200 ms (n = 0, 1, 2, …) until the client goes.
  */
-import { EMPTY, catchError, concatMap, filter, ignoreElements, interval, lastValueFrom, take, tap, toArray } from 'rxjs';
+import { EMPTY, catchError, concatMap, filter, interval, lastValueFrom, take, takeUntil, tap, toArray } from 'rxjs';
 import { RPCSession, type Transport } from 'rxrpcx';
 import type { SessionFactoryOptions } from 'rxrpcx/node';
 
@@ -30,13 +30,14 @@ export class EchoAndSubscribeSession extends RPCSession {
   private subscribe(): boolean {
     if (!this.#subscribed) {
       this.#subscribed = true;
-      // A task of the session's own group: it stops when the connection ends.
-      const counter$ = interval(COUNTER_PERIOD_MS, this.scheduler).pipe(
-        concatMap((n) => this.sendNotification('counter', [n])),
-        ignoreElements(),
-        catchError(() => EMPTY), // the client went away mid-send
-      );
-      this.group.spawn(counter$, { daemon: true });
+      // Tied to the session's life: it stops when the connection ends.
+      interval(COUNTER_PERIOD_MS, this.scheduler)
+        .pipe(
+          takeUntil(this.closed$),
+          concatMap((n) => this.sendNotification('counter', [n])),
+          catchError(() => EMPTY), // the client went away mid-send
+        )
+        .subscribe();
     }
     return true;
   }

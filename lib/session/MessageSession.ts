@@ -1,4 +1,4 @@
-import { EMPTY, Observable, Subject, catchError, concatMap } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
 import type { BinaryMessage } from '../framing/BinaryFramer';
 import { BitcoinFramer } from '../framing/BitcoinFramer';
 import type { FramerBase } from '../framing/FramerBase';
@@ -43,7 +43,7 @@ export interface MessageSessionConfig extends SessionOptions {
  * await new MessageSession(a).sendMessage({ command: 'ping', payload: new Uint8Array(8) });
  * ```
  */
-export class MessageSession extends SessionBase<BinaryMessage> {
+export class MessageSession extends SessionBase<BinaryMessage, BinaryMessage> {
   readonly #onMessage: ((message: BinaryMessage) => unknown) | undefined;
   readonly #messages = new Subject<BinaryMessage>();
 
@@ -74,38 +74,35 @@ export class MessageSession extends SessionBase<BinaryMessage> {
   }
 
   /** Sends a `(command, payload)` message; resolves when the transport has taken it. */
-  async sendMessage(message: BinaryMessage): Promise<void> {
-    await this.sendFramed(message);
+  sendMessage(message: BinaryMessage): Promise<void> {
+    return this.send(message);
   }
 
   protected override receive(message: BinaryMessage): void {
-    this.lastRecv = this.now();
-    this.recvCount += 1;
     this.#messages.next(message);
-    this.spawnIncoming(this.#process(message));
+    this.admit(message);
   }
 
-  #process(message: BinaryMessage): Observable<void> {
-    const timeout = this.processingTimeout;
-    return this.throttled(() => this.handleMessage(message)).pipe(
-      concatMap(() => EMPTY),
-      catchError((error: unknown) => {
-        if (error instanceof ProtocolError) {
-          this.logger.error(error.message);
-          this.bumpErrors(error);
-        } else if (error instanceof TaskTimeout) {
-          this.logger.info(`incoming request timed out after ${timeout} secs`);
-          this.bumpErrors();
-        } else if (error instanceof ExcessiveSessionCostError) {
-          this.onDisconnectDueToExcessiveSessionCost();
-          void this.close();
-        } else {
-          this.logger.error(`exception handling ${message.command}: ${errorText(error)}`, error);
-          this.bumpErrors();
-        }
-        return EMPTY;
-      }),
-    );
+  protected override handleItem(message: BinaryMessage): unknown {
+    return this.handleMessage(message);
+  }
+
+  /** Counts and logs a failure; a message has no reply. Excessive cost disconnects. */
+  protected override answerItem(message: BinaryMessage, failed: boolean, error: unknown): void {
+    if (!failed) return;
+    if (error instanceof ProtocolError) {
+      this.logger.error(error.message);
+      this.bumpErrors(error);
+    } else if (error instanceof TaskTimeout) {
+      this.logger.info(`incoming request timed out after ${error.seconds} secs`);
+      this.bumpErrors();
+    } else if (error instanceof ExcessiveSessionCostError) {
+      this.onDisconnectDueToExcessiveSessionCost();
+      void this.close();
+    } else {
+      this.logger.error(`exception handling ${message.command}: ${errorText(error)}`, error);
+      this.bumpErrors();
+    }
   }
 
   protected override end(): void {

@@ -1,40 +1,27 @@
-import {
-  Observable,
-  Subject,
-  Subscription,
-  defer,
-  firstValueFrom,
-  isObservable,
-  of,
-  throwError,
-} from 'rxjs';
+import { Observable, Subject, firstValueFrom, type Subscriber, type TeardownLogic } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
 import { NewlineFramer } from '../framing/NewlineFramer';
 import type { Batch } from '../jsonrpc/Batch';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
+import { forgetRequest, sendBatchMessage, sendRequestText, type PendingKey, type ResponseCallback } from '../jsonrpc/connectionInternals';
 import { defineHandler, type RPCHandler } from '../jsonrpc/defineHandler';
 import { handlerInvocation } from '../jsonrpc/handlerInvocation';
 import { IncomingRequest } from '../jsonrpc/IncomingRequest';
 import { JSONRPC } from '../jsonrpc/JSONRPC';
-import { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection';
-import { forgetRequest, sendRequestText } from '../jsonrpc/connectionInternals';
 import type { JSONRPCProtocol } from '../jsonrpc/JSONRPC';
+import { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection';
 import { JSONRPCv2 } from '../jsonrpc/JSONRPCv2';
 import { Notification } from '../jsonrpc/Notification';
-import { ProtocolError } from '../jsonrpc/ProtocolError';
 import { ReplyAndDisconnect } from '../jsonrpc/ReplyAndDisconnect';
 import { Request, type RequestArgs } from '../jsonrpc/Request';
 import { RPCError } from '../jsonrpc/RPCError';
-import { Concurrency } from '../tasks/Concurrency';
-import { DeadlineQueue, type Deadline } from '../tasks/deadlineQueueInternals';
 import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
 import { TaskTimeout } from '../tasks/TaskTimeout';
-import { timeoutAfter } from '../tasks/timeoutAfter';
 import type { Transport } from '../transport/Transport';
 import { BatchRequest } from './BatchRequest';
 import { SessionBase } from './SessionBase';
 import { rpcSessionDefaults, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions';
-import { errorText, firstResult, wholeMessageFramer } from './sessionInternals';
+import { errorText, firstResult, receiveMessage, replyText, wholeMessageFramer, type ReceivedMessage } from './sessionInternals';
 
 /**
  * A method table entry: a handler declared with `defineHandler` (its
@@ -108,18 +95,25 @@ export interface IncomingCall {
 /** The most outgoing requests in flight, however fast replies come (the reference's cap). */
 const OUTGOING_CAP = 250;
 
+/** An outgoing exchange waiting for a slot under the outgoing limit. */
+interface OutgoingWaiter {
+  readonly go: () => void;
+  readonly fail: (error: Error) => void;
+}
+
 /**
  * A JSON-RPC session over any transport: both peers may send requests,
  * notifications and batches, and answer the other's.
  *
  * aiorpcX's `RPCSession`. Outgoing requests are cold Observables (subscribing
- * sends; unsubscribing forgets the request). Incoming requests go to
- * `handleRequest` — by default a lookup in the `handlers` table through
- * `handlerInvocation` — under the session's throttle: a concurrency limit
- * that shrinks and a delay that grows as the session's cost rises, a
- * `processingTimeout` (answered 'server busy'), and the excessive-cost
- * disconnect. Replies to our own requests are taken at once, never behind
- * the throttle, so two peers calling each other cannot deadlock.
+ * sends; unsubscribing forgets the request); `sendRequest` is the same
+ * request as a Promise. Incoming requests go to `handleRequest` — by default
+ * a lookup in the `handlers` table through `handlerInvocation` — under the
+ * session's throttle: a concurrency limit that shrinks and a delay that grows
+ * as the session's cost rises, a `processingTimeout` (answered 'server
+ * busy'), and the excessive-cost disconnect. Replies to our own requests are
+ * taken at once, never behind the throttle, so two peers calling each other
+ * cannot deadlock.
  *
  * ## Example
  * ```ts
@@ -130,27 +124,27 @@ const OUTGOING_CAP = 250;
  * console.log(await client.sendRequest('add', [2, 3])); // 5
  * ```
  */
-export class RPCSession extends SessionBase<Uint8Array> {
+export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notification> {
   static override defaults: RPCSessionDefaults = rpcSessionDefaults;
 
   /** The JSON-RPC state: ids, pending requests, the protocol. */
   readonly connection: JSONRPCConnection;
   /** Handlers by method name, used by the default `handleRequest`. */
   handlers: RPCMethodTable;
+  /** Seconds an outgoing request should take; outgoing concurrency is tuned toward it. */
   targetResponseTime: number;
+  /** Outgoing requests timed between two retunings of outgoing concurrency. */
   recalibrateCount: number;
+  /** Seconds to wait for the answer to an outgoing request (TaskTimeout after it). */
   sentRequestTimeout: number;
+  /** Log every incoming message (info level). */
   logMe: boolean;
 
-  /** The outgoing throttle, retuned toward `targetResponseTime`. */
-  protected readonly outgoingConcurrency: Concurrency;
+  #outgoingTarget: number;
+  #outgoingActive = 0;
+  /** Exchanges waiting for an outgoing slot, oldest first. */
+  readonly #outgoingWaiting = new Set<OutgoingWaiter>();
   #reqTimes: number[] = [];
-  /** Processing and request timeouts: one timer for the session, not one per request. */
-  readonly #deadlines: DeadlineQueue;
-  /** Observables returned by handlers, still awaited. */
-  readonly #answering = new Subscription();
-  /** Fast-lane requests whose Promise or Observable is still awaited. */
-  #awaitingNow = 0;
   readonly #notifications = new Subject<Notification>();
   readonly #calls = new Subject<IncomingCall>();
 
@@ -167,8 +161,7 @@ export class RPCSession extends SessionBase<Uint8Array> {
     this.recalibrateCount = config.recalibrateCount ?? defaults.recalibrateCount;
     this.sentRequestTimeout = config.sentRequestTimeout ?? defaults.sentRequestTimeout;
     this.logMe = config.logMe ?? defaults.logMe;
-    this.outgoingConcurrency = new Concurrency(config.initialOutgoingConcurrent ?? defaults.initialOutgoingConcurrent);
-    this.#deadlines = new DeadlineQueue(this.scheduler);
+    this.#outgoingTarget = Math.trunc(config.initialOutgoingConcurrent ?? defaults.initialOutgoingConcurrent);
   }
 
   /** The connection used when none is given. */
@@ -197,7 +190,7 @@ export class RPCSession extends SessionBase<Uint8Array> {
 
   /** How many outgoing requests may be in flight now. */
   get outgoingConcurrent(): number {
-    return this.outgoingConcurrency.maxConcurrent;
+    return this.#outgoingTarget;
   }
 
   /**
@@ -223,64 +216,31 @@ export class RPCSession extends SessionBase<Uint8Array> {
   /**
    * A request as a cold Observable: subscribing sends it (under the outgoing
    * concurrency limit); the result emits and completes. Errors with the
-   * RPCError of an error reply, a ConnectionError if the connection goes, or
-   * TaskTimeout after `timeout` seconds (default `sentRequestTimeout`).
-   * Unsubscribing before the reply forgets the request.
+   * RPCError of an error reply, the ProtocolError of a malformed reply, a
+   * ConnectionError if the connection goes, or TaskTimeout after `timeout`
+   * seconds (default `sentRequestTimeout`). Unsubscribing before the reply
+   * forgets the request.
    */
   request<T = unknown>(method: string, args?: RequestArgs, options: { readonly timeout?: number } = {}): Observable<T> {
-    return defer(() => {
-      const request = new Request(method, args);
-      return this.#sendConcurrent(
-        () => this.connection.sendRequest(request),
+    return new Observable<T>((subscriber) =>
+      this.#exchange(
+        subscriber as Subscriber<unknown>,
+        (deliver) => sendRequestText(this.connection, new Request(method, args), deliver),
         1,
         options.timeout ?? this.sentRequestTimeout,
-      ) as Observable<T>;
-    });
+      ),
+    );
   }
 
   /** {@link RPCSession.request} as a Promise. */
   sendRequest<T = unknown>(method: string, args?: RequestArgs, options: { readonly timeout?: number } = {}): Promise<T> {
-    if (this.isClosing()) return Promise.reject(new ConnectionError('connection is closed'));
-    // With a slot free, no Observable: a callback, a deadline in the session's queue, one Promise.
-    if (!this.outgoingConcurrency.tryEnter()) return firstValueFrom(this.request<T>(method, args, options));
-    const timeout = options.timeout ?? this.sentRequestTimeout;
-    return new Promise<T>((resolve, reject) => {
-      const sendTime = this.now();
-      let deadline: Deadline | undefined;
-      let settled = false;
-      const settle = (error: unknown, result?: unknown): void => {
-        if (settled) return;
-        settled = true;
-        deadline?.cancel();
-        this.outgoingConcurrency.leave();
-        if (error === undefined) {
-          this.#recordTime(Math.max(0, this.now() - sendTime), 1);
-          resolve(result as T);
-        } else {
-          reject(error);
-        }
-      };
-      let message: string;
-      let id: number;
-      try {
-        [message, id] = sendRequestText(this.connection, new Request(method, args), settle) as [string, number];
-      } catch (error) {
-        settle(error);
-        return;
-      }
-      deadline = this.#deadlines.add(timeout, () => {
-        forgetRequest(this.connection, id);
-        settle(new TaskTimeout(timeout));
-      });
-      this.enqueue(message);
-    });
+    return firstValueFrom(this.request<T>(method, args, options));
   }
 
   /** Sends a notification; resolves when the transport has taken it. */
   async sendNotification(method: string, args?: RequestArgs): Promise<void> {
     const message = this.connection.sendNotification(new Notification(method, args));
-    if (this.isClosing()) throw new ConnectionError('connection is closed');
-    await this.sendFramed(message, message.length);
+    await this.send(message, message.length);
   }
 
   /**
@@ -289,44 +249,105 @@ export class RPCSession extends SessionBase<Uint8Array> {
    * @param raiseErrors - fail with BatchError if any member fails
    */
   sendBatch(raiseErrors = false): BatchRequest {
-    return new BatchRequest((batch) => this.#sendBatch(batch), raiseErrors);
+    return new BatchRequest((batch) => this.#batch(batch), raiseErrors);
   }
 
-  #sendBatch(batch: Batch<Request | Notification>): Observable<readonly unknown[]> {
+  #batch(batch: Batch<Request | Notification>): Observable<readonly unknown[]> {
     const requests = batch.items.filter((item) => item instanceof Request).length;
-    return this.#sendConcurrent(
-      () => {
-        const [message, response$] = this.connection.sendBatch(batch);
-        return [message, response$ ?? of([] as readonly unknown[])];
-      },
-      Math.max(1, requests),
-      this.sentRequestTimeout,
-    ) as Observable<readonly unknown[]>;
+    return new Observable<readonly unknown[]>((subscriber) =>
+      this.#exchange(
+        subscriber as Subscriber<unknown>,
+        (deliver) => sendBatchMessage(this.connection, batch, deliver),
+        Math.max(1, requests),
+        this.sentRequestTimeout,
+      ),
+    );
   }
 
-  /** Sends under the outgoing limit and waits for the response, timing it. */
-  #sendConcurrent(
-    prepare: () => [Uint8Array, Observable<unknown>],
+  /**
+   * The one outgoing path, for requests and batches: waits for a slot under
+   * the outgoing limit, registers the exchange and queues its message, and
+   * settles once — on the answer, the timeout, the end of the connection or
+   * unsubscription — releasing the slot and timing every outcome for the
+   * outgoing recalibration, as the reference does.
+   */
+  #exchange(
+    subscriber: Subscriber<unknown>,
+    register: (deliver: ResponseCallback) => [message: Uint8Array | string, key: PendingKey | undefined],
     requestCount: number,
     timeout: number,
-  ): Observable<unknown> {
-    if (this.isClosing()) return throwError(() => new ConnectionError('connection is closed'));
-    const exchange = new Observable<unknown>((subscriber) => {
-      const [message, response$] = prepare();
-      let sendTime: number | undefined;
-      // The response is awaited from the start, so a send failure, a timeout
-      // and an unsubscription all forget the request through the same path.
-      const response = response$.subscribe(subscriber);
-      this.sendFramed(message, message.length).then(
-        (time) => (sendTime = time),
-        (error: unknown) => subscriber.error(error),
-      );
-      return () => {
-        response.unsubscribe();
-        if (sendTime !== undefined) this.#recordTime(Math.max(0, this.now() - sendTime), requestCount);
-      };
-    });
-    return this.outgoingConcurrency.run(exchange.pipe(timeoutAfter(timeout, { scheduler: this.scheduler })));
+  ): TeardownLogic {
+    if (this.isClosing()) {
+      subscriber.error(new ConnectionError('connection is closed'));
+      return undefined;
+    }
+    let key: PendingKey | undefined;
+    let deadline: { cancel(): void } | undefined;
+    let sentAt = -1;
+    let holding = false;
+    let settled = false;
+    const finish = (): void => {
+      settled = true;
+      deadline?.cancel();
+      if (sentAt >= 0) this.#recordTime(Math.max(0, this.now() - sentAt), requestCount);
+      if (holding) {
+        holding = false;
+        this.#outgoingActive -= 1;
+        this.#drainOutgoing();
+      }
+    };
+    const deliver: ResponseCallback = (error, result) => {
+      if (settled) return;
+      finish();
+      if (error === undefined) {
+        subscriber.next(result);
+        subscriber.complete();
+      } else {
+        subscriber.error(error);
+      }
+    };
+    const waiter: OutgoingWaiter = {
+      go: () => {
+        holding = true;
+        this.#outgoingActive += 1;
+        let message: Uint8Array | string;
+        try {
+          [message, key] = register(deliver);
+        } catch (error) {
+          deliver(error as Error);
+          return;
+        }
+        sentAt = this.now();
+        this.enqueue(message, typeof message === 'string' ? undefined : message.length);
+        // A batch of notifications only: nothing to wait for.
+        if (key === undefined) deliver(undefined, Object.freeze([]));
+        else {
+          const sent = key;
+          deadline = this.deadline(timeout, () => {
+            forgetRequest(this.connection, sent);
+            deliver(new TaskTimeout(timeout));
+          });
+        }
+      },
+      fail: (error) => deliver(error),
+    };
+    if (this.#outgoingActive < this.#outgoingTarget && this.#outgoingWaiting.size === 0) waiter.go();
+    else this.#outgoingWaiting.add(waiter);
+    return () => {
+      this.#outgoingWaiting.delete(waiter);
+      if (settled) return;
+      if (key !== undefined) forgetRequest(this.connection, key);
+      finish();
+    };
+  }
+
+  /** Starts waiting exchanges while outgoing slots are free. */
+  #drainOutgoing(): void {
+    for (const waiter of this.#outgoingWaiting) {
+      if (this.#outgoingActive >= this.#outgoingTarget) return;
+      this.#outgoingWaiting.delete(waiter);
+      waiter.go();
+    }
   }
 
   #recordTime(taken: number, count: number): void {
@@ -339,140 +360,61 @@ export class RPCSession extends SessionBase<Uint8Array> {
     const times = this.#reqTimes;
     const avg = times.reduce((sum, t) => sum + t, 0) / times.length;
     this.#reqTimes = [];
-    const current = this.outgoingConcurrency.maxConcurrent;
+    const current = this.#outgoingTarget;
     const cap = Math.min(current + Math.max(3, current * 0.1), OUTGOING_CAP);
     const floor = Math.max(1, Math.min(current * 0.8, current - 1));
     const raw = avg !== 0 ? Math.max(floor, Math.min(cap, (current * this.targetResponseTime) / avg)) : cap;
     const target = Math.trunc(0.5 + raw);
     if (target !== current) {
       this.logger.info(`changing outgoing request concurrency to ${target} from ${current}`);
-      this.outgoingConcurrency.setTarget(target);
+      this.#outgoingTarget = target;
+      this.#drainOutgoing();
     }
   }
 
   protected override receive(message: Uint8Array): void {
-    this.lastRecv = this.now();
-    this.recvCount += 1;
     if (this.logMe) this.logger.info(`processing ${message.length} bytes`);
-    let items: Array<IncomingRequest | Notification>;
+    let received: ReceivedMessage;
     try {
-      items = this.connection.receiveMessage(message);
+      received = receiveMessage(this.connection, message);
     } catch (error) {
-      if (!(error instanceof ProtocolError)) {
-        this.logger.error(`cannot process message: ${errorText(error)}`, error);
-        this.bumpErrors(error);
-        return;
-      }
-      this.logger.debug(error.message);
-      if (error.code === JSONRPC.PARSE_ERROR) error.cost = this.errorBaseCost * 10;
+      this.logger.error(`cannot process message: ${errorText(error)}`, error);
       this.bumpErrors(error);
-      if (error.replyBytes) this.enqueue(error.replyBytes, error.replyBytes.length);
-      // The notifications of a batch whose other members were all invalid.
-      items = [...error.items];
+      return;
     }
-    for (const item of items) {
+    if (received.reply !== undefined) this.enqueue(received.reply, received.reply.length);
+    for (const error of received.errors) {
+      this.logger.debug(error.message);
+      this.bumpErrors(error, error.code === JSONRPC.PARSE_ERROR ? this.errorBaseCost * 10 : undefined);
+    }
+    for (const item of received.items) {
       if (item instanceof Notification) this.#notifications.next(item);
-      if (this.tryEnterIncoming()) this.#processNow(item);
-      else this.spawnIncoming(this.#process(item));
+      this.admit(item);
     }
   }
 
-  /**
-   * The fast lane, taken while a slot is free and cost imposes no sleep: the
-   * handler runs at once and a plain result is answered in the same tick; a
-   * Promise or Observable is awaited under `processingTimeout` through the
-   * session's deadline queue. No Observable, Promise or timer of its own.
-   */
-  #processNow(item: IncomingRequest | Notification): void {
-    this.beginIncoming();
-    let result: unknown;
-    try {
-      result = this.handleRequest(item);
-    } catch (error) {
-      this.#finishNow(item, this.#outcomeOf(error, item, this.processingTimeout));
-      return;
-    }
-    if (result instanceof Promise || isObservable(result)) this.#awaitNow(item, result);
-    else this.#finishNow(item, { result, disconnect: false });
+  protected override handleItem(item: IncomingRequest | Notification): unknown {
+    return this.handleRequest(item);
   }
 
-  #awaitNow(item: IncomingRequest | Notification, pending: Promise<unknown> | Observable<unknown>): void {
-    if (this.ended) {
-      // The handler ended the session itself: nothing will be answered.
-      this.incomingConcurrency.leave();
-      this.endIncoming();
-      return;
+  /** Sends the reply for an outcome, counts an error, and closes after ReplyAndDisconnect or excessive cost. */
+  protected override answerItem(item: IncomingRequest | Notification, failed: boolean, value: unknown): void {
+    let result = value;
+    let disconnect = false;
+    if (failed) ({ result, disconnect } = this.#outcomeOf(value, item));
+    if (item instanceof IncomingRequest) {
+      const reply = replyText(item, result);
+      if (reply !== undefined) this.enqueue(reply, typeof reply === 'string' ? undefined : reply.length);
     }
-    const timeout = this.processingTimeout;
-    let done = false;
-    let subscription: Subscription | undefined;
-    const settle = (outcome: { result: unknown; disconnect: boolean }): void => {
-      if (done) return;
-      done = true;
-      deadline.cancel();
-      if (subscription !== undefined) {
-        this.#answering.remove(subscription);
-        subscription.unsubscribe();
-      }
-      if (this.ended) return;
-      this.#awaitingNow -= 1;
-      this.#finishNow(item, outcome);
-    };
-    const fail = (error: unknown): void => settle(this.#outcomeOf(error, item, timeout));
-    const deadline = this.#deadlines.add(timeout, () => fail(new TaskTimeout(timeout)));
-    this.#awaitingNow += 1;
-    if (pending instanceof Promise) {
-      pending.then((result: unknown) => settle({ result, disconnect: false }), fail);
-      return;
-    }
-    const sub = pending.subscribe({
-      next: (result) => settle({ result, disconnect: false }),
-      error: fail,
-      complete: () => settle({ result: undefined, disconnect: false }),
-    });
-    if (!done) {
-      subscription = sub;
-      this.#answering.add(sub);
-    } else {
-      sub.unsubscribe();
-    }
-  }
-
-  #finishNow(item: IncomingRequest | Notification, outcome: { result: unknown; disconnect: boolean }): void {
-    this.incomingConcurrency.leave();
-    this.endIncoming();
-    this.#answer(item, outcome);
-  }
-
-  /** Sends the reply for an outcome (counting an error) and closes after a ReplyAndDisconnect. */
-  #answer(item: IncomingRequest | Notification, { result, disconnect }: { result: unknown; disconnect: boolean }): void {
     if (result instanceof Error) this.bumpErrors(result);
-    const reply = item instanceof IncomingRequest ? item.replyMessage(result) : undefined;
-    if (reply !== undefined) this.enqueue(reply, typeof reply === 'string' ? undefined : reply.length);
     if (disconnect) void this.close();
   }
 
-  /** One incoming request, throttled, timed, answered, and its errors counted. */
-  #process(item: IncomingRequest | Notification): Observable<void> {
-    const timeout = this.processingTimeout;
-    return new Observable<void>((subscriber) => {
-      const answer = (outcome: { result: unknown; disconnect: boolean }): void => {
-        this.#answer(item, outcome);
-        subscriber.complete();
-      };
-      return this.throttled(() => this.handleRequest(item)).subscribe({
-        next: (result) => answer({ result, disconnect: false }),
-        error: (error: unknown) => answer(this.#outcomeOf(error, item, timeout)),
-      });
-    });
-  }
-
-
-  #outcomeOf(error: unknown, item: Request | Notification, timeout: number): { result: unknown; disconnect: boolean } {
+  #outcomeOf(error: unknown, item: Request | Notification): { result: unknown; disconnect: boolean } {
     if (error instanceof RPCError) return { result: error, disconnect: false };
     if (error instanceof ReplyAndDisconnect) return { result: error.result, disconnect: true };
     if (error instanceof TaskTimeout) {
-      this.logger.info(`incoming request ${item.toString()} timed out after ${timeout} secs`);
+      this.logger.info(`incoming request ${item.toString()} timed out after ${error.seconds} secs`);
       return { result: new RPCError(JSONRPC.SERVER_BUSY, 'server busy - request timed out'), disconnect: false };
     }
     if (error instanceof ExcessiveSessionCostError) {
@@ -493,8 +435,7 @@ export class RPCSession extends SessionBase<Uint8Array> {
       };
       this.#calls.next({
         request,
-        respond: (result) =>
-          once(() => subscriber.add(firstResult(() => result).subscribe(subscriber))),
+        respond: (result) => once(() => subscriber.add(firstResult(() => result).subscribe(subscriber))),
         fail: (error) => once(() => subscriber.error(error)),
       });
     });
@@ -503,17 +444,13 @@ export class RPCSession extends SessionBase<Uint8Array> {
   protected override end(): void {
     if (this.ended) return;
     // Nothing waits for an answer that cannot come.
+    const waiting = [...this.#outgoingWaiting];
+    this.#outgoingWaiting.clear();
+    for (const waiter of waiting) waiter.fail(new ConnectionError('connection is closed'));
     this.connection.cancelPendingRequests();
-    this.#deadlines.close();
-    this.#answering.unsubscribe();
     this.#notifications.complete();
     this.#calls.complete();
     super.end();
-    // Their work is cancelled: no answer will come.
-    for (; this.#awaitingNow > 0; this.#awaitingNow--) {
-      this.incomingConcurrency.leave();
-      this.endIncoming();
-    }
   }
 }
 

@@ -1,46 +1,43 @@
-import {
-  AsyncSubject,
-  Observable,
-  Subject,
-  Subscription,
-  asyncScheduler,
-  concatMap,
-  finalize,
-  firstValueFrom,
-  timer,
-  type SchedulerLike,
-} from 'rxjs';
+import { AsyncSubject, Observable, Subscription, asapScheduler, asyncScheduler, firstValueFrom, type SchedulerLike } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
 import type { FramingError } from '../framing/FramingError';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
-import { Concurrency } from '../tasks/Concurrency';
-import { TaskGroup } from '../tasks/TaskGroup';
-import { TaskTimeout } from '../tasks/TaskTimeout';
-import { timeoutAfter } from '../tasks/timeoutAfter';
+import { DeadlineQueue } from '../tasks/deadlineQueueInternals';
 import { SessionKind } from '../transport/SessionKind';
 import type { CloseOptions, Transport, TransportProxy } from '../transport/Transport';
 import type { NetAddress } from '../util/NetAddress';
+import { CostMeter } from './costMeterInternals';
+import { IncomingDispatcher } from './dispatcherInternals';
 import { quietLogger, type SessionLogger } from './SessionLogger';
 import { sessionDefaults, type SessionDefaults, type SessionOptions } from './SessionOptions';
 import type { SessionStats } from './SessionStats';
-import { errorText, firstResult, utf8 } from './sessionInternals';
+import { errorText } from './sessionInternals';
+import { SessionCounters } from './statsInternals';
+import { SessionWriter } from './writerInternals';
 
 /**
- * What every session has: statistics, the cost model and its throttle, the
- * send path, the incoming pipeline and the lifecycle.
+ * What every session has: the lifecycle, and the parts it is made of — the
+ * writer (outbox, one write per flush, send watchdog), the cost meter, the
+ * statistics and the incoming dispatcher (concurrency, cost sleep,
+ * processing timeout, read backpressure).
  *
  * aiorpcX's `SessionBase`. A session reads its transport's bytes through its
- * framer and hands each message to {@link SessionBase.receive} (RPC or
- * message semantics live in the subclasses). Everything a session starts —
- * handlers, timers, the read subscription — belongs to its {@link TaskGroup},
- * so when the connection ends, nothing is left running.
+ * framer; each message goes through the dispatcher to `receive`, which
+ * decodes it and admits its items; each item runs through `handleItem` and
+ * its outcome comes back to `answerItem` (RPC or message semantics live in
+ * the subclasses). When the connection ends, every handler is unsubscribed,
+ * every timer dropped, and `closed$` emits.
  *
  * Tunables come from one options object; a subclass can change its defaults
  * by overriding the static `defaults`, and every tunable is also a plain
  * property that may be changed while the session runs.
  *
- * The session starts reading on the next microtask after construction (so
- * subclass constructors finish first), or at once with `start()`.
+ * Time: timers (timeouts, cost sleeps, decay, the send watchdog) run on the
+ * `scheduler` option (default `asyncScheduler`); deferred actions — starting
+ * to read after construction, so subclass constructors finish first, and the
+ * flush of each turn's writes — run on the same `scheduler` when one is given,
+ * else on `asapScheduler`. Inside `TestScheduler.run` both defaults are
+ * virtual, so a session is marble-testable as it is.
  *
  * ## Example
  * ```ts
@@ -52,8 +49,9 @@ import { errorText, firstResult, utf8 } from './sessionInternals';
  * ```
  *
  * @typeParam M - the message type of the session's framer
+ * @typeParam T - the items a message holds (requests and notifications; for message sessions, the messages)
  */
-export abstract class SessionBase<M> {
+export abstract class SessionBase<M, T = unknown> {
   /** The defaults a subclass may override (merged under the options). */
   static defaults: SessionDefaults = sessionDefaults;
 
@@ -68,64 +66,39 @@ export abstract class SessionBase<M> {
   /** How much debug logging (see {@link SessionOptions.verbosity}). */
   verbosity: number;
 
+  /** Cost of each byte sent or received. */
   bwCostPerByte: number;
+  /** Above this cost, requests are delayed and concurrency shrinks. */
   costSoftLimit: number;
+  /** At this cost, concurrency is 0 and the session is disconnected; 0 for no limit. */
   costHardLimit: number;
+  /** How much cost decays each second. */
   costDecayPerSec: number;
+  /** Seconds of delay per request at the hard limit (proportionally less below it). */
   costSleep: number;
+  /** Cost of each error. */
   errorBaseCost: number;
+  /** Concurrent incoming requests under the soft limit. */
   initialConcurrent: number;
+  /** Seconds an incoming request may take, waiting included, before 'server busy'. */
   processingTimeout: number;
+  /** Seconds writes may be blocked before the connection is aborted. */
   maxSendDelay: number;
+  /** Unanswered incoming requests at which the session stops reading. */
   maxPendingRequests: number;
 
-  /** When the session was made (seconds on the scheduler's clock). */
-  readonly startTime: number;
-  /** Errors counted. */
-  errors = 0;
-  /** Messages sent. */
-  sendCount = 0;
-  /** Bytes sent (unframed). */
-  sendSize = 0;
-  /** When a message was last sent. */
-  lastSend: number;
-  /** Messages received. */
-  recvCount = 0;
-  /** Bytes received. */
-  recvSize = 0;
-  /** When a message was last received. */
-  lastRecv: number;
-  /** Resource usage; see {@link SessionOptions}. */
-  cost = 0;
-
-  /** The incoming throttle: how many requests may be processed at once. */
-  protected readonly incomingConcurrency: Concurrency;
-  /** Every piece of work the session runs; unsubscribed when the connection ends. */
-  protected readonly group: TaskGroup;
-  /** Between 0 and 1: how far cost is between the soft and hard limits. */
-  protected costFraction = 0;
-
-  #costLast = 0;
-  #costTime: number;
+  /** The session's one deadline queue: processing and request timeouts, cost sleeps. */
+  readonly #deadlines: DeadlineQueue;
+  readonly #counters: SessionCounters;
+  readonly #meter: CostMeter;
+  readonly #writer: SessionWriter<M>;
+  readonly #dispatcher: IncomingDispatcher<M, T>;
+  readonly #deferScheduler: SchedulerLike;
+  /** The read subscription and the deferred start. */
+  readonly #subscription = new Subscription();
   #started = false;
-  #incoming = 0;
-  #writesPending = 0;
-  /** Messages waiting for this tick's write, with their unframed sizes. */
-  #outbox: Array<M | string> = [];
-  #outboxSizes: Array<number | undefined> = [];
-  /** Settles when the outbox's write has been taken by the transport; made only when someone waits. */
-  #outboxWritten: { promise: Promise<number>; resolve: (time: number) => void; reject: (error: unknown) => void } | undefined;
-  #lastWriteProgress = 0;
-  #sendTimedOut = false;
-  #sendWatchdog: Subscription | undefined;
-  #readPaused = false;
-  /** Messages read while `maxPendingRequests` were unanswered: they wait here, reading is paused. */
-  #backlog: M[] = [];
-  #drainingBacklog = false;
   #ended = false;
   readonly #closed = new AsyncSubject<void>();
-  readonly #statsChanged = new Subject<void>();
-  readonly #subscription = new Subscription();
 
   /**
    * @param transport - the connection
@@ -137,6 +110,7 @@ export abstract class SessionBase<M> {
       (options[key] as (typeof defaults)[K] | undefined) ?? defaults[key];
     this.transport = transport;
     this.scheduler = options.scheduler ?? asyncScheduler;
+    this.#deferScheduler = options.scheduler ?? asapScheduler;
     this.logger = options.logger ?? quietLogger;
     this.verbosity = value('verbosity');
     this.bwCostPerByte = value('bwCostPerByte');
@@ -151,20 +125,113 @@ export abstract class SessionBase<M> {
     this.maxPendingRequests = value('maxPendingRequests');
     // By default, do not limit outgoing connections.
     if (transport.kind === SessionKind.CLIENT) this.costHardLimit = 0;
-
-    this.startTime = this.now();
-    this.lastSend = this.startTime;
-    this.lastRecv = this.startTime;
-    this.#costTime = this.startTime;
-    this.incomingConcurrency = new Concurrency(this.initialConcurrent);
-    this.group = new TaskGroup([], { wait: 'none' });
     this.framer = options.framer ?? this.defaultFramer();
-    queueMicrotask(() => this.start());
+
+    const session = this;
+    this.#deadlines = new DeadlineQueue(this.scheduler);
+    this.#counters = new SessionCounters(this.now());
+    this.#meter = new CostMeter({
+      get bwCostPerByte() { return session.bwCostPerByte; },
+      get costSoftLimit() { return session.costSoftLimit; },
+      get costHardLimit() { return session.costHardLimit; },
+      get costDecayPerSec() { return session.costDecayPerSec; },
+      get costSleep() { return session.costSleep; },
+      get errorBaseCost() { return session.errorBaseCost; },
+      get initialConcurrent() { return session.initialConcurrent; },
+      get logger() { return session.logger; },
+      extraCost: () => this.extraCost(),
+      now: () => this.now(),
+      recalculated: () => {
+        this.#counters.changed();
+        this.#dispatcher.limitChanged();
+      },
+    });
+    this.#writer = new SessionWriter<M>({
+      transport,
+      framer: this.framer,
+      deferScheduler: this.#deferScheduler,
+      scheduler: this.scheduler,
+      get logger() { return session.logger; },
+      get verbosity() { return session.verbosity; },
+      get maxSendDelay() { return session.maxSendDelay; },
+      sent: (count, bytes) => {
+        const counters = this.#counters;
+        counters.sendCount += count;
+        counters.sendSize += bytes;
+        counters.lastSend = this.now();
+        this.#meter.bumpBytes(bytes);
+        counters.changed();
+      },
+      stalled: () => this.abort(),
+    });
+    this.#dispatcher = new IncomingDispatcher<M, T>({
+      deadlines: this.#deadlines,
+      get processingTimeout() { return session.processingTimeout; },
+      get maxPendingRequests() { return session.maxPendingRequests; },
+      concurrencyLimit: () => this.#meter.target,
+      sleepSeconds: () => this.#meter.sleepSeconds,
+      receive: (message) => {
+        this.#counters.lastRecv = this.now();
+        this.#counters.recvCount += 1;
+        this.receive(message);
+      },
+      handle: (item) => this.handleItem(item),
+      answer: (item, failed, result) => this.answerItem(item, failed, result),
+      pauseReading: (paused) => (paused ? transport.pauseReading() : transport.resumeReading()),
+    });
+    this.#subscription.add(this.#deferScheduler.schedule(() => this.start()));
   }
 
   /** Client or server: who opened the connection. */
   get sessionKind(): SessionKind {
     return this.transport.kind;
+  }
+
+  /** When the session was made (seconds on the scheduler's clock). */
+  get startTime(): number {
+    return this.#counters.startTime;
+  }
+  /** Errors counted. */
+  get errors(): number {
+    return this.#counters.errors;
+  }
+  /** Messages sent. */
+  get sendCount(): number {
+    return this.#counters.sendCount;
+  }
+  /** Bytes sent (unframed). */
+  get sendSize(): number {
+    return this.#counters.sendSize;
+  }
+  /** When a message was last sent. */
+  get lastSend(): number {
+    return this.#counters.lastSend;
+  }
+  /** Messages received. */
+  get recvCount(): number {
+    return this.#counters.recvCount;
+  }
+  /** Bytes received (framed, as read). */
+  get recvSize(): number {
+    return this.#counters.recvSize;
+  }
+  /** When a message was last received. */
+  get lastRecv(): number {
+    return this.#counters.lastRecv;
+  }
+
+  /** Resource usage; see {@link SessionOptions}. Setting it recalculates the throttle. */
+  get cost(): number {
+    return this.#meter.cost;
+  }
+  set cost(cost: number) {
+    this.#meter.cost = Math.max(0, cost);
+    this.#meter.recalc();
+  }
+
+  /** Between 0 and 1: how far cost is between the soft and hard limits. */
+  protected get costFraction(): number {
+    return this.#meter.fraction;
   }
 
   /**
@@ -177,51 +244,42 @@ export abstract class SessionBase<M> {
 
   /**
    * Snapshots of {@link SessionBase.stats}: one at subscription, then one
-   * after every write the transport takes and every cost recalculation;
-   * completes when the session closes.
+   * after every flush of writes and every cost recalculation; completes when
+   * the session closes.
    */
   get stats$(): Observable<SessionStats> {
-    return new Observable<SessionStats>((subscriber) => {
-      subscriber.next(this.stats());
-      if (this.#ended) {
-        subscriber.complete();
-        return undefined;
-      }
-      return this.#statsChanged.subscribe({
-        next: () => subscriber.next(this.stats()),
-        complete: () => subscriber.complete(),
-      });
-    });
+    return this.#counters.watch(() => this.stats());
   }
 
   /** The session's statistics and cost, now. */
   stats(): SessionStats {
+    const counters = this.#counters;
     return {
-      startTime: this.startTime,
-      errors: this.errors,
-      sendCount: this.sendCount,
-      sendSize: this.sendSize,
-      lastSend: this.lastSend,
-      recvCount: this.recvCount,
-      recvSize: this.recvSize,
-      lastRecv: this.lastRecv,
-      cost: this.cost,
-      incomingConcurrency: this.incomingConcurrency.maxConcurrent,
-      unansweredRequests: this.unansweredRequestCount(),
+      startTime: counters.startTime,
+      errors: counters.errors,
+      sendCount: counters.sendCount,
+      sendSize: counters.sendSize,
+      lastSend: counters.lastSend,
+      recvCount: counters.recvCount,
+      recvSize: counters.recvSize,
+      lastRecv: counters.lastRecv,
+      cost: this.#meter.cost,
+      incomingConcurrency: this.#meter.target,
+      unansweredRequests: this.#dispatcher.unanswered,
       bufferedAmount: this.transport.bufferedAmount(),
     };
   }
 
-  /** Starts reading from the transport; called automatically, idempotent. */
+  /** Starts reading from the transport; called automatically (on the session's scheduler), idempotent. */
   start(): void {
     if (this.#started || this.#ended) return;
     this.#started = true;
     const onDrop = (error: FramingError): void => this.onFramingDrop(error);
     this.#subscription.add(
       this.transport.incoming
-        .pipe((source) => this.countIncoming(source), this.framer.messages({ onDrop }))
+        .pipe((source) => this.#countIncoming(source), this.framer.messages({ onDrop }))
         .subscribe({
-          next: (message) => this.#take(message),
+          next: (message) => this.#dispatcher.take(message),
           error: (error: unknown) => this.onIncomingError(error),
           complete: () => this.end(),
         }),
@@ -231,8 +289,22 @@ export abstract class SessionBase<M> {
   /** The default framer when none is given in the options. */
   protected abstract defaultFramer(): FramerBase<M>;
 
-  /** Handles one message from the peer. */
+  /** Decodes one message from the peer and admits its items with {@link SessionBase.admit}. */
   protected abstract receive(message: M): void;
+
+  /** Runs one item's handler: returns a value, a Promise or an Observable (whose first value counts). */
+  protected abstract handleItem(item: T): unknown;
+
+  /**
+   * One item's outcome: its result, or (with `failed`) the handler's error,
+   * a TaskTimeout after `processingTimeout`, or an ExcessiveSessionCostError.
+   */
+  protected abstract answerItem(item: T, failed: boolean, value: unknown): void;
+
+  /** Hands one item of a received message to the dispatcher: it runs now or waits for a slot. */
+  protected admit(item: T): void {
+    this.#dispatcher.admit(item);
+  }
 
   /**
    * The incoming stream failed: a lost connection ends the session; a fatal
@@ -253,13 +325,13 @@ export abstract class SessionBase<M> {
     this.bumpErrors(error);
   }
 
-  private countIncoming(source: Observable<Uint8Array>): Observable<Uint8Array> {
+  #countIncoming(source: Observable<Uint8Array>): Observable<Uint8Array> {
     return new Observable<Uint8Array>((subscriber) =>
       source.subscribe({
         next: (data) => {
           if (this.verbosity >= 2) this.logger.debug(`received data of ${data.length} bytes`);
-          this.recvSize += data.length;
-          this.bumpCost(data.length * this.bwCostPerByte);
+          this.#counters.recvSize += data.length;
+          this.#meter.bumpBytes(data.length);
           subscriber.next(data);
         },
         error: (error: unknown) => subscriber.error(error),
@@ -269,157 +341,39 @@ export abstract class SessionBase<M> {
   }
 
   /**
-   * Queues one message for this tick's write. Every message a session sends
-   * in one tick (the replies to one chunk of requests, a burst of requests)
-   * goes out in one transport write, in order, so a busy connection makes
-   * one write per tick instead of one per message.
-   * @param message - the message, or (for sessions whose messages are bytes) its UTF-8 text
-   * @param unframedSize - the size counted in statistics (default: the framed size)
+   * Queues one message for this turn's write: every message a session sends
+   * in one turn goes out in one transport write, in order.
+   * @param message - the message, or (for sessions whose messages are bytes) its JSON text
+   * @param unframedSize - the size counted in statistics (default: its byte length)
    */
   protected enqueue(message: M | string, unframedSize?: number): void {
-    if (this.#outbox.length === 0) queueMicrotask(this.#flush);
-    this.#outbox.push(message);
-    this.#outboxSizes.push(unframedSize);
+    this.#writer.enqueue(message, unframedSize);
   }
 
   /**
-   * Queues one message (see {@link SessionBase.enqueue}) and waits for the
-   * transport to take it. A write blocked longer than `maxSendDelay` aborts
-   * the connection and rejects with TaskTimeout.
-   * @returns the send time (seconds)
+   * Queues one message and resolves when the transport has taken it;
+   * rejects with ConnectionError once the connection is closing, or
+   * TaskTimeout when writes stalled for `maxSendDelay` (the connection is
+   * then aborted).
    */
-  protected sendFramed(message: M, unframedSize?: number): Promise<number> {
-    this.enqueue(message, unframedSize);
-    if (this.#outboxWritten === undefined) {
-      let resolve!: (time: number) => void;
-      let reject!: (error: unknown) => void;
-      const promise = new Promise<number>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      this.#outboxWritten = { promise, resolve, reject };
-    }
-    return this.#outboxWritten.promise;
+  protected send(message: M | string, unframedSize?: number): Promise<void> {
+    if (this.isClosing()) return Promise.reject(new ConnectionError('connection is closed'));
+    return this.#writer.send(message, unframedSize);
   }
 
   /**
-   * Frames the outbox and hands it to the transport: one write (one per
-   * message where boundaries count). Text messages go through the framer's
-   * `frameText` where it has one and are encoded together, once.
+   * Calls `expire` after `seconds` on the session's clock, through its one
+   * deadline queue, unless cancelled first; nothing expires after the
+   * session ends.
    */
-  readonly #flush = (): void => {
-    const messages = this.#outbox;
-    if (messages.length === 0) return;
-    const sizes = this.#outboxSizes;
-    const waiter = this.#outboxWritten;
-    this.#outbox = [];
-    this.#outboxSizes = [];
-    this.#outboxWritten = undefined;
-    if (this.#ended) {
-      waiter?.reject(new ConnectionError('connection is closed'));
-      return;
-    }
-    const framer = this.framer;
-    const textFraming = this.transport.messageBoundaries ? undefined : framer.frameText;
-    const framed: Uint8Array[] = [];
-    let total = 0;
-    let unframed = 0;
-    // Consecutive text messages, framed as text, encoded at once; the framing's characters are ASCII.
-    let run = '';
-    let runFraming = 0;
-    const endRun = (): void => {
-      if (run === '') return;
-      const bytes = utf8(run);
-      framed.push(bytes);
-      total += bytes.length;
-      unframed += bytes.length - runFraming;
-      run = '';
-      runFraming = 0;
-    };
-    for (let i = 0; i < messages.length; i++) {
-      const message = messages[i] as M | string;
-      if (this.verbosity >= 4) this.logger.debug(`sending message of ${sizes[i] ?? sizeOf(message)} bytes`);
-      if (typeof message === 'string' && textFraming !== undefined) {
-        const text = textFraming.call(framer, message);
-        run += text;
-        runFraming += text.length - message.length;
-        continue;
-      }
-      endRun();
-      const raw = typeof message === 'string' ? (utf8(message) as M) : message;
-      const bytes = framer.frame(raw);
-      framed.push(bytes);
-      total += bytes.length;
-      unframed += sizes[i] ?? (raw instanceof Uint8Array ? raw.length : bytes.length);
-    }
-    endRun();
-    let written: Promise<void>;
-    if (framed.length === 1 || !this.transport.messageBoundaries) {
-      written = this.transport.write(framed.length === 1 ? (framed[0] as Uint8Array) : concatBytes(framed, total));
-    } else {
-      written = Promise.all(framed.map((bytes) => this.transport.write(bytes))).then(() => undefined);
-    }
-    this.#writesPending += 1;
-    this.#armSendWatchdog();
-    written.then(
-      () => {
-        this.#writeSettled();
-        this.sendSize += unframed;
-        this.sendCount += messages.length;
-        this.lastSend = this.now();
-        this.bumpCost(unframed * this.bwCostPerByte);
-        this.#statsChanged.next();
-        waiter?.resolve(this.lastSend);
-      },
-      (error: unknown) => {
-        this.#writeSettled();
-        const failure = this.#sendTimedOut ? new TaskTimeout(this.maxSendDelay) : error;
-        if (waiter) waiter.reject(failure);
-        else if (this.verbosity >= 1) this.logger.debug(`write failed: ${errorText(failure)}`);
-      },
-    );
-  };
-
-  #writeSettled(): void {
-    this.#writesPending -= 1;
-    this.#lastWriteProgress = this.scheduler.now();
+  protected deadline(seconds: number, expire: () => void): { cancel(): void } {
+    return this.#deadlines.add(seconds, expire);
   }
 
-  /** Sends what is queued now rather than at the end of the tick (before closing). */
-  protected flushOutbox(): void {
-    this.#flush();
-  }
-
-  /**
-   * One timer watches every write: it fires `maxSendDelay` after the last
-   * progress and aborts the connection if writes are still blocked then. A
-   * busy session re-arms it once per `maxSendDelay`, not once per message.
-   */
-  #armSendWatchdog(): void {
-    if (this.#sendWatchdog || this.#ended) return;
-    if (this.#writesPending === 0) return;
-    this.#lastWriteProgress = Math.max(this.#lastWriteProgress, this.scheduler.now());
-    const due = this.#lastWriteProgress + this.maxSendDelay * 1000 - this.scheduler.now();
-    const watchdog = this.scheduler.schedule(() => {
-      this.#subscription.remove(watchdog);
-      this.#sendWatchdog = undefined;
-      if (this.#writesPending === 0) return;
-      if (this.scheduler.now() - this.#lastWriteProgress >= this.maxSendDelay * 1000) {
-        this.logger.warn(`no write progress for ${this.maxSendDelay} secs, aborting the connection`);
-        this.#sendTimedOut = true;
-        this.abort();
-        return;
-      }
-      this.#armSendWatchdog();
-    }, Math.max(0, due));
-    this.#sendWatchdog = watchdog;
-    this.#subscription.add(watchdog);
-  }
-  /** Counts an error and charges `errorBaseCost` plus the error's own `cost`. */
+  /** Counts an error and charges `errorBaseCost` plus the error's own `cost` (or `cost` if given). */
   protected bumpErrors(error?: unknown, cost?: number): void {
-    this.errors += 1;
-    const own = cost ?? costOf(error);
-    this.bumpCost(this.errorBaseCost + own);
+    this.#counters.errors += 1;
+    this.#meter.bumpError(cost ?? costOf(error));
   }
 
   /**
@@ -427,8 +381,7 @@ export abstract class SessionBase<M> {
    * recalculates the throttle when cost has drifted by more than 100.
    */
   bumpCost(delta: number): void {
-    this.cost = Math.max(0, this.cost + delta);
-    if (Math.abs(this.cost - this.#costLast) > 100) this.recalcConcurrency();
+    this.#meter.bump(delta);
   }
 
   /**
@@ -437,20 +390,7 @@ export abstract class SessionBase<M> {
    * automatically when cost drifts; may also be called periodically.
    */
   recalcConcurrency(): void {
-    const now = this.now();
-    this.cost = Math.max(0, this.cost - (now - this.#costTime) * this.costDecayPerSec);
-    this.#costTime = now;
-    this.#costLast = this.cost;
-    this.#statsChanged.next();
-
-    const value = this.incomingConcurrency.maxConcurrent;
-    const costSoftRange = this.costHardLimit - this.costSoftLimit;
-    if (costSoftRange <= 0) return;
-    const cost = this.cost + this.extraCost();
-    this.costFraction = Math.max(0, (cost - this.costSoftLimit) / costSoftRange);
-    const target = Math.max(0, Math.ceil((1 - this.costFraction) * this.initialConcurrent));
-    if (Math.abs(target - value) > 1) this.logger.info(`changing task concurrency from ${value} to ${target}`);
-    this.incomingConcurrency.setTarget(target);
+    this.#meter.recalc();
   }
 
   /** A dynamic amount added to cost when deciding how much to throttle; may be negative. */
@@ -470,87 +410,7 @@ export abstract class SessionBase<M> {
 
   /** The number of requests received and not yet answered. */
   unansweredRequestCount(): number {
-    return this.#incoming;
-  }
-
-  /**
-   * Runs the processing of one incoming message in the session's group.
-   * While `maxPendingRequests` are unanswered, the transport stops reading,
-   * so a flooding peer's writes back up instead of our memory.
-   */
-  #take(message: M): void {
-    if (this.#backlog.length > 0 || this.#incoming >= this.maxPendingRequests) {
-      this.#backlog.push(message);
-      this.#applyReadBackpressure();
-      return;
-    }
-    this.receive(message);
-  }
-
-  /** Answers have made room: messages held back are received, in order. */
-  #drainBacklog(): void {
-    if (this.#drainingBacklog) return;
-    this.#drainingBacklog = true;
-    try {
-      let taken = 0;
-      while (taken < this.#backlog.length && this.#incoming < this.maxPendingRequests && !this.#ended) {
-        this.receive(this.#backlog[taken++] as M);
-      }
-      this.#backlog.splice(0, taken);
-    } finally {
-      this.#drainingBacklog = false;
-    }
-  }
-
-  protected spawnIncoming(work: Observable<void>): void {
-    this.beginIncoming();
-    this.group.spawn(
-      work.pipe(finalize(() => this.endIncoming())),
-      { daemon: true },
-    );
-  }
-
-  /** Counts one incoming message as unanswered (for work run outside `spawnIncoming`). */
-  protected beginIncoming(): void {
-    this.#incoming += 1;
-    if (this.#incoming >= this.maxPendingRequests) this.#applyReadBackpressure();
-  }
-
-  /** The message counted by `beginIncoming` has been answered. */
-  protected endIncoming(): void {
-    this.#incoming -= 1;
-    if (this.#backlog.length > 0) this.#drainBacklog();
-    if (this.#readPaused) this.#applyReadBackpressure();
-  }
-
-  /** Whether an incoming request may skip the throttle's queue and delay: a slot is free now and cost imposes no sleep. */
-  protected tryEnterIncoming(): boolean {
-    return !(this.costFraction * this.costSleep > 0) && this.incomingConcurrency.tryEnter();
-  }
-
-  /**
-   * The throttle every incoming message goes through: a slot under the
-   * incoming concurrency limit, the cost-fraction delay, then `handle`'s
-   * first result — all within `processingTimeout` (TaskTimeout after it).
-   * Errors with ExcessiveSessionCostError when the limit has fallen to 0.
-   */
-  protected throttled(handle: () => unknown): Observable<unknown> {
-    return this.incomingConcurrency
-      .run(() => {
-        const delay = this.costFraction * this.costSleep;
-        const result = firstResult(handle);
-        return delay > 0 ? timer(delay * 1000, this.scheduler).pipe(concatMap(() => result)) : result;
-      })
-      .pipe(timeoutAfter(this.processingTimeout, { scheduler: this.scheduler }));
-  }
-
-  #applyReadBackpressure(): void {
-    if (this.#ended) return;
-    const pause = this.#incoming >= this.maxPendingRequests || this.#backlog.length > 0;
-    if (pause === this.#readPaused) return;
-    this.#readPaused = pause;
-    if (pause) this.transport.pauseReading();
-    else this.transport.resumeReading();
+    return this.#dispatcher.unanswered;
   }
 
   /** The proxy the connection went through, if any. */
@@ -574,12 +434,13 @@ export abstract class SessionBase<M> {
   }
 
   /**
-   * Closes the connection in an orderly way and resolves when the session has
-   * ended; aborts after `forceAfter` seconds.
+   * Closes the connection in an orderly way (what is queued is written
+   * first) and resolves when the session has ended; aborts after
+   * `forceAfter` seconds.
    */
   async close(options: CloseOptions = {}): Promise<void> {
     this.start();
-    this.#flush();
+    this.#writer.flushNow();
     await this.transport.close({ forceAfter: options.forceAfter ?? 30 });
     await firstValueFrom(this.#closed, { defaultValue: undefined });
   }
@@ -599,12 +460,9 @@ export abstract class SessionBase<M> {
     if (this.#ended) return;
     this.#ended = true;
     this.#subscription.unsubscribe();
-    this.group.unsubscribe();
-    this.#backlog = [];
-    this.#outbox = [];
-    this.#outboxSizes = [];
-    this.#outboxWritten?.reject(new ConnectionError('connection is closed'));
-    this.#outboxWritten = undefined;
+    this.#deadlines.close();
+    this.#dispatcher.close();
+    this.#writer.close();
     if (!this.transport.isClosing()) this.transport.abort();
     let hook: void | Promise<void> = undefined;
     try {
@@ -613,7 +471,7 @@ export abstract class SessionBase<M> {
       this.logger.error(`connectionLost hook failed: ${errorText(error)}`);
     }
     const finish = (): void => {
-      this.#statsChanged.complete();
+      this.#counters.end();
       this.#closed.next();
       this.#closed.complete();
     };
@@ -623,21 +481,6 @@ export abstract class SessionBase<M> {
       finish();
     }
   }
-}
-
-function sizeOf(message: unknown): number {
-  return typeof message === 'string' ? utf8(message).length : message instanceof Uint8Array ? message.length : 0;
-}
-
-/** One buffer holding `parts` in order. */
-function concatBytes(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 function costOf(error: unknown): number {

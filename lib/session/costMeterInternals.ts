@@ -1,0 +1,82 @@
+import type { SessionLogger } from './SessionLogger';
+
+/** The tunables and hooks the cost meter reads, live (they may change while a session runs). */
+export interface CostMeterHost {
+  readonly bwCostPerByte: number;
+  readonly costSoftLimit: number;
+  readonly costHardLimit: number;
+  readonly costDecayPerSec: number;
+  readonly costSleep: number;
+  readonly errorBaseCost: number;
+  readonly initialConcurrent: number;
+  readonly logger: SessionLogger;
+  /** A dynamic amount added to cost when deciding how much to throttle. */
+  extraCost(): number;
+  /** The clock, in seconds. */
+  now(): number;
+  /** Cost was recalculated: statistics changed, and the incoming limit may have moved. */
+  recalculated(): void;
+}
+
+/**
+ * A session's resource usage and what it implies: the incoming concurrency
+ * target (shrinking from `initialConcurrent` to 0 between the soft and hard
+ * limits) and the sleep before each request above the soft limit. Cost
+ * decays with time, refunded whenever it is recalculated.
+ *
+ * Internal to the session layer.
+ */
+export class CostMeter {
+  /** The session's cost now (without the decay since the last recalculation). */
+  cost = 0;
+  /** Between 0 and 1: how far cost is between the soft and hard limits. */
+  fraction = 0;
+  /** How many incoming requests may run at once. */
+  target: number;
+  #costAtRecalc = 0;
+  #recalcTime: number;
+
+  constructor(private readonly host: CostMeterHost) {
+    this.target = Math.trunc(host.initialConcurrent);
+    this.#recalcTime = host.now();
+  }
+
+  /** Seconds to sleep before running a request (0 under the soft limit). */
+  get sleepSeconds(): number {
+    return this.fraction * this.host.costSleep;
+  }
+
+  /** Adds (or refunds, if negative) cost; recalculates once it has drifted by more than 100. */
+  bump(delta: number): void {
+    this.cost = Math.max(0, this.cost + delta);
+    if (Math.abs(this.cost - this.#costAtRecalc) > 100) this.recalc();
+  }
+
+  /** Bandwidth: `bytes` at `bwCostPerByte`. */
+  bumpBytes(bytes: number): void {
+    this.bump(bytes * this.host.bwCostPerByte);
+  }
+
+  /** An error: `errorBaseCost` plus the error's own cost. */
+  bumpError(ownCost: number): void {
+    this.bump(this.host.errorBaseCost + ownCost);
+  }
+
+  /** Refunds the decay since the last time, then recomputes the fraction and the concurrency target. */
+  recalc(): void {
+    const host = this.host;
+    const now = host.now();
+    this.cost = Math.max(0, this.cost - (now - this.#recalcTime) * host.costDecayPerSec);
+    this.#recalcTime = now;
+    this.#costAtRecalc = this.cost;
+    const softRange = host.costHardLimit - host.costSoftLimit;
+    if (softRange > 0) {
+      const cost = this.cost + host.extraCost();
+      this.fraction = Math.max(0, (cost - host.costSoftLimit) / softRange);
+      const target = Math.max(0, Math.ceil((1 - this.fraction) * host.initialConcurrent));
+      if (Math.abs(target - this.target) > 1) host.logger.info(`changing task concurrency from ${this.target} to ${target}`);
+      this.target = Math.trunc(target);
+    }
+    host.recalculated();
+  }
+}

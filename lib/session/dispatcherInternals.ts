@@ -1,0 +1,268 @@
+import { Subscription, isObservable, type Observable } from 'rxjs';
+import type { Deadline, DeadlineQueue } from '../tasks/deadlineQueueInternals';
+import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
+import { TaskTimeout } from '../tasks/TaskTimeout';
+
+/** What the dispatcher needs from its session. */
+export interface DispatcherHost<M, T> {
+  /** The session's one deadline queue: processing timeouts and cost sleeps. */
+  readonly deadlines: DeadlineQueue;
+  readonly processingTimeout: number;
+  readonly maxPendingRequests: number;
+  /** How many items may run at once now (the cost meter's target); 0 or less refuses work. */
+  concurrencyLimit(): number;
+  /** Seconds to sleep before running an item (cost above the soft limit). */
+  sleepSeconds(): number;
+  /** Decodes one message and admits its items (calls `admit` for each). */
+  receive(message: M): void;
+  /** Runs an item's handler: a value, a Promise or an Observable (whose first value counts). */
+  handle(item: T): unknown;
+  /**
+   * The item's outcome: its result, or (with `failed`) what it failed with —
+   * the handler's error, a TaskTimeout after `processingTimeout`, or an
+   * ExcessiveSessionCostError when the concurrency limit has fallen to 0.
+   */
+  answer(item: T, failed: boolean, value: unknown): void;
+  /** Stop (true) or resume (false) reading from the transport. */
+  pauseReading(paused: boolean): void;
+}
+
+const QUEUED = 0;
+const SLEEPING = 1;
+const RUNNING = 2;
+const DONE = 3;
+
+/** One admitted item, from admission to its answer. */
+class Job<T> {
+  state = QUEUED;
+  /** The processing timeout; armed unless the item is answered in the turn it arrives. */
+  deadline: Deadline | undefined = undefined;
+  /** The cost sleep before the handler runs. */
+  sleep: Deadline | undefined = undefined;
+  /** The handler's Observable, while awaited. */
+  running: Subscription | undefined = undefined;
+  constructor(readonly item: T) {}
+}
+
+/**
+ * The incoming path of a session, and every rule on it, once.
+ *
+ * Messages from the framer come in through `take`. While
+ * `maxPendingRequests` items are unanswered, messages wait in a backlog and
+ * the transport stops reading, so a flooding peer's writes back up instead
+ * of our memory. Each item a message holds is admitted: it runs at once if
+ * a concurrency slot is free, or waits in order for one (one branch, as
+ * RxJS's `mergeInternals` decides "run now or buffer"). A running item first
+ * sleeps while cost is above the soft limit, then its handler runs; a plain
+ * value is answered in the same turn, a Promise or Observable is awaited.
+ * `processingTimeout` covers the wait for a slot, the sleep and the handler.
+ * When the limit falls to 0, waiting and new items fail with
+ * ExcessiveSessionCostError. One finalizer (`#finish`) answers, releases the
+ * slot, admits the next waiter and lets the backlog in. Timeouts and sleeps
+ * are entries in the session's one deadline queue; the handlers' Observables
+ * belong to one Subscription, unsubscribed on close.
+ *
+ * Internal to the session layer.
+ */
+export class IncomingDispatcher<M, T> {
+  #unanswered = 0;
+  #active = 0;
+  #waiting: Array<Job<T>> = [];
+  #waitingHead = 0;
+  #draining = false;
+  #backlog: M[] = [];
+  #backlogHead = 0;
+  #drainingBacklog = false;
+  #readPaused = false;
+  #closed = false;
+  /** The handlers' Observables still awaited. */
+  readonly #running = new Subscription();
+
+  constructor(private readonly host: DispatcherHost<M, T>) {}
+
+  /** Items admitted and not yet answered. */
+  get unanswered(): number {
+    return this.#unanswered;
+  }
+
+  /** Items running now (holding a slot, sleeping or in their handler). */
+  get active(): number {
+    return this.#active;
+  }
+
+  /** One message from the framer. */
+  take(message: M): void {
+    if (this.#closed) return;
+    if (this.#backlogHead < this.#backlog.length || this.#unanswered >= this.host.maxPendingRequests) {
+      this.#backlog.push(message);
+      this.#updateReading();
+      return;
+    }
+    this.host.receive(message);
+  }
+
+  /** One item of a received message: runs now, or waits for a slot. */
+  admit(item: T): void {
+    if (this.#closed) return;
+    this.#unanswered += 1;
+    this.#updateReading();
+    const job = new Job(item);
+    const limit = this.host.concurrencyLimit();
+    if (limit <= 0) {
+      this.#finish(job, true, new ExcessiveSessionCostError());
+    } else if (this.#active < limit && this.#waitingHead === this.#waiting.length) {
+      this.#start(job);
+    } else {
+      this.#arm(job);
+      this.#waiting.push(job);
+    }
+  }
+
+  /** The concurrency limit moved: admit waiters that now fit, or fail them all if it fell to 0. */
+  limitChanged(): void {
+    this.#drain();
+  }
+
+  /** The connection has ended: every handler is unsubscribed, nothing is answered any more. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#running.unsubscribe();
+    // Cancelled: nothing is running or waiting any more, nothing will be answered.
+    this.#unanswered = 0;
+    this.#active = 0;
+    this.#waiting = [];
+    this.#backlog = [];
+  }
+
+  #arm(job: Job<T>): void {
+    if (job.deadline !== undefined) return;
+    const timeout = this.host.processingTimeout;
+    job.deadline = this.host.deadlines.add(timeout, () => this.#finish(job, true, new TaskTimeout(timeout)));
+  }
+
+  #start(job: Job<T>): void {
+    this.#active += 1;
+    const sleep = this.host.sleepSeconds();
+    if (sleep > 0) {
+      job.state = SLEEPING;
+      this.#arm(job);
+      job.sleep = this.host.deadlines.add(sleep, () => this.#run(job));
+    } else {
+      this.#run(job);
+    }
+  }
+
+  #run(job: Job<T>): void {
+    job.state = RUNNING;
+    let result: unknown;
+    try {
+      result = this.host.handle(job.item);
+    } catch (error) {
+      this.#finish(job, true, error);
+      return;
+    }
+    if (result instanceof Promise) {
+      this.#arm(job);
+      result.then(
+        (value: unknown) => this.#finish(job, false, value),
+        (error: unknown) => this.#finish(job, true, error),
+      );
+    } else if (isObservable(result)) {
+      this.#arm(job);
+      this.#await(job, result);
+    } else {
+      this.#finish(job, false, result);
+    }
+  }
+
+  #await(job: Job<T>, result: Observable<unknown>): void {
+    const subscription = result.subscribe({
+      next: (value) => this.#finish(job, false, value),
+      error: (error: unknown) => this.#finish(job, true, error),
+      complete: () => this.#finish(job, false, undefined),
+    });
+    if (job.state === DONE) {
+      subscription.unsubscribe();
+    } else {
+      job.running = subscription;
+      this.#running.add(subscription);
+    }
+  }
+
+  /** The one way out: answer, release the slot, admit the next, let the backlog in. */
+  #finish(job: Job<T>, failed: boolean, value: unknown): void {
+    if (job.state === DONE || this.#closed) return;
+    const held = job.state !== QUEUED;
+    job.state = DONE;
+    job.deadline?.cancel();
+    job.sleep?.cancel();
+    const running = job.running;
+    if (running !== undefined) {
+      job.running = undefined;
+      this.#running.remove(running);
+      running.unsubscribe();
+    }
+    if (held) this.#active -= 1;
+    this.#unanswered -= 1;
+    this.host.answer(job.item, failed, value);
+    if (this.#closed) return;
+    this.#drain();
+    this.#drainBacklog();
+    this.#updateReading();
+  }
+
+  /** Starts waiters while slots are free; fails them all once the limit is 0. */
+  #drain(): void {
+    if (this.#draining || this.#closed) return;
+    this.#draining = true;
+    try {
+      while (this.#waitingHead < this.#waiting.length && !this.#closed) {
+        const limit = this.host.concurrencyLimit();
+        if (limit > 0 && this.#active >= limit) break;
+        const job = this.#waiting[this.#waitingHead] as Job<T>;
+        this.#waiting[this.#waitingHead++] = undefined as unknown as Job<T>;
+        if (job.state !== QUEUED) continue;
+        if (limit <= 0) this.#finish(job, true, new ExcessiveSessionCostError());
+        else this.#start(job);
+      }
+      if (this.#waitingHead === this.#waiting.length) {
+        this.#waiting = [];
+        this.#waitingHead = 0;
+      } else if (this.#waitingHead > 1024 && this.#waitingHead * 2 > this.#waiting.length) {
+        this.#waiting = this.#waiting.slice(this.#waitingHead);
+        this.#waitingHead = 0;
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  /** Answers have made room: messages held back are received, in order. */
+  #drainBacklog(): void {
+    // Receiving may answer at once and come back here: the outer loop goes on instead.
+    if (this.#drainingBacklog) return;
+    this.#drainingBacklog = true;
+    try {
+      while (this.#backlogHead < this.#backlog.length && this.#unanswered < this.host.maxPendingRequests && !this.#closed) {
+        const message = this.#backlog[this.#backlogHead] as M;
+        this.#backlog[this.#backlogHead++] = undefined as unknown as M;
+        this.host.receive(message);
+      }
+      if (this.#backlogHead === this.#backlog.length) {
+        this.#backlog = [];
+        this.#backlogHead = 0;
+      }
+    } finally {
+      this.#drainingBacklog = false;
+    }
+  }
+
+  #updateReading(): void {
+    if (this.#closed) return;
+    const pause = this.#unanswered >= this.host.maxPendingRequests || this.#backlogHead < this.#backlog.length;
+    if (pause === this.#readPaused) return;
+    this.#readPaused = pause;
+    this.host.pauseReading(pause);
+  }
+}

@@ -1,0 +1,228 @@
+import type { SchedulerLike, Subscription } from 'rxjs';
+import type { FramerBase } from '../framing/FramerBase';
+import { ConnectionError } from '../jsonrpc/ConnectionError';
+import { TaskTimeout } from '../tasks/TaskTimeout';
+import type { Transport } from '../transport/Transport';
+import type { SessionLogger } from './SessionLogger';
+import { errorText, textFraming, utf8 } from './sessionInternals';
+
+/** What the writer needs from its session. */
+export interface WriterHost<M> {
+  readonly transport: Transport;
+  readonly framer: FramerBase<M>;
+  /** Runs the flush, later in the same turn (asap by default). */
+  readonly deferScheduler: SchedulerLike;
+  /** Runs the send watchdog. */
+  readonly scheduler: SchedulerLike;
+  readonly logger: SessionLogger;
+  readonly verbosity: number;
+  readonly maxSendDelay: number;
+  /** Messages were handed to the transport: `count` of them, `bytes` unframed. */
+  sent(count: number, bytes: number): void;
+  /** Writes made no progress for `maxSendDelay`: the connection is to be aborted. */
+  stalled(): void;
+}
+
+interface WriteWaiter {
+  readonly promise: Promise<void>;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * A session's outgoing side: an outbox that collects what the session sends
+ * in one turn and hands it to the transport in one write (one per message
+ * where the transport keeps message boundaries), on the session's deferral
+ * scheduler; and one watchdog over every write, which aborts the connection
+ * when writes have been blocked for `maxSendDelay`.
+ *
+ * Messages may be queued as JSON text: consecutive text messages are framed
+ * as text (where the framer can) and encoded once.
+ *
+ * Internal to the session layer.
+ */
+export class SessionWriter<M> {
+  #outbox: Array<M | string> = [];
+  #sizes: Array<number | undefined> = [];
+  #flushAction: Subscription | undefined;
+  /** Settles when the outbox's write is taken; made only when someone waits. */
+  #waiter: WriteWaiter | undefined;
+  #writesPending = 0;
+  #lastProgress = 0;
+  #stalled = false;
+  #watchdog: Subscription | undefined;
+  #closed = false;
+  readonly #textFraming: ((text: string) => string) | undefined;
+
+  constructor(private readonly host: WriterHost<M>) {
+    this.#textFraming = host.transport.messageBoundaries ? undefined : textFraming(host.framer);
+  }
+
+  /**
+   * Queues one message for this turn's write.
+   * @param message - the message, or (for sessions whose messages are bytes) its JSON text
+   * @param unframedSize - the size counted in statistics (default: its byte length)
+   */
+  enqueue(message: M | string, unframedSize?: number): void {
+    if (this.#closed) return;
+    if (this.#flushAction === undefined) this.#flushAction = this.host.deferScheduler.schedule(this.#flush);
+    this.#outbox.push(message);
+    this.#sizes.push(unframedSize);
+  }
+
+  /**
+   * Queues one message and resolves when the transport has taken its write;
+   * rejects with ConnectionError if the connection ends first, or TaskTimeout
+   * if the write stalled past `maxSendDelay`.
+   */
+  send(message: M | string, unframedSize?: number): Promise<void> {
+    if (this.#closed) return Promise.reject(new ConnectionError('connection is closed'));
+    this.enqueue(message, unframedSize);
+    if (this.#waiter === undefined) {
+      let resolve!: () => void;
+      let reject!: (error: unknown) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.#waiter = { promise, resolve, reject };
+    }
+    return this.#waiter.promise;
+  }
+
+  /** Writes what is queued now (before closing) instead of later in the turn. */
+  flushNow(): void {
+    this.#flush();
+  }
+
+  /** The connection has ended: nothing more is written, waiters fail, the watchdog stops. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#flushAction?.unsubscribe();
+    this.#flushAction = undefined;
+    this.#watchdog?.unsubscribe();
+    this.#watchdog = undefined;
+    this.#outbox = [];
+    this.#sizes = [];
+    this.#waiter?.reject(new ConnectionError('connection is closed'));
+    this.#waiter = undefined;
+  }
+
+  readonly #flush = (): void => {
+    this.#flushAction?.unsubscribe();
+    this.#flushAction = undefined;
+    const messages = this.#outbox;
+    if (messages.length === 0 || this.#closed) return;
+    const sizes = this.#sizes;
+    const waiter = this.#waiter;
+    this.#outbox = [];
+    this.#sizes = [];
+    this.#waiter = undefined;
+    const { framed, total, unframed } = this.#frame(messages, sizes);
+    const transport = this.host.transport;
+    let written: Promise<void>;
+    if (framed.length === 1) written = transport.write(framed[0] as Uint8Array);
+    else if (!transport.messageBoundaries) written = transport.write(concatBytes(framed, total));
+    else written = Promise.all(framed.map((bytes) => transport.write(bytes))).then(() => undefined);
+    // Counted when handed over, as the reference counts before its write.
+    this.host.sent(messages.length, unframed);
+    this.#writesPending += 1;
+    this.#armWatchdog();
+    written.then(
+      () => {
+        this.#progress();
+        waiter?.resolve();
+      },
+      (error: unknown) => {
+        this.#progress();
+        const failure = this.#stalled ? new TaskTimeout(this.host.maxSendDelay) : error;
+        if (waiter) waiter.reject(failure);
+        else if (this.host.verbosity >= 1) this.host.logger.debug(`write failed: ${errorText(failure)}`);
+      },
+    );
+  };
+
+  #frame(messages: Array<M | string>, sizes: Array<number | undefined>): { framed: Uint8Array[]; total: number; unframed: number } {
+    const { framer, logger, verbosity } = this.host;
+    const textFraming = this.#textFraming;
+    const framed: Uint8Array[] = [];
+    let total = 0;
+    let unframed = 0;
+    // Consecutive text messages, framed as text and encoded at once; framing adds ASCII only.
+    let run = '';
+    let runFraming = 0;
+    const endRun = (): void => {
+      if (run === '') return;
+      const bytes = utf8(run);
+      framed.push(bytes);
+      total += bytes.length;
+      unframed += bytes.length - runFraming;
+      run = '';
+      runFraming = 0;
+    };
+    for (let i = 0; i < messages.length; i++) {
+      const message = messages[i] as M | string;
+      if (verbosity >= 4) logger.debug(`sending message of ${sizes[i] ?? sizeOf(message)} bytes`);
+      if (typeof message === 'string' && textFraming !== undefined) {
+        const text = textFraming(message);
+        run += text;
+        runFraming += text.length - message.length;
+        continue;
+      }
+      endRun();
+      const raw = typeof message === 'string' ? (utf8(message) as M) : message;
+      const bytes = framer.frame(raw);
+      framed.push(bytes);
+      total += bytes.length;
+      unframed += sizes[i] ?? (raw instanceof Uint8Array ? raw.length : bytes.length);
+    }
+    endRun();
+    return { framed, total, unframed };
+  }
+
+  #progress(): void {
+    this.#writesPending -= 1;
+    this.#lastProgress = this.host.scheduler.now();
+  }
+
+  /**
+   * One timer watches every write: it fires `maxSendDelay` after the last
+   * progress and reports a stall if writes are still blocked then — a write
+   * not yet settled while the transport still holds bytes. A busy session
+   * re-arms it once per `maxSendDelay`, not once per write.
+   */
+  #armWatchdog(): void {
+    if (this.#watchdog !== undefined || this.#closed || this.#writesPending === 0) return;
+    const scheduler = this.host.scheduler;
+    const limit = this.host.maxSendDelay * 1000;
+    this.#lastProgress = Math.max(this.#lastProgress, scheduler.now());
+    this.#watchdog = scheduler.schedule(() => {
+      this.#watchdog = undefined;
+      // Nothing held by the transport means nothing is blocked (a taken write may still be settling).
+      if (this.#writesPending === 0 || this.#closed || this.host.transport.bufferedAmount() === 0) return;
+      if (scheduler.now() - this.#lastProgress >= limit) {
+        this.host.logger.warn(`no write progress for ${this.host.maxSendDelay} secs, aborting the connection`);
+        this.#stalled = true;
+        this.host.stalled();
+        return;
+      }
+      this.#armWatchdog();
+    }, Math.max(0, this.#lastProgress + limit - scheduler.now()));
+  }
+}
+
+function sizeOf(message: unknown): number {
+  return typeof message === 'string' ? utf8(message).length : message instanceof Uint8Array ? message.length : 0;
+}
+
+/** One buffer holding `parts` in order. */
+function concatBytes(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

@@ -1,0 +1,120 @@
+/**
+ * The session test kit: sessions over an in-memory pair, made inside
+ * `TestScheduler.run`, where everything a session does later — the start of
+ * reading, each flush of writes, the transport's deliveries, every timeout
+ * and cost sleep — runs in virtual time. Promises do not (they settle in
+ * microtasks, after the run): marble specs use handlers that return values
+ * or Observables, and the Observable API (`request`, not `sendRequest`).
+ */
+import { Observable, ReplaySubject, map, type Subscription } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import {
+  MessageSession,
+  NewlineFramer,
+  RPCSession,
+  memoryTransportPair,
+  type MemoryTransport,
+  type MemoryTransportOptions,
+  type MessageSessionConfig,
+  type RPCSessionConfig,
+  type SessionLogger,
+} from 'rxrpcx';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A TestScheduler comparing with `toEqual` (errors by their own fields). */
+export function testScheduler(): TestScheduler {
+  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+}
+
+/** A logger that keeps its lines as `level: message`. */
+export function capturingLogger(): SessionLogger & { readonly lines: string[] } {
+  const lines: string[] = [];
+  const log = (level: string) => (message: string) => void lines.push(`${level}: ${message}`);
+  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** A JSON-RPC 2.0 request line. */
+export function req(id: number, method: string, params: unknown[] = []): string {
+  return JSON.stringify({ jsonrpc: '2.0', method, params, id });
+}
+
+/** A JSON-RPC 2.0 notification line. */
+export function note(method: string, params: unknown[] = []): string {
+  return JSON.stringify({ jsonrpc: '2.0', method, params });
+}
+
+/** The JSON-RPC 2.0 reply carrying `result`. */
+export function ok(id: number, result: unknown): object {
+  return { jsonrpc: '2.0', result, id };
+}
+
+/** The JSON-RPC 2.0 error reply. */
+export function err(id: number | null, code: number, message: string): object {
+  return { jsonrpc: '2.0', error: { code, message }, id };
+}
+
+/** Both ends of a session pair. */
+export interface Pair<S> {
+  readonly client: S;
+  readonly server: S;
+  readonly clientEnd: MemoryTransport;
+  readonly serverEnd: MemoryTransport;
+}
+
+/** A client and a server RPCSession over a memory pair. */
+export function pair(
+  serverConfig: RPCSessionConfig = {},
+  clientConfig: RPCSessionConfig = {},
+  transport: MemoryTransportOptions = {},
+): Pair<RPCSession> {
+  const [clientEnd, serverEnd] = memoryTransportPair(transport);
+  return { client: new RPCSession(clientEnd, clientConfig), server: new RPCSession(serverEnd, serverConfig), clientEnd, serverEnd };
+}
+
+/** Two MessageSessions over a memory pair. */
+export function messagePair(
+  serverConfig: MessageSessionConfig = {},
+  clientConfig: MessageSessionConfig = {},
+): Pair<MessageSession> {
+  const [clientEnd, serverEnd] = memoryTransportPair();
+  return {
+    client: new MessageSession(clientEnd, clientConfig),
+    server: new MessageSession(serverEnd, serverConfig),
+    clientEnd,
+    serverEnd,
+  };
+}
+
+/** A server session and the peer as raw newline-framed JSON. */
+export interface RawPeer {
+  readonly server: RPCSession;
+  readonly peerEnd: MemoryTransport;
+  readonly serverEnd: MemoryTransport;
+  /** Every line the server wrote, parsed, replayed to each subscriber; completes when the server hangs up. */
+  readonly replies$: Observable<unknown>;
+  /** Every write the server made, as the number of messages it held, replayed. */
+  readonly writes$: Observable<number>;
+  /** Writes each line `lines$` emits (a string as it is, anything else as JSON). */
+  send(lines$: Observable<unknown>): Subscription;
+}
+
+/** A server RPCSession whose peer is raw bytes: what a misbehaving client sends, and what it reads back. */
+export function rawPeer(config: RPCSessionConfig = {}, transport: MemoryTransportOptions = {}): RawPeer {
+  const [peerEnd, serverEnd] = memoryTransportPair(transport);
+  const server = new RPCSession(serverEnd, config);
+  const chunks = new ReplaySubject<Uint8Array>();
+  peerEnd.incoming.subscribe({ next: (chunk) => chunks.next(chunk), error: () => chunks.complete(), complete: () => chunks.complete() });
+  const replies$ = chunks.pipe(
+    new NewlineFramer().messages(),
+    map((line) => JSON.parse(decoder.decode(line)) as unknown),
+  );
+  const writes$ = chunks.pipe(map((chunk) => decoder.decode(chunk).split('\n').length - 1));
+  const send = (lines$: Observable<unknown>): Subscription =>
+    lines$.subscribe((line) => {
+      const text = typeof line === 'string' ? line : JSON.stringify(line);
+      peerEnd.write(encoder.encode(`${text}\n`)).catch(() => undefined);
+    });
+  return { server, peerEnd, serverEnd, replies$, writes$, send };
+}

@@ -1,3 +1,4 @@
+import type { SchedulerLike } from 'rxjs';
 import type { ConnectionOptions } from 'node:tls';
 import type { Socket } from 'node:net';
 import type { TransportProxy } from '../transport/Transport';
@@ -18,6 +19,6 @@ export interface ProxyConnector extends TransportProxy {
   createConnection(
     host: string,
     port: number,
-    options?: { readonly tls?: ConnectionOptions | true; readonly timeout?: number },
+    options?: { readonly tls?: ConnectionOptions | true; readonly timeout?: number; readonly scheduler?: SchedulerLike },
   ): Promise<{ readonly socket: Socket; readonly remoteAddress: NetAddress }>;
 }

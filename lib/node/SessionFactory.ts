@@ -1,3 +1,4 @@
+import type { SchedulerLike } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
 import { RPCSession } from '../session/RPCSession';
 import type { SessionBase } from '../session/SessionBase';
@@ -16,6 +17,8 @@ import type { Transport } from '../transport/Transport';
 export interface SessionFactoryOptions<M = Uint8Array> {
   /** The framer the caller asked for, if any. */
   readonly framer?: FramerBase<M>;
+  /** The scheduler the caller gave (for the session's timers and deferred actions), if any. */
+  readonly scheduler?: SchedulerLike;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { FramerBase } from '../framing/FramerBase';
 import type { RPCSession } from '../session/RPCSession';
 import type { SessionBase } from '../session/SessionBase';
 import { SessionKind } from '../transport/SessionKind';
-import { sessionObservable, startSession } from './nodeInternals';
+import { sessionObservable, startSession, factoryOptions } from './nodeInternals';
 import { openSocket } from './openSocket';
 import type { ProxyConnector } from './ProxyConnector';
 import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
@@ -72,7 +72,7 @@ export async function connectRs<S extends SessionBase<M>, M>(
   let socket: Socket;
   let transport: SocketTransport;
   if (options.proxy) {
-    const connection = await options.proxy.createConnection(host, port, { tls: options.tls, timeout });
+    const connection = await options.proxy.createConnection(host, port, { tls: options.tls, timeout, scheduler });
     socket = connection.socket;
     transport = new SocketTransport(socket, SessionKind.CLIENT, {
       scheduler,
@@ -84,7 +84,7 @@ export async function connectRs<S extends SessionBase<M>, M>(
     transport = new SocketTransport(socket, SessionKind.CLIENT, { scheduler });
   }
   const factory = (options.sessionFactory ?? defaultSessionFactory) as SessionFactory<S, M>;
-  return startSession(transport, () => factory(transport, options.framer ? { framer: options.framer } : {}));
+  return startSession(transport, () => factory(transport, factoryOptions(options)));
 }
 
 /**

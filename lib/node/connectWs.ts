@@ -3,7 +3,7 @@ import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import type { RPCSession } from '../session/RPCSession';
 import type { SessionBase } from '../session/SessionBase';
 import { SessionKind } from '../transport/SessionKind';
-import { sessionObservable, startSession } from './nodeInternals';
+import { sessionObservable, startSession, factoryOptions } from './nodeInternals';
 import { DEFAULT_WS_MAX_PAYLOAD, openWebSocket } from './openWebSocket';
 import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
 import { WsTransport } from './WsTransport';
@@ -68,7 +68,7 @@ export async function connectWs<S extends SessionBase<Uint8Array> = RPCSession>(
     pingInterval: options.pingInterval ?? 0,
   });
   const factory = (options.sessionFactory ?? defaultSessionFactory) as SessionFactory<S>;
-  return startSession(transport, () => factory(transport, {}));
+  return startSession(transport, () => factory(transport, factoryOptions(options)));
 }
 
 /**

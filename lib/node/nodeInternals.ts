@@ -1,12 +1,14 @@
 import type { AddressInfo, Server, Socket } from 'node:net';
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
-import { Observable, type Subscriber } from 'rxjs';
+import { Observable, type SchedulerLike, type Subscriber } from 'rxjs';
+import type { FramerBase } from '../framing/FramerBase';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
 import type { SessionBase } from '../session/SessionBase';
 import type { Transport } from '../transport/Transport';
 import { messageOf, toNetAddress } from '../transport/transportInternals';
 import type { NetAddress } from '../util/NetAddress';
 import { ListenError } from './ListenError';
+import type { SessionFactoryOptions } from './SessionFactory';
 
 /**
  * What a listener hands out: one subscriber at a time; an arrival with nobody
@@ -168,4 +170,19 @@ export function startListening<C>(
       });
     });
   });
+}
+
+/**
+ * What a session factory is told: the framer and the scheduler, each only
+ * when the caller gave one (so a session keeps its own defaults, and its
+ * flushes stay on `asapScheduler` unless a scheduler was asked for).
+ */
+export function factoryOptions<M>(options: {
+  readonly framer?: FramerBase<M>;
+  readonly scheduler?: SchedulerLike;
+}): SessionFactoryOptions<M> {
+  return {
+    ...(options.framer === undefined ? {} : { framer: options.framer }),
+    ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
+  };
 }

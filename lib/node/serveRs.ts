@@ -9,6 +9,7 @@ import { listenSockets } from './listenSockets';
 import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
 import { serveSessions, type SessionServer } from './SessionServer';
 import { SocketTransport } from './SocketTransport';
+import { factoryOptions } from './nodeInternals';
 
 /**
  * Options of {@link serveRs}.
@@ -79,7 +80,7 @@ export async function serveRs<S extends SessionBase<M>, M>(
   return serveSessions<Socket, S, M>(
     listener,
     (socket) => new SocketTransport(socket, SessionKind.SERVER, { scheduler }),
-    (transport) => factory(transport, options.framer ? { framer: options.framer } : {}),
+    (transport) => factory(transport, factoryOptions(options)),
     options.onError,
   );
 }

@@ -8,6 +8,7 @@ import { DEFAULT_WS_MAX_PAYLOAD } from './openWebSocket';
 import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
 import { serveSessions, type SessionServer } from './SessionServer';
 import { WsTransport } from './WsTransport';
+import { factoryOptions } from './nodeInternals';
 
 /**
  * Options of {@link serveWs}.
@@ -69,7 +70,7 @@ export async function serveWs<S extends SessionBase<Uint8Array> = RPCSession>(
     listener,
     ({ socket, remoteAddress }) =>
       new WsTransport(socket, SessionKind.SERVER, { scheduler, remoteAddress, pingInterval: options.pingInterval ?? 0 }),
-    (transport) => factory(transport, {}),
+    (transport) => factory(transport, factoryOptions(options)),
     options.onError,
   );
 }

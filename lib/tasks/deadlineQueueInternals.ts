@@ -13,15 +13,21 @@ class Entry implements Deadline {
   done = false;
   constructor(
     readonly due: number,
-    readonly expire: () => void,
+    public expire: () => void,
     private readonly lane: Lane,
   ) {}
 
   cancel(): void {
     if (this.done) return;
     this.done = true;
+    // A finished entry may wait in its lane behind a live one: it must not keep its work alive.
+    this.expire = noop;
     this.lane.dropFinishedHead();
   }
+}
+
+function noop(): void {
+  // Nothing: the work finished in time.
 }
 
 /** Entries of one timeout length: added in due order, so a FIFO. */

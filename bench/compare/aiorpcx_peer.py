@@ -25,7 +25,9 @@ Outgoing concurrency: aiorpcX's RPCSession starts every session with
 requests at 50. The client session replaces it with Concurrency(outstanding),
 as rxrpcx's client sets initialOutgoingConcurrent; recalibration stays on
 (with sub-second replies it only raises the target, by max(3, 10%) every 30
-replies, up to 250), so nothing caps the load.
+replies, up to 250), so nothing caps the load. In the saturated shape (256
+outstanding) that cap of 250 applies after the first 30 replies: 250 stay
+outstanding, still far above the server's 20 incoming slots.
 
 Under the harness (RXRPCX_BENCH_CHILD=1) the program exits when its stdin
 closes.

@@ -414,7 +414,9 @@ async function main(): Promise<void> {
     );
   }
   if (stacks.includes('aiorpcx')) {
-    notes.push("aiorpcX client: each session's outgoing Concurrency(50) is replaced by Concurrency(outstanding) so 64 outstanding are not capped (recalibration stays on; it only raises the target while replies are fast).");
+    notes.push(
+      "aiorpcX client: each session's outgoing Concurrency(50) is replaced by Concurrency(outstanding) so 64 outstanding are not capped (recalibration stays on; it only raises the target while replies are fast). In (h) its recalibration caps the 256 at 250 after the first 30 replies, still far above the server's 20 slots.",
+    );
   }
   if (options.idleScenario) {
     notes.push(`(d) ${options.idle} sessions are opened by the raw generator (one request each, in that stack's framing), in a separate process; RSS is read from /proc/<pid>/status after ${options.settle} s.`);

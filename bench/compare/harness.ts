@@ -334,7 +334,7 @@ function progressLine(run: StackRun): string {
     return v === null ? 'err' : `${formatAmount(v)}µs`;
   };
   const load = (scenario: LoadScenario, label: string): void => {
-    if (run.load[scenario]) parts.push(`${label} ${rate(`${scenario}.rps`)}/s p99 ${us(`${scenario}.p99`)}`);
+    if (run.load[scenario]) parts.push(`${label} ${rate(`${scenario}.rps`)}/s p99 ${us(`${scenario}.p99`)}`.trimStart());
   };
   load('a', 'a');
   if (run.load.b) parts.push(`b p50 ${us('b.p50')} p99 ${us('b.p99')}`);

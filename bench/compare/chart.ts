@@ -2,7 +2,7 @@
  * The SVG chart of a comparison run, written by hand (no dependencies):
  * grouped bars of each stack's throughput as a ratio to the ceiling (raw) per
  * scenario; a panel of latency p50 and server CPU µs per request; a panel of
- * idle-session memory.
+ * p99 latency under load; a panel of idle-session memory.
  */
 import { ratio, type FigureKey, type Medians } from './figures';
 import { formatAmount, formatRatio } from './report';
@@ -126,6 +126,10 @@ export function renderChart(input: ChartInput): string {
     ['c.rps', '(c) 100 conns × 8'],
     ['e1.rps', '(e) server, raw gen 1×64'],
     ['e2.rps', '(e) server, raw gen 100×8'],
+    ['g.rps', '(g) async 1×64'],
+    ['gr.rps', '(g) async, raw gen'],
+    ['h.rps', '(h) async 1×256'],
+    ['hr.rps', '(h) async, raw gen'],
   ];
   const costKeys: [FigureKey, string][] = [
     ['b.p50', '(b) latency p50'],
@@ -133,6 +137,18 @@ export function renderChart(input: ChartInput): string {
     ['c.cpu', '(f) server CPU/req (c)'],
     ['e1.cpu', '(f) CPU/req (e) 1×64'],
     ['e2.cpu', '(f) CPU/req (e) 100×8'],
+    ['g.cpu', '(f) CPU/req (g)'],
+    ['h.cpu', '(f) CPU/req (h)'],
+  ];
+  const p99Keys: [FigureKey, string][] = [
+    ['a.p99', '(a) 1×64'],
+    ['c.p99', '(c) 100×8'],
+    ['e1.p99', '(e) raw gen 1×64'],
+    ['e2.p99', '(e) raw gen 100×8'],
+    ['g.p99', '(g) async 1×64'],
+    ['gr.p99', '(g) async, raw gen'],
+    ['h.p99', '(h) async 1×256'],
+    ['hr.p99', '(h) async, raw gen'],
   ];
   const panels = [
     panel({
@@ -154,6 +170,14 @@ export function renderChart(input: ChartInput): string {
     }),
     panel({
       top: 740,
+      height: 300,
+      title: 'Latency p99 under load, µs, timed by the client (lower is better)',
+      groups: p99Keys.map(([, label]) => label),
+      series: input.stacks.map((name) => ({ name, values: p99Keys.map(([key]) => value(name, key)) })),
+      format: formatAmount,
+    }),
+    panel({
+      top: 1060,
       height: 260,
       title: 'Idle sessions: server RSS per session, KiB (lower is better)',
       groups: ['KiB per idle session', 'beyond raw'],
@@ -166,7 +190,7 @@ export function renderChart(input: ChartInput): string {
     const x = 70 + i * 170;
     return `<rect x="${x}" y="66" width="14" height="14" fill="${COLOURS[name]}"/>${text(x + 20, 78, name, 'font-size="13"')}`;
   });
-  const height = 1020;
+  const height = 1340;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif">`,
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,

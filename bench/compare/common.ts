@@ -113,6 +113,57 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? Number.NaN;
 }
 
+/** Now, in µs, from `process.hrtime.bigint()` (a double: exact to the ns for years of uptime). */
+export function nowUs(): number {
+  return Number(process.hrtime.bigint()) / 1e3;
+}
+
+/** How many latencies a client keeps: every request up to this count, then a uniform sample of them. */
+export const LATENCY_CAPACITY = 1 << 20;
+
+/**
+ * The latencies (µs) of the requests completed in a measured window, in a
+ * preallocated Float64Array: every one while they fit, then a uniform sample
+ * of all of them (reservoir sampling), so memory is bounded and recording
+ * costs a store (and, past the capacity, one Math.random).
+ */
+export class LatencySample {
+  private readonly values: Float64Array;
+  private seen = 0;
+  private total = 0;
+
+  constructor(capacity = LATENCY_CAPACITY) {
+    this.values = new Float64Array(capacity);
+  }
+
+  record(us: number): void {
+    const n = this.seen++;
+    this.total += us;
+    if (n < this.values.length) {
+      this.values[n] = us;
+    } else {
+      const slot = Math.floor(Math.random() * (n + 1));
+      if (slot < this.values.length) this.values[slot] = us;
+    }
+  }
+
+  /** p50, p99 and mean in µs, and how many requests were timed (NaN percentiles when none). */
+  summary(): { readonly p50Us: number; readonly p99Us: number; readonly meanUs: number; readonly timed: number } {
+    const sorted = this.values.subarray(0, Math.min(this.seen, this.values.length)).sort();
+    return { p50Us: percentile(sorted, 50), p99Us: percentile(sorted, 99), meanUs: this.seen ? this.total / this.seen : Number.NaN, timed: this.seen };
+  }
+}
+
+/** Which `echo` handler a server uses: returning the string (sync) or a Promise of it (async). */
+export type HandlerKind = 'sync' | 'async';
+
+/** The `--handler sync|async` flag of the servers (sync when absent). */
+export function handlerFlag(flags: Map<string, string>): HandlerKind {
+  const kind = stringFlag(flags, 'handler', 'sync');
+  if (kind !== 'sync' && kind !== 'async') throw new Error(`--handler: sync or async, not ${JSON.stringify(kind)}`);
+  return kind;
+}
+
 /** What a load-generating client prints when it is done (one JSON line). */
 export interface ClientResult {
   /** Requests completed inside the measured window. */
@@ -131,10 +182,12 @@ export interface ClientResult {
   readonly machineStealTicks: number;
   /** Replies that were not the echoed text (must be 0). */
   readonly wrongReplies: number;
-  /** One-at-a-time mode only: latency percentiles in µs. */
+  /** Latency of the requests completed in the window, µs (every mode): send to reply, timed by the client. */
   readonly p50Us?: number;
   readonly p99Us?: number;
   readonly meanUs?: number;
+  /** How many requests the percentiles are from (all those completed in the window). */
+  readonly timed?: number;
 }
 
 /** What a client reads from its command line. */

@@ -4,8 +4,12 @@
  *
  * - pipelined: `conns` connections, each with `outstanding` workers looping
  *   `await call(text)`, so each connection keeps that many requests in flight;
- * - latency: one connection, one request at a time, timed with
- *   `process.hrtime.bigint()`.
+ * - latency: one connection, one request at a time.
+ *
+ * In both modes every request is timed, from just before `call` to the
+ * worker resuming with its reply (`process.hrtime.bigint()`), and the
+ * latencies of those completed inside the window go to a preallocated
+ * {@link LatencySample}: p50 and p99 for every shape.
  *
  * After `ramp` seconds on the same connections, the measured window of
  * `seconds` starts; the server's CPU ticks are read at both edges. The result
@@ -13,7 +17,7 @@
  */
 import {
   ECHO_TEXT,
-  percentile,
+  LatencySample,
   printJson,
   sleep,
   windowEdge,
@@ -38,13 +42,13 @@ export async function drive(options: LoadOptions, connect: () => Promise<Endpoin
   let completed = 0;
   let wrong = 0;
   let timing = false;
-  const latencies: number[] = [];
+  const latencies = new LatencySample();
 
   const worker = async (endpoint: Endpoint): Promise<void> => {
     while (!stopped) {
-      const sent = timing ? process.hrtime.bigint() : 0n;
+      const sent = process.hrtime.bigint();
       const reply = await endpoint.call(ECHO_TEXT);
-      if (timing && sent !== 0n) latencies.push(Number(process.hrtime.bigint() - sent) / 1000);
+      if (timing) latencies.record(Number(process.hrtime.bigint() - sent) / 1e3);
       if (reply !== ECHO_TEXT) wrong++;
       completed++;
     }
@@ -60,7 +64,7 @@ export async function drive(options: LoadOptions, connect: () => Promise<Endpoin
   const window = (async () => {
     await sleep(options.ramp);
     start = windowEdge(completed, options.serverPid);
-    timing = options.mode === 'latency';
+    timing = true;
     await sleep(options.seconds);
     end = windowEdge(completed, options.serverPid);
     timing = false;
@@ -70,12 +74,7 @@ export async function drive(options: LoadOptions, connect: () => Promise<Endpoin
   await failed;
   await Promise.all(endpoints.map((endpoint) => endpoint.close()));
   if (!start || !end) throw new Error('the measured window did not complete');
-  let result = windowResult(start, end, wrong);
-  if (options.mode === 'latency') {
-    const sorted = Float64Array.from(latencies).sort();
-    const mean = latencies.reduce((sum, value) => sum + value, 0) / Math.max(1, latencies.length);
-    result = { ...result, p50Us: percentile(sorted, 50), p99Us: percentile(sorted, 99), meanUs: mean };
-  }
+  const result: ClientResult = { ...windowResult(start, end, wrong), ...latencies.summary() };
   printJson(result);
   return result;
 }

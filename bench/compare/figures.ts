@@ -3,20 +3,44 @@
  * derived from it (req/s, µs, KiB), their medians over runs, and ratios
  * against the ceiling (raw) and against rxrpcx.
  */
-import type { ClientResult } from './common';
+import type { ClientResult, HandlerKind } from './common';
 import type { StackName } from './stacks';
 
-/** The load scenarios: (a) 1×64, (b) one at a time, (c) 100×8, (e) the server under the raw generator, 1×64 and 100×8. */
-export const LOAD_SCENARIOS = ['a', 'b', 'c', 'e1', 'e2'] as const;
+/**
+ * The load scenarios, with the sync `echo` handler: (a) 1×64, (b) one at a
+ * time, (c) 100×8, (e) the server under the raw generator, 1×64 (e1) and
+ * 100×8 (e2); with the async handler (echo returns a Promise): (g) 1×64 with
+ * the stack's client and (gr) under the raw generator, (h) the saturated
+ * server, 1×256 — more outstanding than rxrpcx's initialConcurrent (20), so
+ * its slots are full and requests queue — with the stack's client and (hr)
+ * under the raw generator. A letter on the command line selects every
+ * scenario that starts with it (e: e1, e2; g: g, gr; h: h, hr).
+ */
+export const LOAD_SCENARIOS = ['a', 'b', 'c', 'e1', 'e2', 'g', 'gr', 'h', 'hr'] as const;
 export type LoadScenario = (typeof LOAD_SCENARIOS)[number];
 
+/** How a load scenario is driven. */
+export interface LoadShape {
+  readonly conns: number;
+  readonly outstanding: number;
+  readonly latency: boolean;
+  readonly rawGenerator: boolean;
+  /** The server's `echo` handler. */
+  readonly handler: HandlerKind;
+  readonly title: string;
+}
+
 /** How each load scenario is driven. */
-export const LOAD_SHAPES: Readonly<Record<LoadScenario, { readonly conns: number; readonly outstanding: number; readonly latency: boolean; readonly rawGenerator: boolean; readonly title: string }>> = {
-  a: { conns: 1, outstanding: 64, latency: false, rawGenerator: false, title: '(a) 1 conn × 64 outstanding' },
-  b: { conns: 1, outstanding: 1, latency: true, rawGenerator: false, title: '(b) one request at a time' },
-  c: { conns: 100, outstanding: 8, latency: false, rawGenerator: false, title: '(c) 100 conns × 8 outstanding' },
-  e1: { conns: 1, outstanding: 64, latency: false, rawGenerator: true, title: '(e) server under raw generator, 1×64' },
-  e2: { conns: 100, outstanding: 8, latency: false, rawGenerator: true, title: '(e) server under raw generator, 100×8' },
+export const LOAD_SHAPES: Readonly<Record<LoadScenario, LoadShape>> = {
+  a: { conns: 1, outstanding: 64, latency: false, rawGenerator: false, handler: 'sync', title: '(a) 1 conn × 64 outstanding' },
+  b: { conns: 1, outstanding: 1, latency: true, rawGenerator: false, handler: 'sync', title: '(b) one request at a time' },
+  c: { conns: 100, outstanding: 8, latency: false, rawGenerator: false, handler: 'sync', title: '(c) 100 conns × 8 outstanding' },
+  e1: { conns: 1, outstanding: 64, latency: false, rawGenerator: true, handler: 'sync', title: '(e) server under raw generator, 1×64' },
+  e2: { conns: 100, outstanding: 8, latency: false, rawGenerator: true, handler: 'sync', title: '(e) server under raw generator, 100×8' },
+  g: { conns: 1, outstanding: 64, latency: false, rawGenerator: false, handler: 'async', title: '(g) async handler, 1×64' },
+  gr: { conns: 1, outstanding: 64, latency: false, rawGenerator: true, handler: 'async', title: '(g) async handler, 1×64, raw generator' },
+  h: { conns: 1, outstanding: 256, latency: false, rawGenerator: false, handler: 'async', title: '(h) saturated: async handler, 1×256' },
+  hr: { conns: 1, outstanding: 256, latency: false, rawGenerator: true, handler: 'async', title: '(h) saturated: async handler, 1×256, raw generator' },
 };
 
 /** One load scenario's figures from one run. */
@@ -40,9 +64,12 @@ export interface LoadFigures {
   readonly otherCoreShare: number | null;
   /** Share of one core the hypervisor stole over the window. */
   readonly stealCoreShare: number;
+  /** Latency of the requests completed in the window, µs, timed by the client (every shape). */
   readonly p50Us?: number;
   readonly p99Us?: number;
   readonly meanUs?: number;
+  /** How many requests were timed. */
+  readonly timed?: number;
 }
 
 /** The idle-sessions scenario's figures from one run. */
@@ -86,35 +113,18 @@ export function loadFigures(result: ClientResult, clockTicksPerSecond: number): 
         : Math.max(0, result.machineBusyTicks - result.serverCpuTicks - (result.clientCpuUs / 1e6) * clockTicksPerSecond) / clockTicksPerSecond / result.seconds,
     stealCoreShare: result.machineStealTicks / clockTicksPerSecond / result.seconds,
   };
-  if (result.p50Us === undefined) return figures;
-  return { ...figures, p50Us: result.p50Us, p99Us: result.p99Us ?? Number.NaN, meanUs: result.meanUs ?? Number.NaN };
+  if (result.p50Us === undefined || result.p50Us === null) return figures;
+  return { ...figures, p50Us: result.p50Us, p99Us: result.p99Us ?? Number.NaN, meanUs: result.meanUs ?? Number.NaN, timed: result.timed ?? Number.NaN };
 }
 
-/** The figures the tables and chart show, by key. */
-export const FIGURE_KEYS = [
-  'a.rps',
-  'a.cpu',
-  'b.rps',
-  'b.p50',
-  'b.p99',
-  'b.cpu',
-  'c.rps',
-  'c.cpu',
-  'e1.rps',
-  'e1.cpu',
-  'e2.rps',
-  'e2.cpu',
-  'd.kib',
-  'a.score',
-  'a.ccore',
-  'c.score',
-  'c.ccore',
-  'e1.score',
-  'e1.ccore',
-  'e2.score',
-  'e2.ccore',
-] as const;
-export type FigureKey = (typeof FIGURE_KEYS)[number];
+/** What each load scenario gives: req/s, server CPU µs/req, latency p50 and p99 µs, server and client core shares. */
+export const LOAD_FIGURES = ['rps', 'cpu', 'p50', 'p99', 'score', 'ccore'] as const;
+
+/** A figure the tables and chart show: `<scenario>.<figure>`, or d.kib. */
+export type FigureKey = `${LoadScenario}.${(typeof LOAD_FIGURES)[number]}` | 'd.kib';
+
+/** Every figure key. */
+export const FIGURE_KEYS: readonly FigureKey[] = [...LOAD_SCENARIOS.flatMap((s) => LOAD_FIGURES.map((f): FigureKey => `${s}.${f}`)), 'd.kib'];
 
 /** A figure of one run, or null if that scenario did not give it. */
 export function figureOf(run: StackRun, key: FigureKey): number | null {

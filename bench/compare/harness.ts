@@ -4,15 +4,18 @@
  * For each stack (raw node:net, rxrpcx, json-rpc-2.0, vscode-jsonrpc, aiorpcX)
  * the harness spawns the stack's server and client as separate processes on
  * loopback TCP and measures the same echo of a 100-byte string:
- * (a) 1 conn × 64 outstanding, (b) one at a time (p50/p99), (c) 100 conns × 8,
+ * (a) 1 conn × 64 outstanding, (b) one at a time, (c) 100 conns × 8,
  * (d) RSS per idle session, (e) the server under the common raw generator
- * (1×64 and 100×8), (f) server CPU µs per request. Each measured run uses
+ * (1×64 and 100×8), (f) server CPU µs per request, and with an async `echo`
+ * handler (a Promise): (g) 1×64 and (h) the saturated server, 1×256, each
+ * with the stack's client and under the raw generator. Every load shape gives
+ * req/s and the client-timed p50/p99 latency. Each measured run uses
  * fresh connections after a warm-up on a separate, closed connection; runs are
  * interleaved across stacks and the medians are reported, with ratios to raw
  * and to rxrpcx. Results go to bench/results/ (JSON + SVG).
  *
  *   npm run bench -- [--runs 5] [--seconds 3] [--stacks raw,rxrpcx,…]
- *                    [--scenarios a,b,c,d,e] [--idle 10000] [--smoke] [--out DIR]
+ *                    [--scenarios a,b,c,d,e,g,h] [--idle 10000] [--smoke] [--out DIR]
  *
  * See bench/README.md.
  */
@@ -21,7 +24,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import { cpus, release, tmpdir, totalmem, type as osType } from 'node:os';
 import { join } from 'node:path';
 import { renderChart } from './chart';
-import { parseFlags, readMachineTicks, readRssKiB, sleep, type ClientResult } from './common';
+import { parseFlags, readMachineTicks, readRssKiB, sleep, type ClientResult, type HandlerKind } from './common';
 import {
   LOAD_SCENARIOS,
   LOAD_SHAPES,
@@ -58,7 +61,7 @@ interface Options {
 }
 
 const USAGE = `usage: npm run bench -- [--runs N] [--seconds S] [--stacks ${STACK_NAMES.join(',')}]
-                        [--scenarios a,b,c,d,e] [--idle N] [--smoke] [--out DIR]
+                        [--scenarios a,b,c,d,e,g,h] [--idle N] [--smoke] [--out DIR]
                         [--ramp S] [--warmup S] [--settle S] [--latency-cpu N|free] [--quiet-wait S]`;
 
 /** The CPUs this process may run on (a taskset list such as "0-1"). */
@@ -98,15 +101,17 @@ function parseOptions(argv: readonly string[]): Options {
     if (!found) throw new Error(`--stacks: unknown stack ${JSON.stringify(name)} (known: ${STACK_NAMES.join(', ')})`);
     if (!stacks.includes(found)) stacks.push(found);
   }
-  const scenarioList = (flags.get('scenarios') ?? 'a,b,c,d,e').split(',').map((s) => s.trim().toLowerCase());
-  for (const s of scenarioList) if (!['a', 'b', 'c', 'd', 'e', 'f'].includes(s)) throw new Error(`--scenarios: unknown scenario ${JSON.stringify(s)} (a, b, c, d, e; f comes with a, c, e)`);
+  const scenarioList = (flags.get('scenarios') ?? 'a,b,c,d,e,g,h').split(',').map((s) => s.trim().toLowerCase());
+  for (const s of scenarioList) {
+    if (!['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].includes(s)) throw new Error(`--scenarios: unknown scenario ${JSON.stringify(s)} (a, b, c, d, e, g, h; f comes with every load scenario)`);
+  }
   const load = LOAD_SCENARIOS.filter((s) => scenarioList.includes(s.charAt(0)));
   const latencyCpuFlag = flags.get('latency-cpu') ?? lastCpu(allowedCpus());
   if (latencyCpuFlag !== 'free' && !/^\d+$/.test(latencyCpuFlag)) throw new Error(`--latency-cpu: a CPU number or "free", not ${JSON.stringify(latencyCpuFlag)}`);
   const latencyCpu = latencyCpuFlag === 'free' || !tryRun('sh', ['-c', 'command -v taskset']) ? null : latencyCpuFlag;
   return {
     runs: Math.round(num('runs', 5, 1, 1)),
-    seconds: num('seconds', 3, 1, 0.1),
+    seconds: num('seconds', 3, 0.6, 0.1),
     ramp: num('ramp', 0.5, 0.2, 0),
     warmup: num('warmup', 1, 0.3, 0),
     idle: Math.round(num('idle', 10_000, 200, 1)),
@@ -131,8 +136,8 @@ interface Server {
   readonly port: number;
 }
 
-async function startServer(stack: Stack): Promise<Server> {
-  const child = new Child(`${stack.name} server`, stack.server);
+async function startServer(stack: Stack, handler: HandlerKind = 'sync'): Promise<Server> {
+  const child = new Child(`${stack.name} server${handler === 'async' ? ' (async handler)' : ''}`, stack.server(handler));
   try {
     const hello = await child.nextJson<{ port?: unknown }>(30);
     if (typeof hello.port !== 'number') throw new Error(`${stack.name} server: no port in its first line`);
@@ -166,13 +171,25 @@ function loadFlags(port: number, conns: number, outstanding: number, latency: bo
   return flags;
 }
 
-/** Scenarios a, b, c, e on one server process (fresh connections for each). */
+/**
+ * The load scenarios: those with the sync handler on one server process, then
+ * those with the async handler on another (fresh connections for each
+ * scenario, a warm-up on each server).
+ */
 async function measureLoad(stack: Stack, options: Options, clockTicks: number, into: StackRun): Promise<void> {
+  for (const handler of ['sync', 'async'] as const) {
+    const scenarios = options.load.filter((scenario) => LOAD_SHAPES[scenario].handler === handler);
+    if (scenarios.length) await measureOnServer(stack, handler, scenarios, options, clockTicks, into);
+  }
+}
+
+/** Some load scenarios on one server process with that handler. */
+async function measureOnServer(stack: Stack, handler: HandlerKind, scenarios: readonly LoadScenario[], options: Options, clockTicks: number, into: StackRun): Promise<void> {
   let server: Server;
   try {
-    server = await startServer(stack);
+    server = await startServer(stack, handler);
   } catch (error) {
-    for (const scenario of options.load) into.load[scenario] = { error: message(error) };
+    for (const scenario of scenarios) into.load[scenario] = { error: message(error) };
     return;
   }
   const timeout = options.ramp + options.seconds + 60;
@@ -182,11 +199,11 @@ async function measureLoad(stack: Stack, options: Options, clockTicks: number, i
       try {
         await runClient(`${stack.name} warm-up`, stack.client(loadFlags(server.port, 1, 64, false, options.warmup, 0, null)), timeout);
       } catch (error) {
-        for (const scenario of options.load) into.load[scenario] = { error: `warm-up: ${message(error)}` };
+        for (const scenario of scenarios) into.load[scenario] = { error: `warm-up: ${message(error)}` };
         return;
       }
     }
-    for (const scenario of options.load) {
+    for (const scenario of scenarios) {
       const shape = LOAD_SHAPES[scenario];
       const flags = loadFlags(server.port, shape.conns, shape.outstanding, shape.latency, options.seconds, options.ramp, server.child.pid);
       let command = shape.rawGenerator ? rawGenerator(stack.rawFraming, flags) : stack.client(flags);
@@ -316,11 +333,18 @@ function progressLine(run: StackRun): string {
     const v = fig(key);
     return v === null ? 'err' : `${formatAmount(v)}µs`;
   };
-  if (run.load.a) parts.push(`a ${rate('a.rps')}/s ${us('a.cpu')}`);
+  const load = (scenario: LoadScenario, label: string): void => {
+    if (run.load[scenario]) parts.push(`${label} ${rate(`${scenario}.rps`)}/s p99 ${us(`${scenario}.p99`)}`.trimStart());
+  };
+  load('a', 'a');
   if (run.load.b) parts.push(`b p50 ${us('b.p50')} p99 ${us('b.p99')}`);
-  if (run.load.c) parts.push(`c ${rate('c.rps')}/s ${us('c.cpu')}`);
-  if (run.load.e1) parts.push(`e ${rate('e1.rps')}/s ${us('e1.cpu')}`);
-  if (run.load.e2) parts.push(`${rate('e2.rps')}/s ${us('e2.cpu')}`);
+  load('c', 'c');
+  load('e1', 'e');
+  load('e2', '');
+  load('g', 'g');
+  load('gr', '');
+  load('h', 'h');
+  load('hr', '');
   if (run.idle) {
     const kib = fig('d.kib');
     parts.push(`d ${kib === null ? 'err' : `${formatAmount(kib)} KiB`}`);
@@ -359,7 +383,7 @@ async function main(): Promise<void> {
   let stacks = [...options.stacks];
 
   for (const name of stacks) {
-    const file = STACKS[name].server.args[0] ?? '';
+    const file = STACKS[name].server('sync').args[0] ?? '';
     if (name !== 'aiorpcx' && !existsSync(file)) throw new Error(`${file} is missing: build with \`npm run build && npx tsc -p tsconfig.bench.json\` (npm run bench does)`);
   }
   let python: { python: string; aiorpcx: string } | null = null;
@@ -376,13 +400,23 @@ async function main(): Promise<void> {
   }
   if (!stacks.includes('raw')) notes.push('raw (the ceiling) was not run: no ratios to raw.');
   if (!stacks.includes('rxrpcx')) notes.push('rxrpcx was not run: no ratios to rxrpcx.');
+  if (options.load.some((s) => LOAD_SHAPES[s].handler === 'async')) {
+    notes.push(
+      "(g, h) async handler: echo returns a Promise (rxrpcx handler, json-rpc-2.0 async method, vscode-jsonrpc async onRequest); raw awaits the same async echo per line and still writes a chunk's replies at once; aiorpcX's handlers are coroutines in every scenario. Library defaults on every server (rxrpcx's initialConcurrent stays 20).",
+    );
+  }
+  if (stacks.includes('json-rpc-2.0')) {
+    notes.push('json-rpc-2.0 glue (ours, newline TCP): the replies (server) and requests (client) of one event-loop turn are coalesced into one socket.write, flushed with setImmediate.');
+  }
   if (stacks.includes('vscode-jsonrpc') && options.load.some((s) => LOAD_SHAPES[s].rawGenerator)) {
     notes.push(
       "(e) vscode-jsonrpc's server speaks Content-Length framing, so the raw generator drives it in its Content-Length mode (same loop, other framing); its ratio is to the raw newline server under the newline generator.",
     );
   }
   if (stacks.includes('aiorpcx')) {
-    notes.push("aiorpcX client: each session's outgoing Concurrency(50) is replaced by Concurrency(outstanding) so 64 outstanding are not capped (recalibration stays on; it only raises the target while replies are fast).");
+    notes.push(
+      "aiorpcX client: each session's outgoing Concurrency(50) is replaced by Concurrency(outstanding) so 64 outstanding are not capped (recalibration stays on; it only raises the target while replies are fast). In (h) its recalibration caps the 256 at 250 after the first 30 replies, still far above the server's 20 slots.",
+    );
   }
   if (options.idleScenario) {
     notes.push(`(d) ${options.idle} sessions are opened by the raw generator (one request each, in that stack's framing), in a separate process; RSS is read from /proc/<pid>/status after ${options.settle} s.`);
@@ -419,7 +453,8 @@ async function main(): Promise<void> {
     echoBytes: 100,
   };
 
-  const perStackRun = options.load.length * (options.ramp + options.seconds + 0.4) + (options.load.length ? options.warmup + 0.6 : 0) + (options.idleScenario ? 3 + options.settle + options.idle / 4000 : 0);
+  const servers = new Set(options.load.map((s) => LOAD_SHAPES[s].handler)).size;
+  const perStackRun = options.load.length * (options.ramp + options.seconds + 0.4) + servers * (options.warmup + 0.6) + (options.idleScenario ? 3 + options.settle + options.idle / 4000 : 0);
   const estimate = Math.round(perStackRun * stacks.length * options.runs);
   console.log(`bench: ${stacks.join(', ')} · scenarios ${parameters.scenarios.join(',')} · ${options.runs} run(s) of ${options.seconds} s (+${options.ramp} s ramp) · idle ${options.idle} · ~${estimate} s`);
   console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.totalMemGiB} GiB, ${machine.os}, node ${machine.node}${python ? `, python ${python.python}, aiorpcX ${python.aiorpcx}` : ''}`);
@@ -474,7 +509,7 @@ async function main(): Promise<void> {
     for (const scenario of options.load) {
       const entry = run.load[scenario];
       if (!entry || !('rps' in entry)) problems.push(`run ${run.run} ${run.stack} ${scenario}: ${entry && 'error' in entry ? (entry.error ?? '') : 'no result'}`);
-      else if (!(entry.rps > 0) || (scenario === 'b' && !((entry.p50Us ?? 0) > 0)) || (entry.serverCpuUsPerReq ?? 0) < 0) problems.push(`run ${run.run} ${run.stack} ${scenario}: figures not positive`);
+      else if (!(entry.rps > 0) || !((entry.p50Us ?? 0) > 0) || !((entry.p99Us ?? 0) > 0) || (entry.serverCpuUsPerReq ?? 0) < 0) problems.push(`run ${run.run} ${run.stack} ${scenario}: figures not positive`);
     }
     if (options.idleScenario && (!run.idle || !('perSessionKiB' in run.idle))) {
       problems.push(`run ${run.run} ${run.stack} d: ${run.idle && 'error' in run.idle ? (run.idle.error ?? '') : 'no result'}`);

@@ -1,6 +1,8 @@
 /**
  * The json-rpc-2.0 stack's client (npm `json-rpc-2.0`): a JSONRPCClient per
- * connection whose send writes one newline-framed message; each received line
+ * connection whose send hands the newline-framed message to a
+ * {@link lineWriter}, so the requests made during one event-loop turn go out
+ * in one `socket.write` (the same glue as the server); each received line
  * goes to `client.receive`. `client.request('echo', [text])`.
  *
  *   node dist-bench/compare/jsonrpc2-client.js --port N --conns 1 --outstanding 64 --seconds 3
@@ -9,7 +11,7 @@ import { JSONRPCClient, type JSONRPCResponse } from 'json-rpc-2.0';
 import { connect } from 'node:net';
 import { exitWhenStdinCloses, loadOptions, parseFlags, runMain } from './common';
 import { drive } from './driver';
-import { onLines } from './newline';
+import { lineWriter, onLines } from './newline';
 
 runMain(async () => {
   exitWhenStdinCloses();
@@ -23,9 +25,8 @@ runMain(async () => {
         resolve();
       });
     });
-    const client = new JSONRPCClient((request: unknown) => {
-      socket.write(`${JSON.stringify(request)}\n`);
-    });
+    const send = lineWriter(socket);
+    const client = new JSONRPCClient((request: unknown) => send(JSON.stringify(request)));
     onLines(socket, (line) => client.receive(JSON.parse(line) as JSONRPCResponse));
     socket.on('error', (error: Error) => client.rejectAllPendingRequests(error.message));
     socket.on('close', () => client.rejectAllPendingRequests('connection closed'));

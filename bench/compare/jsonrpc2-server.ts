@@ -1,26 +1,34 @@
 /**
  * The json-rpc-2.0 stack's server (npm `json-rpc-2.0`): one JSONRPCServer with
- * an `echo` method, over newline-framed `node:net` sockets. As a user would
- * write it: each line goes to `receiveJSON`, each reply is written on its own
- * (the library has no transport, so no batching of its own).
+ * an `echo` method, over newline-framed `node:net` sockets. The library has no
+ * transport, so the glue is ours, written as a competent user would for a
+ * pipelined peer: each line goes to `receiveJSON`, and the replies produced
+ * during one event-loop turn are coalesced into one `socket.write`
+ * ({@link lineWriter}, flushed with setImmediate) rather than one write each.
  *
- *   node dist-bench/compare/jsonrpc2-server.js   # prints {"port":N}
+ * `--handler sync` (default): `echo` returns the string; `--handler async`:
+ * an async method (returns a Promise). The library awaits either way.
+ *
+ *   node dist-bench/compare/jsonrpc2-server.js [--handler sync|async]   # prints {"port":N}
  */
 import { JSONRPCServer } from 'json-rpc-2.0';
 import { createServer } from 'node:net';
-import { exitWhenStdinCloses, printJson, runMain } from './common';
-import { onLines } from './newline';
+import { exitWhenStdinCloses, handlerFlag, parseFlags, printJson, runMain } from './common';
+import { lineWriter, onLines } from './newline';
 
 runMain(async () => {
   exitWhenStdinCloses();
   const rpc = new JSONRPCServer();
-  rpc.addMethod('echo', (params: unknown) => (Array.isArray(params) ? (params as unknown[])[0] : undefined));
+  const echo = (params: unknown): unknown => (Array.isArray(params) ? (params as unknown[])[0] : undefined);
+  if (handlerFlag(parseFlags(process.argv.slice(2))) === 'async') rpc.addMethod('echo', async (params: unknown) => echo(params));
+  else rpc.addMethod('echo', echo);
   const server = createServer({ noDelay: true }, (socket) => {
     socket.on('error', () => socket.destroy());
+    const send = lineWriter(socket);
     onLines(socket, (line) => {
       rpc.receiveJSON(line).then(
         (reply) => {
-          if (reply !== null && !socket.destroyed) socket.write(`${JSON.stringify(reply)}\n`);
+          if (reply !== null) send(JSON.stringify(reply));
         },
         () => socket.destroy(),
       );

@@ -5,8 +5,14 @@
  * - `--mode pipelined`: `--conns` connections, each keeping `--outstanding`
  *   requests in flight; when a chunk brings k replies, k new requests go out
  *   in one write.
- * - `--mode latency`: one connection, one request at a time, each timed with
- *   `process.hrtime.bigint()`.
+ * - `--mode latency`: one connection, one request at a time.
+ *
+ * In both modes every request is timed (`process.hrtime.bigint()`): the
+ * requests of one write share its send time, kept in a per-connection ring
+ * indexed by request id; the replies of one chunk share its arrival time. So
+ * timing costs two clock reads per write/chunk, not per request, and the
+ * latencies of replies completed inside the window go to a preallocated
+ * {@link LatencySample} (p50, p99).
  * - `--mode idle --conns N`: opens N connections (at most 100 connecting at
  *   once), makes one request on each, prints {"event":"ready"} and then holds
  *   them idle until stdin closes.
@@ -19,11 +25,12 @@
 import { connect, type Socket } from 'node:net';
 import {
   ECHO_TEXT,
+  LatencySample,
   exitWhenStdinCloses,
   loadOptions,
   numberFlag,
+  nowUs,
   parseFlags,
-  percentile,
   printJson,
   runMain,
   sleep,
@@ -94,32 +101,43 @@ function makeFraming(name: string): Framing {
 
 const TEXT_JSON = JSON.stringify(ECHO_TEXT);
 
+/** Send times are kept for this many ids per connection (a power of two, well above any outstanding count). */
+const SENT_RING = 4096;
+
 /** One connection's bookkeeping. */
 class Connection {
   private nextId = 1;
+  /** When each request went out, µs, at index `id % SENT_RING`. */
+  readonly sentAt = new Float64Array(SENT_RING);
   constructor(
     readonly socket: Socket,
     readonly framing: Framing,
   ) {}
 
-  /** `count` echo requests, framed, as one string for one write. */
-  requests(count: number): string {
+  /** `count` echo requests, framed, as one string for one write at `now` (µs). */
+  requests(count: number, now: number): string {
     let out = '';
     for (let i = 0; i < count; i++) {
-      out += this.framing.frame(`{"jsonrpc":"2.0","id":${this.nextId++},"method":"echo","params":[${TEXT_JSON}]}`);
+      const id = this.nextId++;
+      this.sentAt[id & (SENT_RING - 1)] = now;
+      out += this.framing.frame(`{"jsonrpc":"2.0","id":${id},"method":"echo","params":[${TEXT_JSON}]}`);
     }
     return out;
   }
 }
 
-/** Counts replies, checking each is the echoed text. */
+/** Counts replies, checking each is the echoed text; times them while `timing`. */
 class Tally {
   completed = 0;
   wrong = 0;
-  check(body: string): void {
-    const reply = JSON.parse(body) as { result?: unknown };
+  timing = false;
+  readonly latencies = new LatencySample();
+  /** One reply body, received at `now` (µs) on `c`. */
+  check(body: string, c: Connection, now: number): void {
+    const reply = JSON.parse(body) as { id?: unknown; result?: unknown };
     if (reply.result !== ECHO_TEXT) this.wrong++;
     this.completed++;
+    if (this.timing && typeof reply.id === 'number') this.latencies.record(now - (c.sentAt[reply.id & (SENT_RING - 1)] ?? now));
   }
 }
 
@@ -151,57 +169,52 @@ async function pipelined(connections: readonly Connection[], outstanding: number
   let stopped = false;
   let failure: Error | undefined;
   for (const c of connections) {
+    if (outstanding > SENT_RING / 2) throw new Error(`--outstanding: at most ${SENT_RING / 2}`);
     c.socket.on('data', (chunk: Buffer) => {
+      const now = nowUs();
       const bodies = c.framing.push(chunk);
-      for (const body of bodies) tally.check(body);
-      if (!stopped && bodies.length > 0) c.socket.write(c.requests(bodies.length));
+      for (const body of bodies) tally.check(body, c, now);
+      if (!stopped && bodies.length > 0) c.socket.write(c.requests(bodies.length, nowUs()));
     });
     c.socket.on('error', (error: Error) => (failure ??= error));
     c.socket.on('close', () => {
       if (!stopped) failure ??= new Error('the server closed a connection');
     });
-    c.socket.write(c.requests(outstanding));
+    c.socket.write(c.requests(outstanding, nowUs()));
   }
   await sleep(ramp);
   const start: WindowEdge = windowEdge(tally.completed, serverPid);
+  tally.timing = true;
   await sleep(seconds);
   const end: WindowEdge = windowEdge(tally.completed, serverPid);
+  tally.timing = false;
   stopped = true;
   if (failure) throw failure;
-  printJson(windowResult(start, end, tally.wrong));
+  printJson({ ...windowResult(start, end, tally.wrong), ...tally.latencies.summary() });
 }
 
 async function latency(c: Connection, ramp: number, seconds: number, serverPid: number | null): Promise<void> {
   const tally = new Tally();
-  const latencies: number[] = [];
-  let timing = false;
   let stopped = false;
   let failure: Error | undefined;
-  let sent = process.hrtime.bigint();
-  const send = (): void => {
-    sent = process.hrtime.bigint();
-    c.socket.write(c.requests(1));
-  };
   c.socket.on('data', (chunk: Buffer) => {
+    const now = nowUs();
     const bodies = c.framing.push(chunk);
     if (bodies.length === 0) return;
-    if (timing) latencies.push(Number(process.hrtime.bigint() - sent) / 1000);
-    for (const body of bodies) tally.check(body);
-    if (!stopped) send();
+    for (const body of bodies) tally.check(body, c, now);
+    if (!stopped) c.socket.write(c.requests(1, nowUs()));
   });
   c.socket.on('error', (error: Error) => (failure ??= error));
-  send();
+  c.socket.write(c.requests(1, nowUs()));
   await sleep(ramp);
   const start = windowEdge(tally.completed, serverPid);
-  timing = true;
+  tally.timing = true;
   await sleep(seconds);
   const end = windowEdge(tally.completed, serverPid);
-  timing = false;
+  tally.timing = false;
   stopped = true;
   if (failure) throw failure;
-  const sorted = Float64Array.from(latencies).sort();
-  const mean = latencies.reduce((sum, value) => sum + value, 0) / Math.max(1, latencies.length);
-  printJson({ ...windowResult(start, end, tally.wrong), p50Us: percentile(sorted, 50), p99Us: percentile(sorted, 99), meanUs: mean });
+  printJson({ ...windowResult(start, end, tally.wrong), ...tally.latencies.summary() });
 }
 
 /** Opens `count` connections, one request each, then holds them. */
@@ -218,7 +231,7 @@ async function idle(port: number, framingName: string, count: number): Promise<v
       await new Promise<void>((resolve, reject) => {
         const onData = (chunk: Buffer): void => {
           const bodies = c.framing.push(chunk);
-          for (const body of bodies) tally.check(body);
+          for (const body of bodies) tally.check(body, c, 0);
           if (bodies.length > 0) {
             c.socket.off('data', onData);
             c.socket.off('error', reject);
@@ -227,7 +240,7 @@ async function idle(port: number, framingName: string, count: number): Promise<v
         };
         c.socket.on('data', onData);
         c.socket.once('error', reject);
-        c.socket.write(c.requests(1));
+        c.socket.write(c.requests(1, 0));
       });
       // Idle from now on: a later reset (the server going away) is not our failure.
       c.socket.on('error', () => undefined);

@@ -85,23 +85,54 @@ function plainCell(context: Context, stack: StackName, key: FigureKey | 'd.beyon
   return value === null ? missingCell(context.runs, stack, scenario) : format(value);
 }
 
+/** "212 / 530 (2.1× rx)": p50 / p99 µs, and p99 against rxrpcx's p99. */
+function latencyCell(context: Context, stack: StackName, scenario: LoadScenario): string {
+  const p50 = get(context, stack, `${scenario}.p50`);
+  const p99 = get(context, stack, `${scenario}.p99`);
+  if (p50 === null || p99 === null) return missingCell(context.runs, stack, scenario);
+  const toRx = ratio(p99, get(context, 'rxrpcx', `${scenario}.p99`));
+  return `${formatAmount(p50)} / ${formatAmount(p99)}${toRx === null ? '' : ` (${formatRatio(toRx)}× rx)`}`;
+}
+
+/** The sync-handler load shapes and the async-handler ones, with their column headers. */
+const SYNC_COLUMNS: readonly [LoadScenario, string][] = [
+  ['a', '(a) 1×64'],
+  ['c', '(c) 100×8'],
+  ['e1', '(e) 1×64 raw gen'],
+  ['e2', '(e) 100×8 raw gen'],
+];
+const ASYNC_COLUMNS: readonly [LoadScenario, string][] = [
+  ['g', '(g) 1×64'],
+  ['gr', '(g) 1×64 raw gen'],
+  ['h', '(h) 1×256'],
+  ['hr', '(h) 1×256 raw gen'],
+];
+const HANDLERS: readonly [readonly [LoadScenario, string][], string][] = [
+  [SYNC_COLUMNS, 'sync handler'],
+  [ASYNC_COLUMNS, 'async handler'],
+];
+
 /** Every table, as printed. */
 export function formatTables(medians: Medians, stacks: readonly StackName[], runs: readonly StackRun[]): string {
   const context: Context = { medians, stacks, runs };
   const out: string[] = [];
   const has = (key: FigureKey): boolean => stacks.some((stack) => get(context, stack, key) !== null);
+  /** A table of the shown columns (those some stack has `figure` for), one row per stack. */
+  const table = (title: string, columns: readonly [LoadScenario, string][], figure: string, cell: (stack: StackName, scenario: LoadScenario) => string): void => {
+    const shown = columns.filter(([scenario]) => has(`${scenario}.${figure}` as FigureKey));
+    if (!shown.length) return;
+    if (out.length) out.push('');
+    out.push(title);
+    out.push(renderTable(['stack', ...shown.map(([, h]) => h)], stacks.map((s) => [s, ...shown.map(([scenario]) => cell(s, scenario))])));
+  };
 
-  const throughput: [FigureKey, string][] = [
-    ['a.rps', '(a) 1×64'],
-    ['c.rps', '(c) 100×8'],
-    ['e1.rps', '(e) 1×64 raw gen'],
-    ['e2.rps', '(e) 100×8 raw gen'],
-  ];
-  const shownThroughput = throughput.filter(([key]) => has(key));
-  if (shownThroughput.length) {
-    out.push('Throughput, req/s (ratio to raw, × rxrpcx) — higher is better');
-    out.push(renderTable(['stack', ...shownThroughput.map(([, h]) => h)], stacks.map((s) => [s, ...shownThroughput.map(([key]) => throughputCell(context, s, key))])));
-  }
+  table('Throughput, sync handler, req/s (ratio to raw, × rxrpcx) — higher is better', SYNC_COLUMNS, 'rps', (s, sc) => throughputCell(context, s, `${sc}.rps`));
+  table(
+    'Throughput, async handler (echo returns a Promise), req/s (ratio to raw, × rxrpcx) — higher is better; (h) = 256 outstanding, above rxrpcx\'s 20 slots',
+    ASYNC_COLUMNS,
+    'rps',
+    (s, sc) => throughputCell(context, s, `${sc}.rps`),
+  );
 
   if (has('b.rps')) {
     out.push('', '(b) One request at a time: req/s, latency µs (p50 ratio to raw, × rxrpcx) — lower latency is better');
@@ -113,32 +144,18 @@ export function formatTables(medians: Medians, stacks: readonly StackName[], run
     );
   }
 
-  const cpu: [FigureKey, string][] = [
-    ['a.cpu', '(a) 1×64'],
-    ['c.cpu', '(c) 100×8'],
-    ['e1.cpu', '(e) 1×64 raw gen'],
-    ['e2.cpu', '(e) 100×8 raw gen'],
-  ];
-  const shownCpu = cpu.filter(([key]) => has(key));
-  if (shownCpu.length) {
-    out.push('', '(f) Server CPU per request, µs (× raw, × rxrpcx) — lower is better');
-    out.push(renderTable(['stack', ...shownCpu.map(([, h]) => h)], stacks.map((s) => [s, ...shownCpu.map(([key]) => costCell(context, s, key))])));
+  for (const [columns, handler] of HANDLERS) {
+    table(`Latency under load, ${handler}: p50 / p99 µs, timed by the client (p99 × rxrpcx's) — lower is better`, columns, 'p50', (s, sc) => latencyCell(context, s, sc));
   }
-
-  const cores: [FigureKey, FigureKey, string][] = [
-    ['a.score', 'a.ccore', '(a) 1×64'],
-    ['c.score', 'c.ccore', '(c) 100×8'],
-    ['e1.score', 'e1.ccore', '(e) 1×64 raw gen'],
-    ['e2.score', 'e2.ccore', '(e) 100×8 raw gen'],
-  ];
-  const shownCores = cores.filter(([key]) => has(key));
-  if (shownCores.length) {
-    const share = (s: StackName, key: FigureKey): string => {
-      const value = get(context, s, key);
-      return value === null ? '—' : `${Math.round(value * 100)}%`;
-    };
-    out.push('', 'Which side was busy: server / client CPU, share of one core (2 cores in all)');
-    out.push(renderTable(['stack', ...shownCores.map(([, , h]) => h)], stacks.map((s) => [s, ...shownCores.map(([server, client]) => `${share(s, server)} / ${share(s, client)}`)])));
+  for (const [columns, handler] of HANDLERS) {
+    table(`(f) Server CPU per request, ${handler}, µs (× raw, × rxrpcx) — lower is better`, columns, 'cpu', (s, sc) => costCell(context, s, `${sc}.cpu`));
+  }
+  const share = (s: StackName, key: FigureKey): string => {
+    const value = get(context, s, key);
+    return value === null ? '—' : `${Math.round(value * 100)}%`;
+  };
+  for (const [columns, handler] of HANDLERS) {
+    table(`Which side was busy, ${handler}: server / client CPU, share of one core (2 cores in all)`, columns, 'score', (s, sc) => `${share(s, `${sc}.score`)} / ${share(s, `${sc}.ccore`)}`);
   }
 
   if (has('d.kib')) {
@@ -165,8 +182,10 @@ export function formatTables(medians: Medians, stacks: readonly StackName[], run
           `(b) p50 ${r('b.p50')}× raw`,
           `(c) ${r('c.rps')} of raw`,
           `(e) ${r('e1.rps')} / ${r('e2.rps')} of raw server (1×64 / 100×8)`,
+          `(g) ${r('g.rps')} / ${r('gr.rps')} of raw (1×64 async / raw gen)`,
+          `(h) ${r('h.rps')} / ${r('hr.rps')} of raw, p99 ${r('h.p99')}× / ${r('hr.p99')}× raw (1×256 async / raw gen)`,
           `(d) ${beyond === null ? '—' : `${beyond >= 0 ? '+' : ''}${formatAmount(beyond)}`} KiB/session beyond raw`,
-          `(f) CPU/req ${r('a.cpu')}× / ${r('c.cpu')}× / ${r('e1.cpu')}× / ${r('e2.cpu')}× raw (a / c / e 1×64 / e 100×8)`,
+          `(f) CPU/req ${r('a.cpu')}× / ${r('c.cpu')}× / ${r('e1.cpu')}× / ${r('e2.cpu')}× / ${r('g.cpu')}× / ${r('h.cpu')}× raw (a / c / e 1×64 / e 100×8 / g / h)`,
         ].join('; '),
     );
   }

@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { HandlerKind } from './common';
 import type { Command } from './procs';
 
 /** The stacks' names, in table order. */
@@ -20,8 +21,8 @@ export const SYSTEM_PYTHON = '/usr/bin/python3';
 /** One stack. */
 export interface Stack {
   readonly name: StackName;
-  /** Its server: prints {"port":N} and serves until stopped. */
-  readonly server: Command;
+  /** Its server with that `echo` handler (`--handler`): prints {"port":N} and serves until stopped. */
+  server(handler: HandlerKind): Command;
   /** Its client, given the load flags (--port, --conns, …); prints one JSON result line. */
   client(flags: readonly string[]): Command;
   /** The raw generator's framing for this stack's server (scenario e). */
@@ -49,31 +50,31 @@ export function rawGenerator(framing: 'newline' | 'lsp', flags: readonly string[
 export const STACKS: Readonly<Record<StackName, Stack>> = {
   raw: {
     name: 'raw',
-    server: nodeProgram('raw-server'),
+    server: (handler) => nodeProgram('raw-server', ['--handler', handler]),
     client: (flags) => nodeProgram('raw-client', flags),
     rawFraming: 'newline',
   },
   rxrpcx: {
     name: 'rxrpcx',
-    server: nodeProgram('rxrpcx-server'),
+    server: (handler) => nodeProgram('rxrpcx-server', ['--handler', handler]),
     client: (flags) => nodeProgram('rxrpcx-client', flags),
     rawFraming: 'newline',
   },
   'json-rpc-2.0': {
     name: 'json-rpc-2.0',
-    server: nodeProgram('jsonrpc2-server'),
+    server: (handler) => nodeProgram('jsonrpc2-server', ['--handler', handler]),
     client: (flags) => nodeProgram('jsonrpc2-client', flags),
     rawFraming: 'newline',
   },
   'vscode-jsonrpc': {
     name: 'vscode-jsonrpc',
-    server: nodeProgram('vscode-server'),
+    server: (handler) => nodeProgram('vscode-server', ['--handler', handler]),
     client: (flags) => nodeProgram('vscode-client', flags),
     rawFraming: 'lsp',
   },
   aiorpcx: {
     name: 'aiorpcx',
-    server: { file: SYSTEM_PYTHON, args: [AIORPCX_PEER, 'server'] },
+    server: (handler) => ({ file: SYSTEM_PYTHON, args: [AIORPCX_PEER, 'server', '--handler', handler] }),
     client: (flags) => ({ file: SYSTEM_PYTHON, args: [AIORPCX_PEER, 'client', ...flags] }),
     rawFraming: 'newline',
   },

@@ -16,12 +16,11 @@ import { defineHandler, type RPCHandler } from '../jsonrpc/defineHandler';
 import { handlerInvocation } from '../jsonrpc/handlerInvocation';
 import { IncomingRequest } from '../jsonrpc/IncomingRequest';
 import { JSONRPC } from '../jsonrpc/JSONRPC';
-import { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection';
+import { JSONRPCConnection, type ReceivedMessage } from '../jsonrpc/JSONRPCConnection';
 import { forgetRequest, sendRequestText } from '../jsonrpc/connectionInternals';
 import type { JSONRPCProtocol } from '../jsonrpc/JSONRPC';
 import { JSONRPCv2 } from '../jsonrpc/JSONRPCv2';
 import { Notification } from '../jsonrpc/Notification';
-import { ProtocolError } from '../jsonrpc/ProtocolError';
 import { ReplyAndDisconnect } from '../jsonrpc/ReplyAndDisconnect';
 import { Request, type RequestArgs } from '../jsonrpc/Request';
 import { RPCError } from '../jsonrpc/RPCError';
@@ -354,22 +353,21 @@ export class RPCSession extends SessionBase<Uint8Array> {
     this.lastRecv = this.now();
     this.recvCount += 1;
     if (this.logMe) this.logger.info(`processing ${message.length} bytes`);
-    let items: Array<IncomingRequest | Notification>;
+    let received: ReceivedMessage;
     try {
-      items = this.connection.receiveMessage(message);
+      received = this.connection.receiveMessage(message);
     } catch (error) {
-      if (!(error instanceof ProtocolError)) {
-        this.logger.error(`cannot process message: ${errorText(error)}`, error);
-        this.bumpErrors(error);
-        return;
-      }
+      this.logger.error(`cannot process message: ${errorText(error)}`, error);
+      this.bumpErrors(error);
+      return;
+    }
+    const { items, reply, errors } = received;
+    for (const error of errors) {
       this.logger.debug(error.message);
       if (error.code === JSONRPC.PARSE_ERROR) error.cost = this.errorBaseCost * 10;
       this.bumpErrors(error);
-      if (error.replyBytes) this.enqueue(error.replyBytes, error.replyBytes.length);
-      // The notifications of a batch whose other members were all invalid.
-      items = [...error.items];
     }
+    if (reply) this.enqueue(reply, reply.length);
     for (const item of items) {
       if (item instanceof Notification) this.#notifications.next(item);
       if (this.tryEnterIncoming()) this.#processNow(item);

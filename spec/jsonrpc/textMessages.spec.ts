@@ -180,7 +180,7 @@ describe('IncomingRequest.replyMessage', () => {
   /** One lone request received by a fresh connection. */
   function loneRequest(message = '{"jsonrpc":"2.0","method":"add","params":[1,2],"id":7}', maxResponseSize = 0): IncomingRequest {
     const connection = new JSONRPCConnection(JSONRPCv2, { maxResponseSize });
-    const [item] = connection.receiveMessage(bytes(message));
+    const [item] = connection.receiveMessage(bytes(message)).items;
     if (!(item instanceof IncomingRequest)) throw new Error('expected a request');
     return item;
   }
@@ -226,7 +226,7 @@ describe('IncomingRequest.replyMessage', () => {
 
   it('answers batch members with undefined until the last, then the whole batch as bytes', () => {
     const connection = new JSONRPCConnection(JSONRPCv2);
-    const items = connection.receiveMessage(
+    const { items } = connection.receiveMessage(
       bytes('[{"jsonrpc":"2.0","method":"a","id":1},{"jsonrpc":"2.0","method":"n"},{"jsonrpc":"2.0","method":"b","id":2}]'),
     );
     const requests = items.filter((item): item is IncomingRequest => item instanceof IncomingRequest);

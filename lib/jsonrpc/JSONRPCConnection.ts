@@ -7,6 +7,7 @@ import { CODES, hasOwn, isRecord, numericId, utf8, utf8Length } from './jsonrpcI
 import type { JSONRPCProtocol } from './JSONRPC';
 import { JSONRPCAutoDetect } from './JSONRPCAutoDetect';
 import { Notification } from './Notification';
+import { requestText, responseText } from './protocolInternals';
 import { ProtocolError } from './ProtocolError';
 import { pyRepr, pyStr, pyStringRepr, thousands } from './pythonReprInternals';
 import { Request } from './Request';
@@ -164,7 +165,7 @@ export class JSONRPCConnection {
   /** `sendRequest` with a callback instead of an Observable, and the message as text: the session's hot path. */
   #sendRequestText(request: Request, deliver: ResponseCallback): [text: string, key: Key] {
     const requestId = this.#nextId++;
-    const text = this.#protocol.requestText(request, requestId);
+    const text = requestText(this.#protocol, request, requestId);
     this.#pending.set(requestId, { key: requestId, sent: request, deliver, epoch: this.#epoch, observers: 1, settled: false });
     return [text, requestId];
   }
@@ -444,10 +445,10 @@ export class JSONRPCConnection {
 
   #encodeReplyText(result: unknown, id: unknown): string {
     try {
-      return this.#protocol.responseText(result, id);
+      return responseText(this.#protocol, result, id);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
-      return this.#protocol.responseText(error, id);
+      return responseText(this.#protocol, error, id);
     }
   }
 

@@ -13,6 +13,7 @@ import {
   type JSONRPCProtocol,
   type Responder,
 } from 'rxrpcx';
+import { encodePayloadText, requestText, responseText } from '../../lib/jsonrpc/protocolInternals';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -79,6 +80,12 @@ const UNENCODABLE: ReadonlyArray<readonly [string, unknown]> = [
 ];
 
 describe('text forms of the message builders', () => {
+  it('are internal: the protocol classes do not have them', () => {
+    for (const [, protocol] of PROTOCOLS) {
+      for (const name of ['requestText', 'responseText', 'encodePayloadText']) expect(name in protocol).toBe(false);
+    }
+  });
+
   describe.each(PROTOCOLS)('under %s', (_name, protocol) => {
     it('requestText is the decoded requestMessage', () => {
       const requests = [
@@ -91,7 +98,7 @@ describe('text forms of the message builders', () => {
       for (const request of requests) {
         for (const id of [0, 7, 123456789]) {
           expectSame(
-            () => protocol.requestText(request, id),
+            () => requestText(protocol, request, id),
             () => protocol.requestMessage(request, id),
           );
         }
@@ -101,19 +108,19 @@ describe('text forms of the message builders', () => {
     it('responseText is the decoded responseMessage, for results and error results', () => {
       for (const [, result] of RESULTS) {
         for (const id of [0, 42, 'text-id', null]) {
-          expect(protocol.responseText(result, id)).toBe(text(protocol.responseMessage(result, id)));
+          expect(responseText(protocol, result, id)).toBe(text(protocol.responseMessage(result, id)));
         }
       }
     });
 
     it.each(UNENCODABLE)('responseText of %s throws ProtocolError INTERNAL_ERROR, as responseMessage does', (_label, result) => {
       expectSame(
-        () => protocol.responseText(result, 1),
+        () => responseText(protocol, result, 1),
         () => protocol.responseMessage(result, 1),
       );
-      expect(() => protocol.responseText(result, 1)).toThrow(ProtocolError);
+      expect(() => responseText(protocol, result, 1)).toThrow(ProtocolError);
       try {
-        protocol.responseText(result, 1);
+        responseText(protocol, result, 1);
       } catch (error) {
         expect(error).toMatchObject({ code: JSONRPC.INTERNAL_ERROR });
         expect((error as ProtocolError).message).toMatch(/^JSON payload encoding error: /);
@@ -127,10 +134,10 @@ describe('text forms of the message builders', () => {
           fc.oneof(fc.nat(), fc.string()),
           fc.string({ unit: 'binary', maxLength: 12 }),
           (value, id, method) => {
-            expect(protocol.responseText(value, id)).toBe(text(protocol.responseMessage(value, id)));
+            expect(responseText(protocol, value, id)).toBe(text(protocol.responseMessage(value, id)));
             const request = new Request(method, [value]);
             expectSame(
-              () => protocol.requestText(request, id),
+              () => requestText(protocol, request, id),
               () => protocol.requestMessage(request, id),
             );
           },
@@ -142,31 +149,30 @@ describe('text forms of the message builders', () => {
 
   describe('encodePayloadText', () => {
     it.each(RESULTS.filter(([label]) => !label.startsWith('undefined')))('is the decoded encodePayload for %s', (_label, value) => {
-      expect(JSONRPC.encodePayloadText(value)).toBe(text(JSONRPC.encodePayload(value)));
-      expect(JSONRPCv2.encodePayloadText(value)).toBe(text(JSONRPCv2.encodePayload(value)));
+      expect(encodePayloadText(value)).toBe(text(JSONRPC.encodePayload(value)));
     });
 
     it.each([...UNENCODABLE, ['undefined', undefined] as const, ['a function', () => 1] as const, ['a symbol', Symbol('s')] as const])(
       'throws ProtocolError INTERNAL_ERROR for %s, with the bytes form\'s message',
       (_label, value) => {
         expectSame(
-          () => JSONRPC.encodePayloadText(value),
+          () => encodePayloadText(value),
           () => JSONRPC.encodePayload(value),
         );
-        expect(() => JSONRPC.encodePayloadText(value)).toThrow(ProtocolError);
-        expect(outcome(() => JSONRPC.encodePayloadText(value))).toMatchObject({ thrown: { code: JSONRPC.INTERNAL_ERROR } });
+        expect(() => encodePayloadText(value)).toThrow(ProtocolError);
+        expect(outcome(() => encodePayloadText(value))).toMatchObject({ thrown: { code: JSONRPC.INTERNAL_ERROR } });
       },
     );
 
     it('is compact JSON', () => {
-      expect(JSONRPC.encodePayloadText({ a: [1, 2], b: 'é' })).toBe('{"a":[1,2],"b":"é"}');
+      expect(encodePayloadText({ a: [1, 2], b: 'é' })).toBe('{"a":[1,2],"b":"é"}');
     });
 
     it('property: equals the decoded bytes form for any value fast-check can make', () => {
       fc.assert(
         fc.property(fc.anything({ maxDepth: 3, withBigInt: true, withNullPrototype: true }), (value) => {
           expectSame(
-            () => JSONRPC.encodePayloadText(value),
+            () => encodePayloadText(value),
             () => JSONRPC.encodePayload(value),
           );
         }),
@@ -272,7 +278,7 @@ describe('IncomingRequest.replyMessage', () => {
 
     it('measures UTF-8 bytes, not string length: multibyte text under the limit in characters is still oversized', () => {
       const result = '€'.repeat(40); // 40 characters, 120 bytes
-      const full = JSONRPCv2.responseText(result, 7);
+      const full = responseText(JSONRPCv2, result, 7);
       const byteLength = encoder.encode(full).length;
       const limit = full.length + 10;
       expect(full.length).toBeLessThan(limit);
@@ -283,8 +289,8 @@ describe('IncomingRequest.replyMessage', () => {
 
     it('allows a reply of exactly the limit in bytes, and refuses one byte less', () => {
       for (const result of ['€'.repeat(30), '😀'.repeat(30), 'é'.repeat(30), 'plain ascii', 'mixed é€😀\ud800']) {
-        const full = encoder.encode(JSONRPCv2.responseText(result, 7)).length;
-        expect(asText(loneRequest(undefined, full).replyMessage(result))).toBe(JSONRPCv2.responseText(result, 7));
+        const full = encoder.encode(responseText(JSONRPCv2, result, 7)).length;
+        expect(asText(loneRequest(undefined, full).replyMessage(result))).toBe(responseText(JSONRPCv2, result, 7));
         expect(JSON.parse(asText(loneRequest(undefined, full - 1).replyMessage(result)))).toEqual(oversized(full - 1));
       }
     });
@@ -292,7 +298,7 @@ describe('IncomingRequest.replyMessage', () => {
     it('property: oversized exactly when the UTF-8 length exceeds the limit', () => {
       fc.assert(
         fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.integer({ min: 1, max: 250 }), (result, limit) => {
-          const full = JSONRPCv2.responseText(result, 7);
+          const full = responseText(JSONRPCv2, result, 7);
           const over = encoder.encode(full).length > limit;
           const reply = JSON.parse(asText(loneRequest(undefined, limit).replyMessage(result))) as unknown;
           expect(reply).toEqual(over ? oversized(limit) : { jsonrpc: '2.0', result, id: 7 });

@@ -21,6 +21,7 @@ import {
   type SessionLogger,
   type SessionStats,
 } from 'rxrpcx';
+import { requestText, responseText } from '../../lib/jsonrpc/protocolInternals';
 import { VirtualTime } from '../helpers/VirtualTime';
 
 const encoder = new TextEncoder();
@@ -177,11 +178,11 @@ describe('RPCSession hot path', () => {
       expect(await time.until(Promise.all(['x', 'é', '😀'].map((x) => client.sendRequest('echo', [x]))))).toEqual(['x', 'é', '😀']);
       expect(clientWrites).toHaveBeenCalledTimes(3);
       expect(clientWrites.mock.calls.map(([bytes]) => decoder.decode(bytes))).toEqual(
-        ['x', 'é', '😀'].map((x, id) => JSONRPCv2.requestText(new Request('echo', [x]), id)),
+        ['x', 'é', '😀'].map((x, id) => requestText(JSONRPCv2, new Request('echo', [x]), id)),
       );
       expect(serverWrites).toHaveBeenCalledTimes(3);
       expect(serverWrites.mock.calls.map(([bytes]) => decoder.decode(bytes))).toEqual(
-        ['x', 'é', '😀'].map((x, id) => JSONRPCv2.responseText(x, id)),
+        ['x', 'é', '😀'].map((x, id) => responseText(JSONRPCv2, x, id)),
       );
       // Nothing is framed, so what one side sends is exactly what the other receives.
       expect(server.recvSize).toBe(client.sendSize);
@@ -697,8 +698,8 @@ describe('RPCSession hot path', () => {
       await time.until(client.sendNotification('echo', ['note é']));
       await time.settle();
 
-      const requestBytes = payloads.map((p, id) => encoder.encode(JSONRPCv2.requestText(new Request('echo', [p]), id)).length);
-      const replyBytes = payloads.map((p, id) => encoder.encode(JSONRPCv2.responseText(p, id)).length);
+      const requestBytes = payloads.map((p, id) => encoder.encode(requestText(JSONRPCv2, new Request('echo', [p]), id)).length);
+      const replyBytes = payloads.map((p, id) => encoder.encode(responseText(JSONRPCv2, p, id)).length);
       const noteBytes = JSONRPCv2.notificationMessage(new Notification('echo', ['note é'])).length;
       const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
 

@@ -17,7 +17,7 @@ import { handlerInvocation } from '../jsonrpc/handlerInvocation';
 import { IncomingRequest } from '../jsonrpc/IncomingRequest';
 import { JSONRPC } from '../jsonrpc/JSONRPC';
 import { JSONRPCConnection, type ReceivedMessage } from '../jsonrpc/JSONRPCConnection';
-import { forgetRequest, sendRequestText } from '../jsonrpc/connectionInternals';
+import { forgetRequest, replyText, sendRequestText } from '../jsonrpc/connectionInternals';
 import type { JSONRPCProtocol } from '../jsonrpc/JSONRPC';
 import { JSONRPCv2 } from '../jsonrpc/JSONRPCv2';
 import { Notification } from '../jsonrpc/Notification';
@@ -445,7 +445,7 @@ export class RPCSession extends SessionBase<Uint8Array> {
   /** Sends the reply for an outcome (counting an error) and closes after a ReplyAndDisconnect. */
   #answer(item: IncomingRequest | Notification, { result, disconnect }: { result: unknown; disconnect: boolean }): void {
     if (result instanceof Error) this.bumpErrors(result);
-    const reply = item instanceof IncomingRequest ? item.replyMessage(result) : undefined;
+    const reply = item instanceof IncomingRequest ? replyText(item, result) : undefined;
     if (reply !== undefined) this.enqueue(reply, typeof reply === 'string' ? undefined : reply.length);
     if (disconnect) void this.close();
   }

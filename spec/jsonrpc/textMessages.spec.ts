@@ -13,6 +13,7 @@ import {
   type JSONRPCProtocol,
   type Responder,
 } from 'rxrpcx';
+import { replyText } from '../../lib/jsonrpc/connectionInternals';
 import { encodePayloadText, requestText, responseText } from '../../lib/jsonrpc/protocolInternals';
 
 const encoder = new TextEncoder();
@@ -182,7 +183,7 @@ describe('text forms of the message builders', () => {
   });
 });
 
-describe('IncomingRequest.replyMessage', () => {
+describe('replyText (connectionInternals)', () => {
   /** One lone request received by a fresh connection. */
   function loneRequest(message = '{"jsonrpc":"2.0","method":"add","params":[1,2],"id":7}', maxResponseSize = 0): IncomingRequest {
     const connection = new JSONRPCConnection(JSONRPCv2, { maxResponseSize });
@@ -191,42 +192,46 @@ describe('IncomingRequest.replyMessage', () => {
     return item;
   }
 
+  it('is internal: IncomingRequest has only reply', () => {
+    expect('replyMessage' in loneRequest()).toBe(false);
+  });
+
   it('answers a lone request with JSON text', () => {
     const request = loneRequest();
-    const reply = request.replyMessage(3);
+    const reply = replyText(request, 3);
     expect(reply).toBe('{"jsonrpc":"2.0","result":3,"id":7}');
     expect(request.answered).toBe(true);
   });
 
   it('answers an error result with the error response text', () => {
-    const reply = loneRequest().replyMessage(new RPCError(-32602, 'nope'));
+    const reply = replyText(loneRequest(), new RPCError(-32602, 'nope'));
     expect(reply).toBe('{"jsonrpc":"2.0","error":{"code":-32602,"message":"nope"},"id":7}');
   });
 
   it('answers an unencodable result with its INTERNAL_ERROR', () => {
-    const reply = loneRequest().replyMessage(10n);
+    const reply = replyText(loneRequest(), 10n);
     expect(typeof reply).toBe('string');
     const parsed = JSON.parse(reply as string) as { error: { code: number; message: string }; id: number };
     expect(parsed.error.code).toBe(JSONRPC.INTERNAL_ERROR);
     expect(parsed.id).toBe(7);
   });
 
-  it('keeps reply() returning bytes, equal to the replyMessage text encoded', () => {
-    const viaText = loneRequest().replyMessage({ sum: 'é€😀' });
+  it('keeps reply() returning bytes, equal to the replyText text encoded', () => {
+    const viaText = replyText(loneRequest(), { sum: 'é€😀' });
     const viaBytes = loneRequest().reply({ sum: 'é€😀' });
     expect(viaBytes).toBeInstanceOf(Uint8Array);
     expect(text(viaBytes as Uint8Array)).toBe(viaText);
   });
 
-  it('counts only the first call, whichever of reply and replyMessage it was', () => {
+  it('counts only the first call, whichever of reply and replyText it was', () => {
     const first = loneRequest();
-    expect(first.replyMessage(1)).toBeDefined();
-    expect(first.replyMessage(2)).toBeUndefined();
+    expect(replyText(first, 1)).toBeDefined();
+    expect(replyText(first, 2)).toBeUndefined();
     expect(first.reply(3)).toBeUndefined();
 
     const second = loneRequest();
     expect(second.reply(1)).toBeDefined();
-    expect(second.replyMessage(2)).toBeUndefined();
+    expect(replyText(second, 2)).toBeUndefined();
     expect(second.reply(3)).toBeUndefined();
   });
 
@@ -237,14 +242,14 @@ describe('IncomingRequest.replyMessage', () => {
     );
     const requests = items.filter((item): item is IncomingRequest => item instanceof IncomingRequest);
     expect(requests).toHaveLength(2);
-    expect(requests[1]?.replyMessage('B')).toBeUndefined();
-    const batch = requests[0]?.replyMessage('A');
+    expect(replyText(requests[1], 'B')).toBeUndefined();
+    const batch = replyText(requests[0], 'A');
     expect(batch).toBeInstanceOf(Uint8Array);
     expect(JSON.parse(text(batch as Uint8Array))).toEqual([
       { jsonrpc: '2.0', result: 'B', id: 2 },
       { jsonrpc: '2.0', result: 'A', id: 1 },
     ]);
-    expect(requests[0]?.replyMessage('again')).toBeUndefined();
+    expect(replyText(requests[0], 'again')).toBeUndefined();
   });
 
   it('passes on whatever the responder makes: text, bytes or nothing', () => {
@@ -252,7 +257,7 @@ describe('IncomingRequest.replyMessage', () => {
     for (const message of made) {
       const responder: Responder = () => message;
       const request = new IncomingRequest('m', [], 1, responder);
-      expect(request.replyMessage(0)).toBe(message);
+      expect(replyText(request, 0)).toBe(message);
       const again = new IncomingRequest('m', [], 1, responder);
       const reply = again.reply(0);
       if (message === undefined) expect(reply).toBeUndefined();
@@ -270,9 +275,9 @@ describe('IncomingRequest.replyMessage', () => {
     });
 
     it('replaces an oversized reply with the error reply', () => {
-      const reply = loneRequest(undefined, 60).replyMessage('x'.repeat(100));
+      const reply = replyText(loneRequest(undefined, 60), 'x'.repeat(100));
       expect(JSON.parse(asText(reply))).toEqual(oversized(60));
-      const small = loneRequest(undefined, 60).replyMessage('x'.repeat(10));
+      const small = replyText(loneRequest(undefined, 60), 'x'.repeat(10));
       expect(JSON.parse(asText(small))).toEqual({ jsonrpc: '2.0', result: 'x'.repeat(10), id: 7 });
     });
 
@@ -283,15 +288,15 @@ describe('IncomingRequest.replyMessage', () => {
       const limit = full.length + 10;
       expect(full.length).toBeLessThan(limit);
       expect(byteLength).toBeGreaterThan(limit);
-      expect(JSON.parse(asText(loneRequest(undefined, limit).replyMessage(result)))).toEqual(oversized(limit));
+      expect(JSON.parse(asText(replyText(loneRequest(undefined, limit), result)))).toEqual(oversized(limit));
       expect(JSON.parse(asText(loneRequest(undefined, limit).reply(result)))).toEqual(oversized(limit));
     });
 
     it('allows a reply of exactly the limit in bytes, and refuses one byte less', () => {
       for (const result of ['€'.repeat(30), '😀'.repeat(30), 'é'.repeat(30), 'plain ascii', 'mixed é€😀\ud800']) {
         const full = encoder.encode(responseText(JSONRPCv2, result, 7)).length;
-        expect(asText(loneRequest(undefined, full).replyMessage(result))).toBe(responseText(JSONRPCv2, result, 7));
-        expect(JSON.parse(asText(loneRequest(undefined, full - 1).replyMessage(result)))).toEqual(oversized(full - 1));
+        expect(asText(replyText(loneRequest(undefined, full), result))).toBe(responseText(JSONRPCv2, result, 7));
+        expect(JSON.parse(asText(replyText(loneRequest(undefined, full - 1), result)))).toEqual(oversized(full - 1));
       }
     });
 
@@ -300,7 +305,7 @@ describe('IncomingRequest.replyMessage', () => {
         fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.integer({ min: 1, max: 250 }), (result, limit) => {
           const full = responseText(JSONRPCv2, result, 7);
           const over = encoder.encode(full).length > limit;
-          const reply = JSON.parse(asText(loneRequest(undefined, limit).replyMessage(result))) as unknown;
+          const reply = JSON.parse(asText(replyText(loneRequest(undefined, limit), result))) as unknown;
           expect(reply).toEqual(over ? oversized(limit) : { jsonrpc: '2.0', result, id: 7 });
         }),
         { numRuns: 300 },

@@ -12,6 +12,7 @@ import {
 } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
 import type { FramingError } from '../framing/FramingError';
+import { textFraming } from '../framing/framingInternals';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
 import { Concurrency } from '../tasks/Concurrency';
 import { TaskGroup } from '../tasks/TaskGroup';
@@ -305,7 +306,7 @@ export abstract class SessionBase<M> {
   /**
    * Frames the outbox and hands it to the transport: one write (one per
    * message where boundaries count). Text messages go through the framer's
-   * `frameText` where it has one and are encoded together, once.
+   * text form (`textFraming`) where it has one and are encoded together, once.
    */
   readonly #flush = (): void => {
     const messages = this.#outbox;
@@ -320,7 +321,7 @@ export abstract class SessionBase<M> {
       return;
     }
     const framer = this.framer;
-    const textFraming = this.transport.messageBoundaries ? undefined : framer.frameText;
+    const frameText = this.transport.messageBoundaries ? undefined : textFraming(framer);
     const framed: Uint8Array[] = [];
     let total = 0;
     let unframed = 0;
@@ -339,8 +340,8 @@ export abstract class SessionBase<M> {
     for (let i = 0; i < messages.length; i++) {
       const message = messages[i] as M | string;
       if (this.verbosity >= 4) this.logger.debug(`sending message of ${sizes[i] ?? sizeOf(message)} bytes`);
-      if (typeof message === 'string' && textFraming !== undefined) {
-        const text = textFraming.call(framer, message);
+      if (typeof message === 'string' && frameText !== undefined) {
+        const text = frameText(message);
         run += text;
         runFraming += text.length - message.length;
         continue;

@@ -1,10 +1,8 @@
 import {
   Observable,
   Subject,
-  Subscription,
   defer,
   firstValueFrom,
-  isObservable,
   of,
   throwError,
 } from 'rxjs';
@@ -17,7 +15,7 @@ import { handlerInvocation } from '../jsonrpc/handlerInvocation';
 import { IncomingRequest } from '../jsonrpc/IncomingRequest';
 import { JSONRPC } from '../jsonrpc/JSONRPC';
 import { JSONRPCConnection, type ReceivedMessage } from '../jsonrpc/JSONRPCConnection';
-import { forgetRequest, replyText, sendRequestText } from '../jsonrpc/connectionInternals';
+import { replyText } from '../jsonrpc/connectionInternals';
 import type { JSONRPCProtocol } from '../jsonrpc/JSONRPC';
 import { JSONRPCv2 } from '../jsonrpc/JSONRPCv2';
 import { Notification } from '../jsonrpc/Notification';
@@ -25,7 +23,6 @@ import { ReplyAndDisconnect } from '../jsonrpc/ReplyAndDisconnect';
 import { Request, type RequestArgs } from '../jsonrpc/Request';
 import { RPCError } from '../jsonrpc/RPCError';
 import { Concurrency } from '../tasks/Concurrency';
-import { DeadlineQueue, type Deadline } from '../tasks/deadlineQueueInternals';
 import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
 import { TaskTimeout } from '../tasks/TaskTimeout';
 import { timeoutAfter } from '../tasks/timeoutAfter';
@@ -144,12 +141,6 @@ export class RPCSession extends SessionBase<Uint8Array> {
   /** The outgoing throttle, retuned toward `targetResponseTime`. */
   protected readonly outgoingConcurrency: Concurrency;
   #reqTimes: number[] = [];
-  /** Processing and request timeouts: one timer for the session, not one per request. */
-  readonly #deadlines: DeadlineQueue;
-  /** Observables returned by handlers, still awaited. */
-  readonly #answering = new Subscription();
-  /** Fast-lane requests whose Promise or Observable is still awaited. */
-  #awaitingNow = 0;
   readonly #notifications = new Subject<Notification>();
   readonly #calls = new Subject<IncomingCall>();
 
@@ -167,7 +158,6 @@ export class RPCSession extends SessionBase<Uint8Array> {
     this.sentRequestTimeout = config.sentRequestTimeout ?? defaults.sentRequestTimeout;
     this.logMe = config.logMe ?? defaults.logMe;
     this.outgoingConcurrency = new Concurrency(config.initialOutgoingConcurrent ?? defaults.initialOutgoingConcurrent);
-    this.#deadlines = new DeadlineQueue(this.scheduler);
   }
 
   /** The connection used when none is given. */
@@ -239,40 +229,7 @@ export class RPCSession extends SessionBase<Uint8Array> {
 
   /** {@link RPCSession.request} as a Promise. */
   sendRequest<T = unknown>(method: string, args?: RequestArgs, options: { readonly timeout?: number } = {}): Promise<T> {
-    if (this.isClosing()) return Promise.reject(new ConnectionError('connection is closed'));
-    // With a slot free, no Observable: a callback, a deadline in the session's queue, one Promise.
-    if (!this.outgoingConcurrency.tryEnter()) return firstValueFrom(this.request<T>(method, args, options));
-    const timeout = options.timeout ?? this.sentRequestTimeout;
-    return new Promise<T>((resolve, reject) => {
-      const sendTime = this.now();
-      let deadline: Deadline | undefined;
-      let settled = false;
-      const settle = (error: unknown, result?: unknown): void => {
-        if (settled) return;
-        settled = true;
-        deadline?.cancel();
-        this.outgoingConcurrency.leave();
-        if (error === undefined) {
-          this.#recordTime(Math.max(0, this.now() - sendTime), 1);
-          resolve(result as T);
-        } else {
-          reject(error);
-        }
-      };
-      let message: string;
-      let id: number;
-      try {
-        [message, id] = sendRequestText(this.connection, new Request(method, args), settle) as [string, number];
-      } catch (error) {
-        settle(error);
-        return;
-      }
-      deadline = this.#deadlines.add(timeout, () => {
-        forgetRequest(this.connection, id);
-        settle(new TaskTimeout(timeout));
-      });
-      this.enqueue(message);
-    });
+    return firstValueFrom(this.request<T>(method, args, options));
   }
 
   /** Sends a notification; resolves when the transport has taken it. */
@@ -370,76 +327,8 @@ export class RPCSession extends SessionBase<Uint8Array> {
     if (reply) this.enqueue(reply, reply.length);
     for (const item of items) {
       if (item instanceof Notification) this.#notifications.next(item);
-      if (this.tryEnterIncoming()) this.#processNow(item);
-      else this.spawnIncoming(this.#process(item));
+      this.spawnIncoming(this.#process(item));
     }
-  }
-
-  /**
-   * The fast lane, taken while a slot is free and cost imposes no sleep: the
-   * handler runs at once and a plain result is answered in the same tick; a
-   * Promise or Observable is awaited under `processingTimeout` through the
-   * session's deadline queue. No Observable, Promise or timer of its own.
-   */
-  #processNow(item: IncomingRequest | Notification): void {
-    this.beginIncoming();
-    let result: unknown;
-    try {
-      result = this.handleRequest(item);
-    } catch (error) {
-      this.#finishNow(item, this.#outcomeOf(error, item, this.processingTimeout));
-      return;
-    }
-    if (result instanceof Promise || isObservable(result)) this.#awaitNow(item, result);
-    else this.#finishNow(item, { result, disconnect: false });
-  }
-
-  #awaitNow(item: IncomingRequest | Notification, pending: Promise<unknown> | Observable<unknown>): void {
-    if (this.ended) {
-      // The handler ended the session itself: nothing will be answered.
-      this.incomingConcurrency.leave();
-      this.endIncoming();
-      return;
-    }
-    const timeout = this.processingTimeout;
-    let done = false;
-    let subscription: Subscription | undefined;
-    const settle = (outcome: { result: unknown; disconnect: boolean }): void => {
-      if (done) return;
-      done = true;
-      deadline.cancel();
-      if (subscription !== undefined) {
-        this.#answering.remove(subscription);
-        subscription.unsubscribe();
-      }
-      if (this.ended) return;
-      this.#awaitingNow -= 1;
-      this.#finishNow(item, outcome);
-    };
-    const fail = (error: unknown): void => settle(this.#outcomeOf(error, item, timeout));
-    const deadline = this.#deadlines.add(timeout, () => fail(new TaskTimeout(timeout)));
-    this.#awaitingNow += 1;
-    if (pending instanceof Promise) {
-      pending.then((result: unknown) => settle({ result, disconnect: false }), fail);
-      return;
-    }
-    const sub = pending.subscribe({
-      next: (result) => settle({ result, disconnect: false }),
-      error: fail,
-      complete: () => settle({ result: undefined, disconnect: false }),
-    });
-    if (!done) {
-      subscription = sub;
-      this.#answering.add(sub);
-    } else {
-      sub.unsubscribe();
-    }
-  }
-
-  #finishNow(item: IncomingRequest | Notification, outcome: { result: unknown; disconnect: boolean }): void {
-    this.incomingConcurrency.leave();
-    this.endIncoming();
-    this.#answer(item, outcome);
   }
 
   /** Sends the reply for an outcome (counting an error) and closes after a ReplyAndDisconnect. */
@@ -502,16 +391,9 @@ export class RPCSession extends SessionBase<Uint8Array> {
     if (this.ended) return;
     // Nothing waits for an answer that cannot come.
     this.connection.cancelPendingRequests();
-    this.#deadlines.close();
-    this.#answering.unsubscribe();
     this.#notifications.complete();
     this.#calls.complete();
     super.end();
-    // Their work is cancelled: no answer will come.
-    for (; this.#awaitingNow > 0; this.#awaitingNow--) {
-      this.incomingConcurrency.leave();
-      this.endIncoming();
-    }
   }
 }
 

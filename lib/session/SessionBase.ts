@@ -524,11 +524,6 @@ export abstract class SessionBase<M> {
     if (this.#readPaused) this.#applyReadBackpressure();
   }
 
-  /** Whether an incoming request may skip the throttle's queue and delay: a slot is free now and cost imposes no sleep. */
-  protected tryEnterIncoming(): boolean {
-    return !(this.costFraction * this.costSleep > 0) && this.incomingConcurrency.tryEnter();
-  }
-
   /**
    * The throttle every incoming message goes through: a slot under the
    * incoming concurrency limit, the cost-fraction delay, then `handle`'s

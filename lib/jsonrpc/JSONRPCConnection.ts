@@ -43,7 +43,7 @@ export interface JSONRPCConnectionOptions {
  * const received: ReceivedMessage = connection.receiveMessage(new TextEncoder().encode('[7]'));
  * received.items; // []
  * received.errors.map((error) => error.message); // ['request object must be a dictionary']
- * received.reply; // [{"jsonrpc":"2.0","error":{"code":-32600,"message":"request object must be a dictionary"},"id":null}]
+ * received.reply; // the bytes of [{"jsonrpc":"2.0","error":{"code":-32600,"message":"request object must be a dictionary"},"id":null}]
  * ```
  */
 export interface ReceivedMessage {

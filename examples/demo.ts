@@ -36,7 +36,7 @@ async function framingAndCodec(): Promise<void> {
   const chunks = [wire.subarray(0, 7), wire.subarray(7, 30), wire.subarray(30)];
   const messages = await lastValueFrom(from(chunks).pipe(newline.messages(), toArray()));
   const server = new JSONRPCConnection(JSONRPCv2);
-  const [incoming] = server.receiveMessage(messages[0]!);
+  const [incoming] = server.receiveMessage(messages[0]!).items;
   const reply = incoming && 'reply' in incoming ? incoming.reply({ height: 820000 }) : undefined;
   console.log('server saw:', incoming?.method, '→ replies', reply && text(reply));
 

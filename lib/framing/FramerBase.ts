@@ -61,14 +61,6 @@ export interface FramerBase<M = Uint8Array> {
    */
   frame(message: M): Uint8Array;
   /**
-   * Optional, for framings that are themselves text: frames a message given
-   * as text (sent UTF-8 encoded), so a sender can frame many messages and
-   * encode them once. The framing may add ASCII characters only.
-   * @param text - the message as text
-   * @returns the framed text
-   */
-  frameText?(text: string): string;
-  /**
    * An operator that splits a stream of byte chunks into messages.
    * @param options - per-subscription callbacks
    * @returns the operator; state lives in each subscription

@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import type { FramerBase, FramerMessagesOptions } from './FramerBase';
 import { OversizedMessageError } from './OversizedMessageError';
-import { ChunkQueue, checkLimit, decodeFrames, type FrameDecoder, type FrameSink } from './framingInternals';
+import { ChunkQueue, checkLimit, decodeFrames, defineTextFraming, type FrameDecoder, type FrameSink } from './framingInternals';
 
 const NEWLINE = 0x0a;
 
@@ -56,6 +56,11 @@ export interface NewlineFramerOptions {
  * ```
  */
 export class NewlineFramer implements FramerBase<Uint8Array> {
+  static {
+    // A line's text is the text and a newline (JSON text never holds a raw one).
+    defineTextFraming(NewlineFramer.prototype.frame, (text) => text + '\n');
+  }
+
   /** The default options. */
   static readonly defaults: Readonly<Required<NewlineFramerOptions>> = Object.freeze({ maxSize: 1_000_000 });
 
@@ -81,16 +86,6 @@ export class NewlineFramer implements FramerBase<Uint8Array> {
     framed.set(message);
     framed[message.length] = NEWLINE;
     return framed;
-  }
-
-  /**
-   * Frames a message given as text: the text and a newline. The text must
-   * not contain a newline (JSON text never does).
-   * @param text - one message
-   * @returns the framed text, to be sent UTF-8 encoded
-   */
-  frameText(text: string): string {
-    return text + '\n';
   }
 
   /**

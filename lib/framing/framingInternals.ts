@@ -1,5 +1,5 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { FramerMessagesOptions } from './FramerBase';
+import type { FramerBase, FramerMessagesOptions } from './FramerBase';
 import type { FramingError } from './FramingError';
 
 /**
@@ -159,4 +159,29 @@ export function checkLimit(name: string, value: number, allowZero: boolean): num
     throw new RangeError(`${name} must be ${allowZero ? 'a non-negative' : 'a positive'} integer: ${String(value)}`);
   }
   return value;
+}
+
+/**
+ * Text forms of framings, keyed by the `frame` method they match: a framer
+ * whose `frame` is that very function frames text this way. A subclass that
+ * overrides `frame`, or a framer of the user's own, has none.
+ */
+const textForms = new WeakMap<object, (text: string) => string>();
+
+/**
+ * Declares that `frame` has a text form: `textForm(text)`, UTF-8 encoded,
+ * must equal `frame` of the UTF-8 encoded text, and may add ASCII only.
+ * Called from a framer class's static block.
+ */
+export function defineTextFraming(frame: object, textForm: (text: string) => string): void {
+  textForms.set(frame, textForm);
+}
+
+/**
+ * How `framer` frames a message given as text (text in, framed text out; the
+ * framing adds ASCII only), so a sender can frame many messages and encode
+ * them once; undefined when it cannot.
+ */
+export function textFraming(framer: FramerBase<unknown>): ((text: string) => string) | undefined {
+  return textForms.get(framer.frame);
 }

@@ -1,3 +1,4 @@
+import { bindIncomingRequestFriend } from './connectionInternals';
 import { utf8, type RequestArgs } from './jsonrpcInternals';
 import { Request } from './Request';
 
@@ -18,10 +19,10 @@ export type Responder = (result: unknown) => Uint8Array | string | undefined;
 /**
  * A request received from the peer, able to produce its own reply.
  *
- * `JSONRPCConnection.receiveMessage` returns these (beside notifications).
- * Run the handler, then call `reply(result)` with its value — or with an
- * {@link RPCError} (a {@link ProtocolError} too) to answer with an error — and
- * send the returned bytes, if any:
+ * `JSONRPCConnection.receiveMessage` returns these in its `items`, beside
+ * notifications. Run the handler, then call `reply(result)` with its value —
+ * or with an {@link RPCError} (a {@link ProtocolError} too) to answer with an
+ * error — and send the returned bytes, if any:
  *
  * - a lone request: `reply` returns its response message;
  * - a member of a batch: `reply` returns undefined until every request of the
@@ -38,7 +39,7 @@ export type Responder = (result: unknown) => Uint8Array | string | undefined;
  *
  * const connection = new JSONRPCConnection(JSONRPCv2);
  * const incoming = new TextEncoder().encode('{"jsonrpc":"2.0","method":"add","params":[1,2],"id":7}');
- * for (const item of connection.receiveMessage(incoming)) {
+ * for (const item of connection.receiveMessage(incoming).items) {
  *   if (item instanceof IncomingRequest) {
  *     const reply = item.reply(3); // {"jsonrpc":"2.0","result":3,"id":7}
  *   }
@@ -66,6 +67,10 @@ export class IncomingRequest extends Request {
     return this.#responder === undefined;
   }
 
+  static {
+    bindIncomingRequestFriend({ replyText: (request, result) => (request as IncomingRequest).#take(result) });
+  }
+
   /**
    * The reply to send for this request's outcome.
    *
@@ -73,20 +78,12 @@ export class IncomingRequest extends Request {
    * @returns the unframed message to send, or undefined (batch not complete, or already answered)
    */
   reply(result: unknown): Uint8Array | undefined {
-    const message = this.replyMessage(result);
+    const message = this.#take(result);
     return typeof message === 'string' ? utf8(message) : message;
   }
 
-  /**
-   * `reply` without the final encoding, for senders that batch their
-   * writes: a lone request's reply comes as JSON text (send it UTF-8
-   * encoded), a batch's — and an oversized reply's error — as bytes.
-   *
-   * ```ts
-   * const message = request.replyMessage(3); // '{"jsonrpc":"2.0","result":3,"id":7}'
-   * ```
-   */
-  replyMessage(result: unknown): Uint8Array | string | undefined {
+  /** The first call's reply, as the responder makes it (text or bytes); undefined after. */
+  #take(result: unknown): Uint8Array | string | undefined {
     const responder = this.#responder;
     if (responder === undefined) return undefined;
     this.#responder = undefined;

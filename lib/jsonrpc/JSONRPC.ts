@@ -1,8 +1,8 @@
 import type { Batch } from './Batch';
-import { CODES, decodeJSONMessage, encodeJSONText, hasOwn, isRecord, utf8, type JSONRecord, type RequestArgs } from './jsonrpcInternals';
+import { CODES, decodeJSONMessage, hasOwn, isRecord, utf8, type JSONRecord, type RequestArgs } from './jsonrpcInternals';
 import { Notification } from './Notification';
 import { ProtocolError } from './ProtocolError';
-import { pyStr } from './pythonReprInternals';
+import { encodePayloadText, requestText, responseText } from './protocolInternals';
 import { Request } from './Request';
 import { Response } from './Response';
 import { RPCError } from './RPCError';
@@ -266,20 +266,7 @@ export abstract class JSONRPC {
    * @throws ProtocolError - if the protocol cannot express it (named arguments under 1.0) or it cannot be encoded
    */
   static requestMessage(item: Request, requestId: unknown): Uint8Array {
-    return utf8(this.requestText(item, requestId));
-  }
-
-  /**
-   * `requestMessage` as JSON text, before UTF-8 encoding (for senders that
-   * encode many messages at once).
-   *
-   * ```ts
-   * JSONRPCv2.requestText(new Request('sum', [1, 2]), 0); // '{"jsonrpc":"2.0","method":"sum","id":0,"params":[1,2]}'
-   * ```
-   * @throws ProtocolError - as `requestMessage`
-   */
-  static requestText(item: Request, requestId: unknown): string {
-    return this.encodePayloadText(this.requestPayload(item, requestId));
+    return utf8(requestText(this, item, requestId));
   }
 
   /**
@@ -300,21 +287,7 @@ export abstract class JSONRPC {
    * @throws ProtocolError - INTERNAL_ERROR if the result cannot be encoded
    */
   static responseMessage(result: unknown, requestId: unknown): Uint8Array {
-    return utf8(this.responseText(result, requestId));
-  }
-
-  /**
-   * `responseMessage` as JSON text, before UTF-8 encoding.
-   *
-   * ```ts
-   * JSONRPCv2.responseText(3, 7); // '{"jsonrpc":"2.0","result":3,"id":7}'
-   * ```
-   * @throws ProtocolError - as `responseMessage`
-   */
-  static responseText(result: unknown, requestId: unknown): string {
-    const payload =
-      result instanceof RPCError ? this.errorPayload(result, requestId) : this.responsePayload(result, requestId);
-    return this.encodePayloadText(payload);
+    return utf8(responseText(this, result, requestId));
   }
 
   /**
@@ -367,22 +340,6 @@ export abstract class JSONRPC {
    * @throws ProtocolError - INTERNAL_ERROR `'JSON payload encoding error: …'` if it has no JSON form (cycles, BigInt, undefined)
    */
   static encodePayload(payload: unknown): Uint8Array {
-    return utf8(this.encodePayloadText(payload));
-  }
-
-  /**
-   * `encodePayload` as JSON text, before UTF-8 encoding.
-   *
-   * ```ts
-   * JSONRPC.encodePayloadText({ a: [1, 2] }); // '{"a":[1,2]}'
-   * ```
-   * @throws ProtocolError - as `encodePayload`
-   */
-  static encodePayloadText(payload: unknown): string {
-    const text = encodeJSONText(payload);
-    if (text === undefined) {
-      throw new ProtocolError(CODES.INTERNAL_ERROR, `JSON payload encoding error: ${pyStr(payload)}`);
-    }
-    return text;
+    return utf8(encodePayloadText(payload));
   }
 }

@@ -7,6 +7,7 @@ import { CODES, hasOwn, isRecord, numericId, utf8, utf8Length } from './jsonrpcI
 import type { JSONRPCProtocol } from './JSONRPC';
 import { JSONRPCAutoDetect } from './JSONRPCAutoDetect';
 import { Notification } from './Notification';
+import { requestText, responseText } from './protocolInternals';
 import { ProtocolError } from './ProtocolError';
 import { pyRepr, pyStr, pyStringRepr, thousands } from './pythonReprInternals';
 import { Request } from './Request';
@@ -29,6 +30,37 @@ export interface JSONRPCConnectionOptions {
    * @default 0
    */
   readonly maxResponseSize?: number;
+}
+
+/**
+ * What {@link JSONRPCConnection.receiveMessage} found in a message: what to
+ * process, what to send back at once, and what the peer did wrong.
+ *
+ * ## Example
+ * ```ts
+ * import { JSONRPCConnection, JSONRPCv2, type ReceivedMessage } from 'rxrpcx';
+ * const connection = new JSONRPCConnection(JSONRPCv2);
+ * const received: ReceivedMessage = connection.receiveMessage(new TextEncoder().encode('[7]'));
+ * received.items; // []
+ * received.errors.map((error) => error.message); // ['request object must be a dictionary']
+ * received.reply; // the bytes of [{"jsonrpc":"2.0","error":{"code":-32600,"message":"request object must be a dictionary"},"id":null}]
+ * ```
+ */
+export interface ReceivedMessage {
+  /** Incoming requests and notifications, in message order (empty for a response). */
+  readonly items: ReadonlyArray<IncomingRequest | Notification>;
+  /**
+   * Bytes to send back now, if any: the error reply to a malformed message,
+   * or the batch of error replies when no request of a batch is left to
+   * answer.
+   */
+  readonly reply: Uint8Array | undefined;
+  /**
+   * The protocol violations found, each a ProtocolError with its code and
+   * message as the reference raises them (empty for a good message). A batch
+   * reports each invalid member.
+   */
+  readonly errors: readonly ProtocolError[];
 }
 
 /** What went out and is waiting for an answer. */
@@ -66,13 +98,14 @@ interface Pending {
  * batch's requests in order (an RPCError for each error response).
  *
  * **Server side.** `receiveMessage(bytes)` matches responses to the requests
- * sent and returns the incoming {@link IncomingRequest}s and
- * {@link Notification}s. Answer each request with `request.reply(result)`
+ * sent and returns a {@link ReceivedMessage}: the incoming
+ * {@link IncomingRequest}s and {@link Notification}s in `items`, the bytes to
+ * send back at once in `reply`, and the protocol violations in `errors`.
+ * Send `reply` if set, then answer each request with `request.reply(result)`
  * (an RPCError for an error) and send the bytes it returns; batch members
- * return undefined until the whole batch is answered, then one batch message.
- * A message that violates the protocol throws a ProtocolError: send its
- * `replyBytes`, if any, then process its `items` (the notifications of a batch
- * whose other members were all invalid).
+ * return undefined until the whole batch is answered, then one batch message
+ * (which also carries the error replies of the batch's invalid members).
+ * Peer input never makes `receiveMessage` throw.
  *
  * ## Example
  *
@@ -85,11 +118,14 @@ interface Pending {
  * const [message, response$] = client.sendRequest(new Request('add', [2, 3]));
  * response$.subscribe((sum) => console.log(sum)); // 5
  *
- * for (const item of server.receiveMessage(message)) {
+ * const { items, reply, errors } = server.receiveMessage(message);
+ * for (const error of errors) console.log(error.code, error.message);
+ * if (reply) client.receiveMessage(reply); // back to the peer: the error reply to a malformed message
+ * for (const item of items) {
  *   if (item instanceof IncomingRequest) {
  *     const [a, b] = item.args as number[];
- *     const reply = item.reply(a + b);
- *     if (reply) client.receiveMessage(reply);
+ *     const answer = item.reply(a + b);
+ *     if (answer) client.receiveMessage(answer);
  *   }
  * }
  * ```
@@ -129,7 +165,7 @@ export class JSONRPCConnection {
   /** `sendRequest` with a callback instead of an Observable, and the message as text: the session's hot path. */
   #sendRequestText(request: Request, deliver: ResponseCallback): [text: string, key: Key] {
     const requestId = this.#nextId++;
-    const text = this.#protocol.requestText(request, requestId);
+    const text = requestText(this.#protocol, request, requestId);
     this.#pending.set(requestId, { key: requestId, sent: request, deliver, epoch: this.#epoch, observers: 1, settled: false });
     return [text, requestId];
   }
@@ -198,13 +234,24 @@ export class JSONRPCConnection {
    *
    * Responses are delivered to the `response$` of their requests; a bad
    * response that still carries a request's id errors that `response$` with
-   * its ProtocolError.
+   * its ProtocolError. Nothing the peer sends makes this throw: protocol
+   * violations come back in `errors`, and the error reply they call for in
+   * `reply`.
    *
    * @param message - the unframed message bytes
-   * @returns the incoming requests and notifications, in message order (empty for a response)
-   * @throws ProtocolError - if the message violates the protocol; send its `replyBytes` if set
+   * @returns the incoming requests and notifications, the bytes to send back now (if any) and the violations found
    */
-  receiveMessage(message: Uint8Array): Array<IncomingRequest | Notification> {
+  receiveMessage(message: Uint8Array): ReceivedMessage {
+    try {
+      return this.#receive(message);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      return { items: NO_ITEMS, reply: error.replyBytes, errors: [error] };
+    }
+  }
+
+  /** `receiveMessage`, where a violation of the whole message is thrown. */
+  #receive(message: Uint8Array): ReceivedMessage {
     if (this.#protocol === JSONRPCAutoDetect) this.#protocol = JSONRPCAutoDetect.detectProtocol(message);
     const protocol = this.#protocol;
     let parsed;
@@ -217,10 +264,11 @@ export class JSONRPCConnection {
     switch (parsed.kind) {
       case 'request': {
         const { item, id } = parsed;
-        return [new IncomingRequest(item.method, item.args, id, (result) => this.#singleReply(result, id))];
+        const request = new IncomingRequest(item.method, item.args, id, (result) => this.#singleReply(result, id));
+        return { items: [request], reply: undefined, errors: NO_ERRORS };
       }
       case 'notification':
-        return [parsed.item];
+        return { items: [parsed.item], reply: undefined, errors: NO_ERRORS };
       case 'response':
         return this.#receiveResponse(parsed.item.result, parsed.id);
       case 'batch': {
@@ -301,10 +349,10 @@ export class JSONRPCConnection {
     return this.#abandoned.delete(key) ? null : undefined;
   }
 
-  #receiveResponse(result: unknown, requestId: unknown): [] {
+  #receiveResponse(result: unknown, requestId: unknown): ReceivedMessage {
     const id = numericId(requestId);
     const entry = this.#lookup(id);
-    if (entry === null) return [];
+    if (entry === null) return NOTHING;
     if (entry === undefined) {
       const diagnostic = requestId === null && result instanceof RPCError && !(result instanceof ProtocolError);
       throw ProtocolError.invalidRequest(
@@ -315,30 +363,39 @@ export class JSONRPCConnection {
     }
     if (result instanceof RPCError) this.#settle(entry, result);
     else this.#settle(entry, undefined, result);
-    return [];
+    return NOTHING;
   }
 
-  #receiveResponseBatch(payloads: readonly unknown[]): [] {
-    // A bad member throws its ProtocolError, as in the reference.
-    const answers = payloads.map((payload) => {
-      const { item, id } = this.#protocol.processResponse(payload);
-      return { id: numericId(id), result: item.result };
-    });
+  #receiveResponseBatch(payloads: readonly unknown[]): ReceivedMessage {
+    const answers: Array<{ id: number | undefined; result: unknown }> = [];
+    const errors: ProtocolError[] = [];
+    for (const payload of payloads) {
+      try {
+        const { item, id } = this.#protocol.processResponse(payload);
+        answers.push({ id: numericId(id), result: item.result });
+      } catch (error) {
+        if (!(error instanceof ProtocolError)) throw error;
+        errors.push(error);
+      }
+    }
+    // A bad member spoils the batch: nothing is delivered, as in the reference.
+    if (errors.length > 0) return { items: NO_ITEMS, reply: undefined, errors };
     let entry: Pending | null | undefined;
     if (answers.every((answer) => answer.id !== undefined)) {
       answers.sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
       entry = this.#lookup(batchKey(answers.map((answer) => answer.id ?? 0)));
     }
-    if (entry === null) return [];
+    if (entry === null) return NOTHING;
     if (entry === undefined) throw ProtocolError.invalidRequest('response to unsent batch');
     this.#settle(entry, undefined, Object.freeze(answers.map((answer) => answer.result)));
-    return [];
+    return NOTHING;
   }
 
-  #receiveRequestBatch(payloads: readonly unknown[]): Array<IncomingRequest | Notification> {
+  #receiveRequestBatch(payloads: readonly unknown[]): ReceivedMessage {
     const protocol = this.#protocol;
     const parts: Uint8Array[] = [];
     const items: Array<IncomingRequest | Notification> = [];
+    const errors: ProtocolError[] = [];
     let expected = 0;
     let size = 0;
     const memberReply = (id: unknown): Responder => (result) => {
@@ -362,16 +419,14 @@ export class JSONRPCConnection {
         // Errors are answered first, and the last request answered sends the batch.
         expected += 1;
         parts.push(error.replyBytes);
+        errors.push(error);
       }
     }
-    if (parts.length > 0 && parts.length === expected) {
-      // Nothing but notifications beside the errors, so no request will send
-      // the reply: it goes now, and the notifications ride on the error. (The
-      // reference never answered such a batch unless every member was bad.)
-      const notifications = items.filter((item): item is Notification => item instanceof Notification);
-      throw new ProtocolError(0, '', { replyBytes: protocol.batchMessageFromParts(parts), items: notifications });
-    }
-    return items;
+    // With no request beside the errors, none will send the reply, so it goes
+    // now. (The reference never answered such a batch unless every member
+    // was bad.)
+    const reply = parts.length > 0 && parts.length === expected ? protocol.batchMessageFromParts(parts) : undefined;
+    return { items, reply, errors: errors.length === 0 ? NO_ERRORS : errors };
   }
 
   // ---- the replying side ----
@@ -390,10 +445,10 @@ export class JSONRPCConnection {
 
   #encodeReplyText(result: unknown, id: unknown): string {
     try {
-      return this.#protocol.responseText(result, id);
+      return responseText(this.#protocol, result, id);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
-      return this.#protocol.responseText(error, id);
+      return responseText(this.#protocol, error, id);
     }
   }
 
@@ -403,6 +458,11 @@ export class JSONRPCConnection {
     return this.#protocol.responseMessage(new RPCError(CODES.INVALID_REQUEST, text), id);
   }
 }
+
+const NO_ITEMS: ReceivedMessage['items'] = Object.freeze([]);
+const NO_ERRORS: ReceivedMessage['errors'] = Object.freeze([]);
+/** What a response, or anything else with nothing to process or send, gives. */
+const NOTHING: ReceivedMessage = Object.freeze({ items: NO_ITEMS, reply: undefined, errors: NO_ERRORS });
 
 /** How many abandoned requests a connection remembers, to drop their late answers quietly. */
 const ABANDONED_MEMORY = 1024;

@@ -1,12 +1,15 @@
 import type { Batch } from './Batch';
+import type { IncomingRequest } from './IncomingRequest';
 import type { Notification } from './Notification';
 import type { Request } from './Request';
 
 /**
  * The session layer's private way into a {@link JSONRPCConnection}: register
- * a request with a callback instead of an Observable, and forget it. Not
- * exported from the package; `JSONRPCConnection` fills these in from inside
- * its class body, so its state stays private to it.
+ * a request with a callback instead of an Observable, and forget it; and
+ * into an {@link IncomingRequest}: its reply before UTF-8 encoding. Not
+ * exported from the package; `JSONRPCConnection` and `IncomingRequest` fill
+ * these in from inside their class bodies, so their state stays private to
+ * them. This file only imports types, so it is no import cycle.
  */
 
 /** Where the answer to a request goes: `error` is undefined for a result. Called at most once. */
@@ -71,4 +74,31 @@ export function sendBatchMessage(
 /** Stops waiting for a request or batch; its late answer is dropped quietly. True if it was still waiting. */
 export function forgetRequest(connection: Connection, key: PendingKey): boolean {
   return theFriend().forget(connection, key);
+}
+
+interface IncomingRequestFriend {
+  replyText(request: IncomingRequest, result: unknown): Uint8Array | string | undefined;
+}
+
+let requestFriend: IncomingRequestFriend | undefined;
+
+/** Called once, by `IncomingRequest`'s static block. */
+export function bindIncomingRequestFriend(implementation: IncomingRequestFriend): void {
+  requestFriend = implementation;
+}
+
+/**
+ * `request.reply(result)` without the final encoding, for senders that batch
+ * their writes: a lone request's reply comes as JSON text (send it UTF-8
+ * encoded), a batch's — and an oversized reply's error — as bytes. Counts as
+ * the request's one reply, as `reply` does.
+ *
+ * ```ts
+ * replyText(request, 3); // '{"jsonrpc":"2.0","result":3,"id":7}'
+ * ```
+ * @returns the unframed message, or undefined (batch not complete, or already answered)
+ */
+export function replyText(request: IncomingRequest, result: unknown): Uint8Array | string | undefined {
+  if (requestFriend === undefined) throw new Error('IncomingRequest is not loaded');
+  return requestFriend.replyText(request, result);
 }

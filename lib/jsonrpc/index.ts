@@ -26,6 +26,6 @@ export { JSONRPCv1 } from './JSONRPCv1';
 export { JSONRPCv2 } from './JSONRPCv2';
 export { JSONRPCLoose } from './JSONRPCLoose';
 export { JSONRPCAutoDetect, type DetectedProtocol } from './JSONRPCAutoDetect';
-export { JSONRPCConnection, type JSONRPCConnectionOptions } from './JSONRPCConnection';
+export { JSONRPCConnection, type JSONRPCConnectionOptions, type ReceivedMessage } from './JSONRPCConnection';
 export { defineHandler, type HandlerSignature, type RPCHandler, type SignatureInfo } from './defineHandler';
 export { handlerInvocation } from './handlerInvocation';

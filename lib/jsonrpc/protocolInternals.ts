@@ -1,10 +1,22 @@
 /**
  * Rules shared by several protocol classes (JSONRPCLoose borrows from both
- * versions). Not re-exported.
+ * versions), and the text forms of their messages for senders that encode
+ * many messages at once. Not re-exported.
  *
  * @internal
  */
-import { asPythonInt, CODES, getOwn, hasOwn, isRecord, isValidV2Id, type JSONRecord, type RequestArgs } from './jsonrpcInternals';
+import {
+  asPythonInt,
+  CODES,
+  encodeJSONText,
+  getOwn,
+  hasOwn,
+  isRecord,
+  isValidV2Id,
+  type JSONRecord,
+  type RequestArgs,
+} from './jsonrpcInternals';
+import type { JSONRPCProtocol } from './JSONRPC';
 import type { Notification } from './Notification';
 import { ProtocolError } from './ProtocolError';
 import { pyStr } from './pythonReprInternals';
@@ -67,4 +79,36 @@ export function bestEffortError(error: unknown): RPCError {
     code = asPythonInt(getOwn(error, 'code')) ?? code;
   }
   return new RPCError(code, message);
+}
+
+/**
+ * `protocol.requestMessage(item, requestId)` as JSON text, before UTF-8
+ * encoding: `'{"jsonrpc":"2.0","method":"sum","id":0,"params":[1,2]}'`.
+ * @throws ProtocolError - as `requestMessage`
+ */
+export function requestText(protocol: JSONRPCProtocol, item: Request, requestId: unknown): string {
+  return encodePayloadText(protocol.requestPayload(item, requestId));
+}
+
+/**
+ * `protocol.responseMessage(result, requestId)` as JSON text, before UTF-8
+ * encoding: `'{"jsonrpc":"2.0","result":3,"id":7}'`.
+ * @throws ProtocolError - as `responseMessage`
+ */
+export function responseText(protocol: JSONRPCProtocol, result: unknown, requestId: unknown): string {
+  const payload =
+    result instanceof RPCError ? protocol.errorPayload(result, requestId) : protocol.responsePayload(result, requestId);
+  return encodePayloadText(payload);
+}
+
+/**
+ * `JSONRPC.encodePayload(payload)` as JSON text, before UTF-8 encoding.
+ * @throws ProtocolError - INTERNAL_ERROR `'JSON payload encoding error: …'` if it has no JSON form
+ */
+export function encodePayloadText(payload: unknown): string {
+  const text = encodeJSONText(payload);
+  if (text === undefined) {
+    throw new ProtocolError(CODES.INTERNAL_ERROR, `JSON payload encoding error: ${pyStr(payload)}`);
+  }
+  return text;
 }

@@ -3,13 +3,13 @@ import type { FramerBase } from '../framing/FramerBase';
 import { NewlineFramer } from '../framing/NewlineFramer';
 import type { Batch } from '../jsonrpc/Batch';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
-import { forgetRequest, sendBatchMessage, sendRequestText, type PendingKey, type ResponseCallback } from '../jsonrpc/connectionInternals';
+import { forgetRequest, replyText, sendBatchMessage, sendRequestText, type PendingKey, type ResponseCallback } from '../jsonrpc/connectionInternals';
 import { defineHandler, type RPCHandler } from '../jsonrpc/defineHandler';
 import { handlerInvocation } from '../jsonrpc/handlerInvocation';
 import { IncomingRequest } from '../jsonrpc/IncomingRequest';
 import { JSONRPC } from '../jsonrpc/JSONRPC';
 import type { JSONRPCProtocol } from '../jsonrpc/JSONRPC';
-import { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection';
+import { JSONRPCConnection, type ReceivedMessage } from '../jsonrpc/JSONRPCConnection';
 import { JSONRPCv2 } from '../jsonrpc/JSONRPCv2';
 import { Notification } from '../jsonrpc/Notification';
 import { ReplyAndDisconnect } from '../jsonrpc/ReplyAndDisconnect';
@@ -21,7 +21,7 @@ import type { Transport } from '../transport/Transport';
 import { BatchRequest } from './BatchRequest';
 import { SessionBase } from './SessionBase';
 import { rpcSessionDefaults, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions';
-import { errorText, firstResult, receiveMessage, replyText, wholeMessageFramer, type ReceivedMessage } from './sessionInternals';
+import { errorText, firstResult, wholeMessageFramer } from './sessionInternals';
 
 /**
  * A method table entry: a handler declared with `defineHandler` (its
@@ -376,7 +376,7 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
     if (this.logMe) this.logger.info(`processing ${message.length} bytes`);
     let received: ReceivedMessage;
     try {
-      received = receiveMessage(this.connection, message);
+      received = this.connection.receiveMessage(message);
     } catch (error) {
       this.logger.error(`cannot process message: ${errorText(error)}`, error);
       this.bumpErrors(error);

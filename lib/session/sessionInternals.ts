@@ -1,9 +1,5 @@
 import { Observable, defaultIfEmpty, defer, from, isObservable, of, take, type OperatorFunction } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
-import type { IncomingRequest } from '../jsonrpc/IncomingRequest';
-import type { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection';
-import type { Notification } from '../jsonrpc/Notification';
-import { ProtocolError } from '../jsonrpc/ProtocolError';
 
 const utf8Encoder = new TextEncoder();
 
@@ -46,30 +42,3 @@ export function firstResult(produce: () => unknown): Observable<unknown> {
   });
 }
 
-/** How the framer frames a message given as text, if it can (merge: moves to framingInternals). */
-export function textFraming(framer: FramerBase<unknown>): ((text: string) => string) | undefined {
-  const frameText = (framer as { frameText?: (text: string) => string }).frameText;
-  return frameText === undefined ? undefined : (text) => frameText.call(framer, text);
-}
-
-/** (merge: replaced by JSONRPCConnection.receiveMessage's own result) */
-export interface ReceivedMessage {
-  readonly items: ReadonlyArray<IncomingRequest | Notification>;
-  readonly reply: Uint8Array | undefined;
-  readonly errors: readonly ProtocolError[];
-}
-
-/** (merge: replaced by JSONRPCConnection.receiveMessage) */
-export function receiveMessage(connection: JSONRPCConnection, message: Uint8Array): ReceivedMessage {
-  try {
-    return { items: connection.receiveMessage(message), reply: undefined, errors: [] };
-  } catch (error) {
-    if (!(error instanceof ProtocolError)) throw error;
-    return { items: [...error.items], reply: error.replyBytes, errors: [error] };
-  }
-}
-
-/** (merge: replaced by connectionInternals.replyText) */
-export function replyText(item: IncomingRequest, result: unknown): Uint8Array | string | undefined {
-  return item.replyMessage(result);
-}

@@ -1,10 +1,11 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
+import { textFraming } from '../framing/framingInternals';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
 import { TaskTimeout } from '../tasks/TaskTimeout';
 import type { Transport } from '../transport/Transport';
 import type { SessionLogger } from './SessionLogger';
-import { errorText, textFraming, utf8 } from './sessionInternals';
+import { errorText, utf8 } from './sessionInternals';
 
 /** What the writer needs from its session. */
 export interface WriterHost<M> {

@@ -109,30 +109,6 @@ export class Concurrency {
     });
   }
 
-  /**
-   * Takes a slot at once if one is free and nobody is waiting, for hot paths
-   * that cannot afford an Observable or a Promise per piece of work. Every
-   * `true` must be paired with exactly one {@link Concurrency.leave}.
-   *
-   * ```ts
-   * if (concurrency.tryEnter()) {
-   *   try { work(); } finally { concurrency.leave(); }
-   * }
-   * ```
-   * @returns true if the slot was taken; false if the work must queue (use `run` or `acquire`)
-   */
-  tryEnter(): boolean {
-    if (this.#waiters.size !== 0 || this.#active >= this.#target) return false;
-    this.#active++;
-    return true;
-  }
-
-  /** Releases a slot taken with {@link Concurrency.tryEnter}, starting a waiter if one fits. */
-  leave(): void {
-    this.#active--;
-    if (this.#waiters.size !== 0) this.#drain();
-  }
-
   /** Counts one running piece of work; returns its (idempotent) release. */
   #hold(): () => void {
     this.#active++;

@@ -13,6 +13,7 @@ import {
   ProtocolError,
   Request,
   RPCError,
+  type ReceivedMessage,
 } from '../../lib/jsonrpc';
 import { eventually } from '../helpers/eventually';
 import { PROTOCOL_NAMES, hexText, runOurs, runReference, type Case, type Step } from './referenceHarness';
@@ -20,6 +21,15 @@ import { PROTOCOL_NAMES, hexText, runOurs, runReference, type Case, type Step } 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const text = (b: Uint8Array | undefined): string | undefined => (b === undefined ? undefined : new TextDecoder().decode(b));
 const json = (b: Uint8Array | undefined): unknown => JSON.parse(text(b) ?? 'undefined');
+
+/** What a message with nothing to process, send or report gives. */
+const nothing: ReceivedMessage = { items: [], reply: undefined, errors: [] };
+/** The violations found in a message, as [code, message] pairs. */
+const violations = (received: ReceivedMessage): Array<[number, string]> =>
+  received.errors.map((error) => {
+    expect(error).toBeInstanceOf(ProtocolError);
+    return [error.code, error.message];
+  });
 
 /** Subscribes and records what a response$ does. */
 function record<T>(response$: Observable<T>) {
@@ -251,11 +261,11 @@ describe.each([JSONRPCv1, JSONRPCv2, JSONRPCLoose, JSONRPCAutoDetect])('JSONRPCC
       response$.subscribe().unsubscribe();
     }
     expect(connection.pendingRequests()).toEqual([]);
-    expect(connection.receiveMessage(answer(1999, 'late'))).toEqual([]);
-    expect(connection.receiveMessage(answer(976, 'late'))).toEqual([]);
-    expect(() => connection.receiveMessage(answer(975, 'late'))).toThrow(ProtocolError);
+    expect(connection.receiveMessage(answer(1999, 'late'))).toEqual(nothing);
+    expect(connection.receiveMessage(answer(976, 'late'))).toEqual(nothing);
+    expect(violations(connection.receiveMessage(answer(975, 'late')))).toEqual([[-32600, 'response to unsent request (ID: 975)']]);
     // Each is forgiven once; a second answer is a protocol error again.
-    expect(() => connection.receiveMessage(answer(1999, 'again'))).toThrow(ProtocolError);
+    expect(violations(connection.receiveMessage(answer(1999, 'again')))).toEqual([[-32600, 'response to unsent request (ID: 1999)']]);
   });
 
   it('numbers requests from 0 per connection', () => {
@@ -268,7 +278,7 @@ describe.each([JSONRPCv1, JSONRPCv2, JSONRPCLoose, JSONRPCAutoDetect])('JSONRPCC
   it('response$ emits the result once and completes, even if subscribed after the reply', () => {
     const connection = new JSONRPCConnection(protocol);
     const [, response$] = connection.sendRequest(new Request('m'));
-    expect(connection.receiveMessage(answer(0, { ok: true }))).toEqual([]);
+    expect(connection.receiveMessage(answer(0, { ok: true }))).toEqual(nothing);
     const first = record(response$);
     const second = record(response$);
     for (const { seen } of [first, second]) expect(seen).toEqual({ values: [{ ok: true }], complete: true });
@@ -319,10 +329,13 @@ describe.each([JSONRPCv1, JSONRPCv2, JSONRPCLoose, JSONRPCAutoDetect])('JSONRPCC
     expect(connection.pendingRequests()).toHaveLength(1);
     subscription.unsubscribe();
     expect(connection.pendingRequests()).toEqual([]);
-    expect(connection.receiveMessage(answer(0, 1))).toEqual([]);
+    expect(connection.receiveMessage(answer(0, 1))).toEqual(nothing);
     expect(seen).toEqual({ values: [], complete: false });
     // Only once: a second reply to the same id is a protocol error.
-    expect(() => connection.receiveMessage(answer(0, 1))).toThrow('response to unsent request (ID: 0)');
+    expect(connection.receiveMessage(answer(0, 1))).toEqual({
+      ...nothing,
+      errors: [expect.objectContaining({ code: -32600, message: 'response to unsent request (ID: 0)' })],
+    });
   });
 
   it('a request is forgotten only when its last subscriber leaves, and a new subscriber revives it', () => {
@@ -351,7 +364,7 @@ describe.each([JSONRPCv1, JSONRPCv2, JSONRPCLoose, JSONRPCAutoDetect])('JSONRPCC
     expect(a.seen.error).toMatchObject({ name: 'ConnectionError', code: 'RXRPCX_ERR_CONNECTION' });
     expect(record(b$).seen.error).toBeInstanceOf(ConnectionError);
     expect(connection.pendingRequests()).toEqual([]);
-    expect(() => connection.receiveMessage(answer(0, 1))).toThrow(ProtocolError);
+    expect(violations(connection.receiveMessage(answer(0, 1)))).toEqual([[-32600, 'response to unsent request (ID: 0)']]);
   });
 
   it('settles a request once, through one path, whatever happens after', () => {
@@ -373,7 +386,7 @@ describe.each([JSONRPCv1, JSONRPCv2, JSONRPCLoose, JSONRPCAutoDetect])('JSONRPCC
       response$.subscribe(() => {
         throw new Error('subscriber bug');
       });
-      expect(connection.receiveMessage(answer(0, 1))).toEqual([]);
+      expect(connection.receiveMessage(answer(0, 1))).toEqual(nothing);
       expect(connection.pendingRequests()).toEqual([]);
       await eventually(() => onError.mock.calls.length > 0);
       expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'subscriber bug' }));
@@ -386,7 +399,7 @@ describe.each([JSONRPCv1, JSONRPCv2, JSONRPCLoose, JSONRPCAutoDetect])('JSONRPCC
     const connection = new JSONRPCConnection(protocol);
     const message =
       protocol === JSONRPCv1 ? '{"method":"m","params":[],"id":3}' : '{"jsonrpc":"2.0","method":"m","id":3}';
-    const [item] = connection.receiveMessage(bytes(message));
+    const [item] = connection.receiveMessage(bytes(message)).items;
     expect(item).toBeInstanceOf(IncomingRequest);
     const request = item as IncomingRequest;
     expect(request).toMatchObject({ method: 'm', args: [], id: 3, answered: false });
@@ -399,7 +412,7 @@ describe.each([JSONRPCv1, JSONRPCv2, JSONRPCLoose, JSONRPCAutoDetect])('JSONRPCC
     const connection = new JSONRPCConnection(protocol);
     const message =
       protocol === JSONRPCv1 ? '{"method":"m","params":[],"id":3}' : '{"jsonrpc":"2.0","method":"m","id":3}';
-    const [item] = connection.receiveMessage(bytes(message)) as IncomingRequest[];
+    const [item] = connection.receiveMessage(bytes(message)).items as IncomingRequest[];
     const reply = json(item?.reply({ n: 10n })) as { error: { code: number; message: string }; id: number };
     expect(reply.id).toBe(3);
     expect(reply.error.code).toBe(JSONRPC.INTERNAL_ERROR);
@@ -445,14 +458,15 @@ describe('JSONRPCConnection batches (v2)', () => {
     const [, response$] = connection.sendBatch(new Batch([new Request('a')]));
     record(response$ as Observable<readonly unknown[]>).subscription.unsubscribe();
     expect(connection.pendingRequests()).toEqual([]);
-    expect(connection.receiveMessage(bytes('[{"jsonrpc":"2.0","result":1,"id":0}]'))).toEqual([]);
+    expect(connection.receiveMessage(bytes('[{"jsonrpc":"2.0","result":1,"id":0}]'))).toEqual(nothing);
   });
 
   it('serves a request batch: one reply when the last request is answered', () => {
     const server = new JSONRPCConnection(JSONRPCv2);
-    const items = server.receiveMessage(
+    const { items, reply, errors } = server.receiveMessage(
       bytes('[{"jsonrpc":"2.0","method":"a","id":1},{"jsonrpc":"2.0","method":"n"},{"jsonrpc":"2.0","method":"b","id":2}]'),
     );
+    expect([reply, errors]).toEqual([undefined, []]);
     expect(items.map((item) => item.constructor.name)).toEqual(['IncomingRequest', 'Notification', 'IncomingRequest']);
     const [a, , b] = items as [IncomingRequest, Notification, IncomingRequest];
     expect(b.reply(new RPCError(-1, 'B'))).toBeUndefined();
@@ -461,52 +475,79 @@ describe('JSONRPCConnection batches (v2)', () => {
     );
   });
 
-  it('a batch whose members are all bad throws one ProtocolError carrying the batch reply', () => {
+  it('a batch whose members are all bad is answered at once, and reports each bad member', () => {
     const server = new JSONRPCConnection(JSONRPCv2);
-    try {
-      server.receiveMessage(bytes('[1, {"jsonrpc":"2.0","method":7,"id":4}]'));
-      throw new Error('expected a ProtocolError');
-    } catch (error) {
-      expect(error).toBeInstanceOf(ProtocolError);
-      const e = error as ProtocolError;
-      expect([e.code, e.message]).toEqual([0, '']);
-      expect(json(e.replyBytes)).toEqual([
-        { jsonrpc: '2.0', error: { code: -32600, message: 'request object must be a dictionary' }, id: null },
-        { jsonrpc: '2.0', error: { code: -32601, message: 'method must be a string' }, id: 4 },
-      ]);
-    }
+    const received = server.receiveMessage(bytes('[1, {"jsonrpc":"2.0","method":7,"id":4}]'));
+    expect(received.items).toEqual([]);
+    expect(violations(received)).toEqual([
+      [-32600, 'request object must be a dictionary'],
+      [-32601, 'method must be a string'],
+    ]);
+    expect(json(received.reply)).toEqual([
+      { jsonrpc: '2.0', error: { code: -32600, message: 'request object must be a dictionary' }, id: null },
+      { jsonrpc: '2.0', error: { code: -32601, message: 'method must be a string' }, id: 4 },
+    ]);
   });
 
   it('a batch of notifications and bad members answers the bad members at once (the reference never does)', () => {
     const server = new JSONRPCConnection(JSONRPCv2);
-    let thrown: unknown;
-    try {
-      server.receiveMessage(bytes('[{"jsonrpc":"2.0","method":"n"}, 7, {"jsonrpc":"2.0","method":"m","params":[1]}]'));
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(ProtocolError);
-    const e = thrown as ProtocolError;
-    expect([e.code, e.message]).toEqual([0, '']);
-    expect(json(e.replyBytes)).toEqual([
+    const received = server.receiveMessage(
+      bytes('[{"jsonrpc":"2.0","method":"n"}, 7, {"jsonrpc":"2.0","method":"m","params":[1]}]'),
+    );
+    expect(violations(received)).toEqual([[-32600, 'request object must be a dictionary']]);
+    expect(json(received.reply)).toEqual([
       { jsonrpc: '2.0', error: { code: -32600, message: 'request object must be a dictionary' }, id: null },
     ]);
     // The notifications are still to be processed.
-    expect(e.items).toEqual([new Notification('n', []), new Notification('m', [1])]);
-    // With a request among them, the last request answered sends the batch, as before.
-    const items = server.receiveMessage(bytes('[{"jsonrpc":"2.0","method":"n"}, 7, {"jsonrpc":"2.0","method":"a","id":1}]'));
+    expect(received.items).toEqual([new Notification('n', []), new Notification('m', [1])]);
+    // With a request among them, the last request answered sends the batch, as before; the bad member is reported now.
+    const { items, reply, errors } = server.receiveMessage(
+      bytes('[{"jsonrpc":"2.0","method":"n"}, 7, {"jsonrpc":"2.0","method":"a","id":1}]'),
+    );
+    expect(reply).toBeUndefined();
+    expect(errors.map((error) => error.message)).toEqual(['request object must be a dictionary']);
     expect(items.map((item) => item.constructor.name)).toEqual(['Notification', 'IncomingRequest']);
     expect(json((items[1] as IncomingRequest).reply('A'))).toEqual([
       { jsonrpc: '2.0', error: { code: -32600, message: 'request object must be a dictionary' }, id: null },
       { jsonrpc: '2.0', result: 'A', id: 1 },
     ]);
-    // Other protocol errors carry no items.
-    expect(() => server.receiveMessage(bytes('{'))).toThrow(expect.objectContaining({ items: [] }));
+  });
+
+  it('a malformed message is reported with its error reply, and nothing to process', () => {
+    const server = new JSONRPCConnection(JSONRPCv2);
+    const received = server.receiveMessage(bytes('{'));
+    expect(violations(received)).toEqual([[JSONRPC.PARSE_ERROR, 'invalid JSON']]);
+    expect(received.items).toEqual([]);
+    expect(received.reply).toBe(received.errors[0]?.replyBytes);
+    expect(json(received.reply)).toEqual({ jsonrpc: '2.0', error: { code: -32700, message: 'invalid JSON' }, id: null });
+  });
+
+  it('a bad response batch reports each bad member, delivers nothing and sends nothing', () => {
+    const client = new JSONRPCConnection(JSONRPCv2);
+    const [, response$] = client.sendBatch(new Batch([new Request('a'), new Request('b')]));
+    const { seen } = record(response$ as Observable<readonly unknown[]>);
+    const received = client.receiveMessage(bytes('[{"jsonrpc":"2.0","result":1,"id":0}, {"result":2,"id":1}, {"jsonrpc":"2.0","result":3}]'));
+    expect(received.items).toEqual([]);
+    expect(received.reply).toBeUndefined();
+    expect(violations(received)).toEqual([
+      [-32600, '"jsonrpc" is not "2.0"'],
+      [-32600, 'request has no "id"'],
+    ]);
+    expect(received.errors.map((error) => error.inResponse)).toEqual([true, true]);
+    expect(seen).toEqual({ values: [], complete: false });
+    expect(client.pendingRequests()).toHaveLength(1);
+  });
+
+  it('a response to an unsent batch is reported, not thrown', () => {
+    const client = new JSONRPCConnection(JSONRPCv2);
+    expect(violations(client.receiveMessage(bytes('[{"jsonrpc":"2.0","result":1,"id":0}]')))).toEqual([
+      [-32600, 'response to unsent batch'],
+    ]);
   });
 
   it('the oversized-response error replaces a big reply', () => {
     const server = new JSONRPCConnection(JSONRPCv2, { maxResponseSize: 1000 });
-    const [item] = server.receiveMessage(bytes('{"jsonrpc":"2.0","method":"m","id":1}')) as IncomingRequest[];
+    const [item] = server.receiveMessage(bytes('{"jsonrpc":"2.0","method":"m","id":1}')).items as IncomingRequest[];
     expect(json(item?.reply('x'.repeat(2000)))).toEqual({
       jsonrpc: '2.0',
       error: { code: -32600, message: 'response too large (over 1,000 bytes' },

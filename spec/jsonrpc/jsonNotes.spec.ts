@@ -107,7 +107,7 @@ describe('documented JSON differences from the reference', () => {
     const reply = (ours['bigId'] as Result)['error'] as Result;
     expect(reply['code']).toBe(-32601);
     const connection = new JSONRPCConnection(JSONRPCv2);
-    const [item] = connection.receiveMessage(bytes('{"jsonrpc":"2.0","method":"m","id":12345678901234567891}'));
+    const [item] = connection.receiveMessage(bytes('{"jsonrpc":"2.0","method":"m","id":12345678901234567891}')).items;
     expect(text((item as IncomingRequest).reply(0))).toBe('{"jsonrpc":"2.0","result":0,"id":12345678901234567000}');
   });
 

@@ -89,16 +89,28 @@ describe.each(PROTOCOL_NAMES)('%s never throws anything but ProtocolError', (nam
     );
   });
 
-  it('receiveMessage and reply on structured messages', () => {
+  it('receiveMessage never throws on arbitrary bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        const { errors } = new JSONRPCConnection(protocol).receiveMessage(bytes);
+        for (const error of errors) expect(error).toBeInstanceOf(ProtocolError);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('receiveMessage never throws on structured messages: violations are reported, replies are JSON', () => {
     fc.assert(
       fc.property(payload, fc.oneof(value, fc.constant(new RPCError(1, 'x'))), (sent, result) => {
         const connection = new JSONRPCConnection(protocol, { maxResponseSize: 200 });
         connection.sendRequest(new Request('a'));
         onlyProtocolErrors(() => connection.sendBatch(new Batch([new Request('b'), new Notification('n')])));
-        let items: Array<IncomingRequest | Notification> = [];
-        onlyProtocolErrors(() => {
-          items = connection.receiveMessage(encoder.encode(JSON.stringify(sent)));
-        });
+        const { items, reply, errors } = connection.receiveMessage(encoder.encode(JSON.stringify(sent)));
+        for (const error of errors) expect(error).toBeInstanceOf(ProtocolError);
+        if (reply !== undefined) {
+          expect(errors.length).toBeGreaterThan(0);
+          expect(() => JSON.parse(new TextDecoder().decode(reply)) as unknown).not.toThrow();
+        }
         for (const item of items) {
           if (item instanceof IncomingRequest) {
             const reply = item.reply(result);

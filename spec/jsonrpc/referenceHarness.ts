@@ -189,20 +189,25 @@ function watch(response$: Observable<unknown>, batch: boolean): { state: FutureS
 }
 
 /**
- * `receiveMessage`, described as the reference would see it. A batch of
- * notifications and invalid members is where rxrpcx deliberately differs:
- * it throws a ProtocolError whose reply answers the invalid members and whose
- * `items` are the notifications, where the reference returns the
- * notifications and never answers. The items are compared with the
- * reference's here; the reply is asserted in JSONRPCConnection.spec.ts.
+ * `receiveMessage`, described as the reference would see it: where we report
+ * violations in `errors` and `reply`, the reference raises a ProtocolError —
+ * the first violation of a message, or for a batch of nothing but invalid
+ * members its sentinel `ProtocolError(0, '')` carrying the batch reply. A
+ * batch of notifications and invalid members is where rxrpcx deliberately
+ * differs: it answers the invalid members at once, where the reference
+ * returns the notifications and never answers. The items are compared with
+ * the reference's here; the reply is asserted in JSONRPCConnection.spec.ts.
  */
 function receiveLikeTheReference(connection: JSONRPCConnection, message: Uint8Array): Array<IncomingRequest | Notification> {
-  try {
-    return connection.receiveMessage(message);
-  } catch (error) {
-    if (error instanceof ProtocolError && error.items.length > 0) return [...error.items];
-    throw error;
+  const { items, reply, errors } = connection.receiveMessage(message);
+  const [first] = errors;
+  if (first === undefined) {
+    if (reply !== undefined) throw new Error('a reply without a violation');
+    return [...items];
   }
+  if (items.length > 0) return [...items];
+  if (reply === first.replyBytes) throw first;
+  throw new ProtocolError(0, '', { replyBytes: reply });
 }
 
 function runSteps(protocol: JSONRPCProtocol, steps: readonly Step[]): unknown[] {

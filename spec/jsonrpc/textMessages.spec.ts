@@ -13,6 +13,8 @@ import {
   type JSONRPCProtocol,
   type Responder,
 } from 'rxrpcx';
+import { replyText } from '../../lib/jsonrpc/connectionInternals';
+import { encodePayloadText, requestText, responseText } from '../../lib/jsonrpc/protocolInternals';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -79,6 +81,12 @@ const UNENCODABLE: ReadonlyArray<readonly [string, unknown]> = [
 ];
 
 describe('text forms of the message builders', () => {
+  it('are internal: the protocol classes do not have them', () => {
+    for (const [, protocol] of PROTOCOLS) {
+      for (const name of ['requestText', 'responseText', 'encodePayloadText']) expect(name in protocol).toBe(false);
+    }
+  });
+
   describe.each(PROTOCOLS)('under %s', (_name, protocol) => {
     it('requestText is the decoded requestMessage', () => {
       const requests = [
@@ -91,7 +99,7 @@ describe('text forms of the message builders', () => {
       for (const request of requests) {
         for (const id of [0, 7, 123456789]) {
           expectSame(
-            () => protocol.requestText(request, id),
+            () => requestText(protocol, request, id),
             () => protocol.requestMessage(request, id),
           );
         }
@@ -101,19 +109,19 @@ describe('text forms of the message builders', () => {
     it('responseText is the decoded responseMessage, for results and error results', () => {
       for (const [, result] of RESULTS) {
         for (const id of [0, 42, 'text-id', null]) {
-          expect(protocol.responseText(result, id)).toBe(text(protocol.responseMessage(result, id)));
+          expect(responseText(protocol, result, id)).toBe(text(protocol.responseMessage(result, id)));
         }
       }
     });
 
     it.each(UNENCODABLE)('responseText of %s throws ProtocolError INTERNAL_ERROR, as responseMessage does', (_label, result) => {
       expectSame(
-        () => protocol.responseText(result, 1),
+        () => responseText(protocol, result, 1),
         () => protocol.responseMessage(result, 1),
       );
-      expect(() => protocol.responseText(result, 1)).toThrow(ProtocolError);
+      expect(() => responseText(protocol, result, 1)).toThrow(ProtocolError);
       try {
-        protocol.responseText(result, 1);
+        responseText(protocol, result, 1);
       } catch (error) {
         expect(error).toMatchObject({ code: JSONRPC.INTERNAL_ERROR });
         expect((error as ProtocolError).message).toMatch(/^JSON payload encoding error: /);
@@ -127,10 +135,10 @@ describe('text forms of the message builders', () => {
           fc.oneof(fc.nat(), fc.string()),
           fc.string({ unit: 'binary', maxLength: 12 }),
           (value, id, method) => {
-            expect(protocol.responseText(value, id)).toBe(text(protocol.responseMessage(value, id)));
+            expect(responseText(protocol, value, id)).toBe(text(protocol.responseMessage(value, id)));
             const request = new Request(method, [value]);
             expectSame(
-              () => protocol.requestText(request, id),
+              () => requestText(protocol, request, id),
               () => protocol.requestMessage(request, id),
             );
           },
@@ -142,31 +150,30 @@ describe('text forms of the message builders', () => {
 
   describe('encodePayloadText', () => {
     it.each(RESULTS.filter(([label]) => !label.startsWith('undefined')))('is the decoded encodePayload for %s', (_label, value) => {
-      expect(JSONRPC.encodePayloadText(value)).toBe(text(JSONRPC.encodePayload(value)));
-      expect(JSONRPCv2.encodePayloadText(value)).toBe(text(JSONRPCv2.encodePayload(value)));
+      expect(encodePayloadText(value)).toBe(text(JSONRPC.encodePayload(value)));
     });
 
     it.each([...UNENCODABLE, ['undefined', undefined] as const, ['a function', () => 1] as const, ['a symbol', Symbol('s')] as const])(
       'throws ProtocolError INTERNAL_ERROR for %s, with the bytes form\'s message',
       (_label, value) => {
         expectSame(
-          () => JSONRPC.encodePayloadText(value),
+          () => encodePayloadText(value),
           () => JSONRPC.encodePayload(value),
         );
-        expect(() => JSONRPC.encodePayloadText(value)).toThrow(ProtocolError);
-        expect(outcome(() => JSONRPC.encodePayloadText(value))).toMatchObject({ thrown: { code: JSONRPC.INTERNAL_ERROR } });
+        expect(() => encodePayloadText(value)).toThrow(ProtocolError);
+        expect(outcome(() => encodePayloadText(value))).toMatchObject({ thrown: { code: JSONRPC.INTERNAL_ERROR } });
       },
     );
 
     it('is compact JSON', () => {
-      expect(JSONRPC.encodePayloadText({ a: [1, 2], b: 'é' })).toBe('{"a":[1,2],"b":"é"}');
+      expect(encodePayloadText({ a: [1, 2], b: 'é' })).toBe('{"a":[1,2],"b":"é"}');
     });
 
     it('property: equals the decoded bytes form for any value fast-check can make', () => {
       fc.assert(
         fc.property(fc.anything({ maxDepth: 3, withBigInt: true, withNullPrototype: true }), (value) => {
           expectSame(
-            () => JSONRPC.encodePayloadText(value),
+            () => encodePayloadText(value),
             () => JSONRPC.encodePayload(value),
           );
         }),
@@ -176,69 +183,73 @@ describe('text forms of the message builders', () => {
   });
 });
 
-describe('IncomingRequest.replyMessage', () => {
+describe('replyText (connectionInternals)', () => {
   /** One lone request received by a fresh connection. */
   function loneRequest(message = '{"jsonrpc":"2.0","method":"add","params":[1,2],"id":7}', maxResponseSize = 0): IncomingRequest {
     const connection = new JSONRPCConnection(JSONRPCv2, { maxResponseSize });
-    const [item] = connection.receiveMessage(bytes(message));
+    const [item] = connection.receiveMessage(bytes(message)).items;
     if (!(item instanceof IncomingRequest)) throw new Error('expected a request');
     return item;
   }
 
+  it('is internal: IncomingRequest has only reply', () => {
+    expect('replyMessage' in loneRequest()).toBe(false);
+  });
+
   it('answers a lone request with JSON text', () => {
     const request = loneRequest();
-    const reply = request.replyMessage(3);
+    const reply = replyText(request, 3);
     expect(reply).toBe('{"jsonrpc":"2.0","result":3,"id":7}');
     expect(request.answered).toBe(true);
   });
 
   it('answers an error result with the error response text', () => {
-    const reply = loneRequest().replyMessage(new RPCError(-32602, 'nope'));
+    const reply = replyText(loneRequest(), new RPCError(-32602, 'nope'));
     expect(reply).toBe('{"jsonrpc":"2.0","error":{"code":-32602,"message":"nope"},"id":7}');
   });
 
   it('answers an unencodable result with its INTERNAL_ERROR', () => {
-    const reply = loneRequest().replyMessage(10n);
+    const reply = replyText(loneRequest(), 10n);
     expect(typeof reply).toBe('string');
     const parsed = JSON.parse(reply as string) as { error: { code: number; message: string }; id: number };
     expect(parsed.error.code).toBe(JSONRPC.INTERNAL_ERROR);
     expect(parsed.id).toBe(7);
   });
 
-  it('keeps reply() returning bytes, equal to the replyMessage text encoded', () => {
-    const viaText = loneRequest().replyMessage({ sum: 'é€😀' });
+  it('keeps reply() returning bytes, equal to the replyText text encoded', () => {
+    const viaText = replyText(loneRequest(), { sum: 'é€😀' });
     const viaBytes = loneRequest().reply({ sum: 'é€😀' });
     expect(viaBytes).toBeInstanceOf(Uint8Array);
     expect(text(viaBytes as Uint8Array)).toBe(viaText);
   });
 
-  it('counts only the first call, whichever of reply and replyMessage it was', () => {
+  it('counts only the first call, whichever of reply and replyText it was', () => {
     const first = loneRequest();
-    expect(first.replyMessage(1)).toBeDefined();
-    expect(first.replyMessage(2)).toBeUndefined();
+    expect(replyText(first, 1)).toBeDefined();
+    expect(replyText(first, 2)).toBeUndefined();
     expect(first.reply(3)).toBeUndefined();
 
     const second = loneRequest();
     expect(second.reply(1)).toBeDefined();
-    expect(second.replyMessage(2)).toBeUndefined();
+    expect(replyText(second, 2)).toBeUndefined();
     expect(second.reply(3)).toBeUndefined();
   });
 
   it('answers batch members with undefined until the last, then the whole batch as bytes', () => {
     const connection = new JSONRPCConnection(JSONRPCv2);
-    const items = connection.receiveMessage(
+    const { items } = connection.receiveMessage(
       bytes('[{"jsonrpc":"2.0","method":"a","id":1},{"jsonrpc":"2.0","method":"n"},{"jsonrpc":"2.0","method":"b","id":2}]'),
     );
     const requests = items.filter((item): item is IncomingRequest => item instanceof IncomingRequest);
     expect(requests).toHaveLength(2);
-    expect(requests[1]?.replyMessage('B')).toBeUndefined();
-    const batch = requests[0]?.replyMessage('A');
+    expect(replyText(requests[1], 'B')).toBeUndefined();
+    const batch = replyText(requests[0], 'A');
     expect(batch).toBeInstanceOf(Uint8Array);
     expect(JSON.parse(text(batch as Uint8Array))).toEqual([
       { jsonrpc: '2.0', result: 'B', id: 2 },
       { jsonrpc: '2.0', result: 'A', id: 1 },
     ]);
-    expect(requests[0]?.replyMessage('again')).toBeUndefined();
+    expect(replyText(requests[0], 'again')).toBeUndefined();
   });
 
   it('passes on whatever the responder makes: text, bytes or nothing', () => {
@@ -246,7 +257,7 @@ describe('IncomingRequest.replyMessage', () => {
     for (const message of made) {
       const responder: Responder = () => message;
       const request = new IncomingRequest('m', [], 1, responder);
-      expect(request.replyMessage(0)).toBe(message);
+      expect(replyText(request, 0)).toBe(message);
       const again = new IncomingRequest('m', [], 1, responder);
       const reply = again.reply(0);
       if (message === undefined) expect(reply).toBeUndefined();
@@ -264,37 +275,37 @@ describe('IncomingRequest.replyMessage', () => {
     });
 
     it('replaces an oversized reply with the error reply', () => {
-      const reply = loneRequest(undefined, 60).replyMessage('x'.repeat(100));
+      const reply = replyText(loneRequest(undefined, 60), 'x'.repeat(100));
       expect(JSON.parse(asText(reply))).toEqual(oversized(60));
-      const small = loneRequest(undefined, 60).replyMessage('x'.repeat(10));
+      const small = replyText(loneRequest(undefined, 60), 'x'.repeat(10));
       expect(JSON.parse(asText(small))).toEqual({ jsonrpc: '2.0', result: 'x'.repeat(10), id: 7 });
     });
 
     it('measures UTF-8 bytes, not string length: multibyte text under the limit in characters is still oversized', () => {
       const result = '€'.repeat(40); // 40 characters, 120 bytes
-      const full = JSONRPCv2.responseText(result, 7);
+      const full = responseText(JSONRPCv2, result, 7);
       const byteLength = encoder.encode(full).length;
       const limit = full.length + 10;
       expect(full.length).toBeLessThan(limit);
       expect(byteLength).toBeGreaterThan(limit);
-      expect(JSON.parse(asText(loneRequest(undefined, limit).replyMessage(result)))).toEqual(oversized(limit));
+      expect(JSON.parse(asText(replyText(loneRequest(undefined, limit), result)))).toEqual(oversized(limit));
       expect(JSON.parse(asText(loneRequest(undefined, limit).reply(result)))).toEqual(oversized(limit));
     });
 
     it('allows a reply of exactly the limit in bytes, and refuses one byte less', () => {
       for (const result of ['€'.repeat(30), '😀'.repeat(30), 'é'.repeat(30), 'plain ascii', 'mixed é€😀\ud800']) {
-        const full = encoder.encode(JSONRPCv2.responseText(result, 7)).length;
-        expect(asText(loneRequest(undefined, full).replyMessage(result))).toBe(JSONRPCv2.responseText(result, 7));
-        expect(JSON.parse(asText(loneRequest(undefined, full - 1).replyMessage(result)))).toEqual(oversized(full - 1));
+        const full = encoder.encode(responseText(JSONRPCv2, result, 7)).length;
+        expect(asText(replyText(loneRequest(undefined, full), result))).toBe(responseText(JSONRPCv2, result, 7));
+        expect(JSON.parse(asText(replyText(loneRequest(undefined, full - 1), result)))).toEqual(oversized(full - 1));
       }
     });
 
     it('property: oversized exactly when the UTF-8 length exceeds the limit', () => {
       fc.assert(
         fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.integer({ min: 1, max: 250 }), (result, limit) => {
-          const full = JSONRPCv2.responseText(result, 7);
+          const full = responseText(JSONRPCv2, result, 7);
           const over = encoder.encode(full).length > limit;
-          const reply = JSON.parse(asText(loneRequest(undefined, limit).replyMessage(result))) as unknown;
+          const reply = JSON.parse(asText(replyText(loneRequest(undefined, limit), result))) as unknown;
           expect(reply).toEqual(over ? oversized(limit) : { jsonrpc: '2.0', result, id: 7 });
         }),
         { numRuns: 300 },

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { from, lastValueFrom, toArray } from 'rxjs';
-import { NewlineFramer, type FramerBase } from 'rxrpcx';
+import { BitcoinFramer, ContentLengthFramer, NewlineFramer, type FramerBase } from 'rxrpcx';
+import { textFraming } from '../../lib/framing/framingInternals';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -10,18 +11,48 @@ const codeUnit = fc
   .filter((unit) => unit !== 0x0a)
   .map((unit) => String.fromCharCode(unit));
 
-describe('NewlineFramer.frameText', () => {
-  const framer = new NewlineFramer();
+describe('textFraming', () => {
+  it('is internal: no framer has a public text method', () => {
+    for (const framer of [new NewlineFramer(), new ContentLengthFramer(), new BitcoinFramer()]) {
+      expect('frameText' in framer).toBe(false);
+    }
+  });
+
+  it('has no text form for framers that have none, or that the user wrote or changed', () => {
+    expect(textFraming(new ContentLengthFramer())).toBeUndefined();
+    expect(textFraming(new BitcoinFramer())).toBeUndefined();
+    const own: FramerBase<Uint8Array> = { frame: (message) => message, messages: () => (source) => source };
+    expect(textFraming(own)).toBeUndefined();
+    class Crlf extends NewlineFramer {
+      override frame(message: Uint8Array): Uint8Array {
+        return Uint8Array.of(...message, 0x0d, 0x0a);
+      }
+    }
+    expect(textFraming(new Crlf())).toBeUndefined();
+    // A subclass that keeps frame keeps the text form.
+    class Small extends NewlineFramer {}
+    expect(textFraming(new Small({ maxSize: 10 }))?.('x')).toBe('x\n');
+    // Borrowing the newline framer's frame borrows its text form too.
+    const borrowed: FramerBase<Uint8Array> = { frame: NewlineFramer.prototype.frame, messages: () => (source) => source };
+    expect(textFraming(borrowed)?.('x')).toBe('x\n');
+  });
+});
+
+describe('textFraming(NewlineFramer)', () => {
+  const newline = new NewlineFramer();
+  const textForm = textFraming(newline);
+  const framer = {
+    frame: (message: Uint8Array): Uint8Array => newline.frame(message),
+    frameText: (text: string): string => {
+      if (textForm === undefined) throw new Error('NewlineFramer has no text form');
+      return textForm(text);
+    },
+  };
 
   it('appends a newline', () => {
     expect(framer.frameText('')).toBe('\n');
     expect(framer.frameText('{"id":0}')).toBe('{"id":0}\n');
     expect(framer.frameText('é€😀')).toBe('é€😀\n');
-  });
-
-  it('is the optional text hook of FramerBase', () => {
-    const base: FramerBase<Uint8Array> = framer;
-    expect(base.frameText?.('x')).toBe('x\n');
   });
 
   it('property: its UTF-8 encoding equals frame() of the UTF-8 encoded text (full Unicode)', () => {

@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import type { FramerBase, FramerMessagesOptions } from './FramerBase';
 import type { FramingError } from './FramingError';
 
@@ -71,6 +71,26 @@ export interface FrameSink<M> {
   readonly closed: boolean;
 }
 
+/** A sink onto one subscriber (a class, so each subscription costs one small object). */
+class SubscriberSink<M> implements FrameSink<M> {
+  constructor(
+    private readonly subscriber: Subscriber<M>,
+    private readonly onDrop: ((error: FramingError) => void) | undefined,
+  ) {}
+
+  emit(message: M): void {
+    this.subscriber.next(message);
+  }
+
+  drop(error: FramingError): void {
+    this.onDrop?.(error);
+  }
+
+  get closed(): boolean {
+    return this.subscriber.closed;
+  }
+}
+
 /** A sans-I/O, per-subscription decoder; a throw ends the stream. */
 export interface FrameDecoder {
   push(chunk: Uint8Array): void;
@@ -88,13 +108,7 @@ export function decodeFrames<M>(
   const { onDrop } = options;
   return (source) =>
     new Observable<M>((subscriber) => {
-      const sink: FrameSink<M> = {
-        emit: (message) => subscriber.next(message),
-        drop: (error) => onDrop?.(error),
-        get closed() {
-          return subscriber.closed;
-        },
-      };
+      const sink = new SubscriberSink(subscriber, onDrop);
       let decoder: FrameDecoder | undefined = createDecoder(sink);
       const subscription = source.subscribe({
         next: (chunk) => {

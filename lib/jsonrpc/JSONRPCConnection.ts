@@ -140,14 +140,14 @@ export class JSONRPCConnection {
   #nextId = 0;
   #epoch = 0;
   /** Awaited requests, in the order sent. */
-  readonly #pending = new Map<Key, Pending>();
+  #pending: Map<Key, Pending> | undefined;
   /**
    * Keys of requests nobody listens to any more, so that their late answers
    * are dropped quietly rather than counted against the peer. Only the
    * newest {@link ABANDONED_MEMORY} are remembered: a long-lived connection
    * whose peer never answers must not grow.
    */
-  readonly #abandoned = new Set<Key>();
+  #abandoned: Set<Key> | undefined;
 
   constructor(protocol: JSONRPCProtocol, options: JSONRPCConnectionOptions = {}) {
     this.#protocol = protocol;
@@ -166,7 +166,7 @@ export class JSONRPCConnection {
   #sendRequestText(request: Request, deliver: ResponseCallback): [text: string, key: Key] {
     const requestId = this.#nextId++;
     const text = requestText(this.#protocol, request, requestId);
-    this.#pending.set(requestId, { key: requestId, sent: request, deliver, epoch: this.#epoch, observers: 1, settled: false });
+    this.#pendingTable().set(requestId, { key: requestId, sent: request, deliver, epoch: this.#epoch, observers: 1, settled: false });
     return [text, requestId];
   }
 
@@ -175,15 +175,15 @@ export class JSONRPCConnection {
     const message = this.#protocol.batchMessage(batch, ids);
     if (ids.length === 0) return [message, undefined];
     const key = batchKey(ids);
-    this.#pending.set(key, { key, sent: batch, deliver, epoch: this.#epoch, observers: 1, settled: false });
+    this.#pendingTable().set(key, { key, sent: batch, deliver, epoch: this.#epoch, observers: 1, settled: false });
     return [message, key];
   }
 
   #forget(key: Key): boolean {
-    const entry = this.#pending.get(key);
+    const entry = this.#pending?.get(key);
     if (entry === undefined || entry.settled) return false;
     entry.settled = true;
-    this.#pending.delete(key);
+    this.#pending?.delete(key);
     this.#abandon(key);
     return true;
   }
@@ -283,8 +283,8 @@ export class JSONRPCConnection {
 
   /** Errors every pending `response$` with a ConnectionError and forgets them all. */
   cancelPendingRequests(): void {
-    const entries = [...this.#pending.values()];
-    this.#abandoned.clear();
+    const entries = [...(this.#pending?.values() ?? [])];
+    this.#abandoned?.clear();
     this.#epoch += 1;
     const error = new ConnectionError();
     for (const entry of entries) this.#settle(entry, error);
@@ -292,7 +292,7 @@ export class JSONRPCConnection {
 
   /** The requests and batches sent and still awaited, in the order sent. */
   pendingRequests(): Sent[] {
-    return [...this.#pending.values()].map((entry) => entry.sent);
+    return [...(this.#pending?.values() ?? [])].map((entry) => entry.sent);
   }
 
   // ---- the waiting side: one registration, one settle path ----
@@ -308,45 +308,51 @@ export class JSONRPCConnection {
       }
     };
     const entry: Pending = { key, sent, deliver, epoch: this.#epoch, observers: 0, settled: false };
-    this.#pending.set(key, entry);
+    this.#pendingTable().set(key, entry);
     return new Observable<unknown>((subscriber) => {
       entry.observers += 1;
       // Forgotten, then cancelled with the rest: it can never be answered now.
       if (entry.epoch !== this.#epoch) this.#settle(entry, new ConnectionError());
-      if (!entry.settled && !this.#pending.has(key)) {
-        this.#abandoned.delete(key);
-        this.#pending.set(key, entry);
+      if (!entry.settled && this.#pending?.has(key) !== true) {
+        this.#abandoned?.delete(key);
+        this.#pendingTable().set(key, entry);
       }
       const inner = outcome.subscribe(subscriber);
       return () => {
         inner.unsubscribe();
         entry.observers -= 1;
-        if (entry.observers === 0 && !entry.settled && this.#pending.delete(key)) this.#abandon(key);
+        if (entry.observers === 0 && !entry.settled && this.#pending?.delete(key) === true) this.#abandon(key);
       };
     });
   }
 
+  /** The pending table, made with the first request sent: a server that never sends has none. */
+  #pendingTable(): Map<Key, Pending> {
+    return (this.#pending ??= new Map());
+  }
+
   #abandon(key: Key): void {
-    this.#abandoned.add(key);
-    if (this.#abandoned.size > ABANDONED_MEMORY) {
-      const oldest = this.#abandoned.values().next();
-      if (!oldest.done) this.#abandoned.delete(oldest.value);
+    const abandoned = (this.#abandoned ??= new Set());
+    abandoned.add(key);
+    if (abandoned.size > ABANDONED_MEMORY) {
+      const oldest = abandoned.values().next();
+      if (!oldest.done) abandoned.delete(oldest.value);
     }
   }
 
   #settle(entry: Pending, error: Error | undefined, value?: unknown): void {
     if (entry.settled) return;
     entry.settled = true;
-    this.#pending.delete(entry.key);
+    this.#pending?.delete(entry.key);
     entry.deliver(error, value);
   }
 
   /** The pending entry for a reply; null for a late reply to an abandoned request (to be dropped). */
   #lookup(key: Key | undefined): Pending | null | undefined {
     if (key === undefined) return undefined;
-    const entry = this.#pending.get(key);
+    const entry = this.#pending?.get(key);
     if (entry !== undefined) return entry;
-    return this.#abandoned.delete(key) ? null : undefined;
+    return this.#abandoned?.delete(key) === true ? null : undefined;
   }
 
   #receiveResponse(result: unknown, requestId: unknown): ReceivedMessage {

@@ -1,4 +1,4 @@
-import { Observable, Subject, firstValueFrom, type Subscriber, type TeardownLogic } from 'rxjs';
+import { EMPTY, Observable, Subject, firstValueFrom, type Subscriber, type TeardownLogic } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
 import { NewlineFramer } from '../framing/NewlineFramer';
 import type { Batch } from '../jsonrpc/Batch';
@@ -145,8 +145,9 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
   /** Exchanges waiting for an outgoing slot, oldest first. */
   readonly #outgoingWaiting = new Set<OutgoingWaiter>();
   #reqTimes: number[] = [];
-  readonly #notifications = new Subject<Notification>();
-  readonly #calls = new Subject<IncomingCall>();
+  /** Made when first asked for: most sessions never are. */
+  #notifications: Subject<Notification> | undefined;
+  #calls: Subject<IncomingCall> | undefined;
 
   /**
    * @param transport - the connection
@@ -175,7 +176,8 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
 
   /** Incoming notifications, as they arrive (whether or not a handler takes them). */
   get notifications$(): Observable<Notification> {
-    return this.#notifications.asObservable();
+    if (this.ended && this.#notifications === undefined) return EMPTY;
+    return (this.#notifications ??= new Subject<Notification>()).asObservable();
   }
 
   /**
@@ -185,7 +187,8 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
    * instead of failing with METHOD_NOT_FOUND.
    */
   get calls$(): Observable<IncomingCall> {
-    return this.#calls.asObservable();
+    if (this.ended && this.#calls === undefined) return EMPTY;
+    return (this.#calls ??= new Subject<IncomingCall>()).asObservable();
   }
 
   /** How many outgoing requests may be in flight now. */
@@ -203,8 +206,8 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
   handleRequest(request: Request | Notification): unknown {
     const method = Object.hasOwn(this.handlers, request.method) ? this.handlers[request.method] : undefined;
     if (method === undefined) {
-      if (this.#calls.observed) return this.#offer(request);
-      if (request instanceof Notification && this.#notifications.observed) return undefined;
+      if (this.#calls?.observed === true) return this.#offer(request);
+      if (request instanceof Notification && this.#notifications?.observed === true) return undefined;
     }
     // A plain function takes any positional arguments: no signature to check.
     if (typeof method === 'function' && Array.isArray(request.args)) {
@@ -388,7 +391,7 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
       this.bumpErrors(error, error.code === JSONRPC.PARSE_ERROR ? this.errorBaseCost * 10 : undefined);
     }
     for (const item of received.items) {
-      if (item instanceof Notification) this.#notifications.next(item);
+      if (item instanceof Notification) this.#notifications?.next(item);
       this.admit(item);
     }
   }
@@ -433,7 +436,7 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
         answered = true;
         answer();
       };
-      this.#calls.next({
+      this.#calls?.next({
         request,
         respond: (result) => once(() => subscriber.add(firstResult(() => result).subscribe(subscriber))),
         fail: (error) => once(() => subscriber.error(error)),
@@ -448,8 +451,8 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
     this.#outgoingWaiting.clear();
     for (const waiter of waiting) waiter.fail(new ConnectionError('connection is closed'));
     this.connection.cancelPendingRequests();
-    this.#notifications.complete();
-    this.#calls.complete();
+    this.#notifications?.complete();
+    this.#calls?.complete();
     super.end();
   }
 }

@@ -7,7 +7,7 @@ import { SessionKind } from '../transport/SessionKind';
 import type { CloseOptions, Transport, TransportProxy } from '../transport/Transport';
 import type { NetAddress } from '../util/NetAddress';
 import { CostMeter } from './costMeterInternals';
-import { IncomingDispatcher } from './dispatcherInternals';
+import { IncomingDispatcher, type DispatchTarget } from './dispatcherInternals';
 import { quietLogger, type SessionLogger } from './SessionLogger';
 import { sessionDefaults, type SessionDefaults, type SessionOptions } from './SessionOptions';
 import type { SessionStats } from './SessionStats';
@@ -94,8 +94,8 @@ export abstract class SessionBase<M, T = unknown> {
   readonly #writer: SessionWriter<M>;
   readonly #dispatcher: IncomingDispatcher<M, T>;
   readonly #deferScheduler: SchedulerLike;
-  /** The read subscription and the deferred start. */
-  readonly #subscription = new Subscription();
+  /** Reading from the transport, once started. */
+  #reading: Subscription | undefined;
   #started = false;
   #ended = false;
   readonly #closed = new AsyncSubject<void>();
@@ -127,59 +127,25 @@ export abstract class SessionBase<M, T = unknown> {
     if (transport.kind === SessionKind.CLIENT) this.costHardLimit = 0;
     this.framer = options.framer ?? this.defaultFramer();
 
-    const session = this;
     this.#deadlines = new DeadlineQueue(this.scheduler);
     this.#counters = new SessionCounters(this.now());
-    this.#meter = new CostMeter({
-      get bwCostPerByte() { return session.bwCostPerByte; },
-      get costSoftLimit() { return session.costSoftLimit; },
-      get costHardLimit() { return session.costHardLimit; },
-      get costDecayPerSec() { return session.costDecayPerSec; },
-      get costSleep() { return session.costSleep; },
-      get errorBaseCost() { return session.errorBaseCost; },
-      get initialConcurrent() { return session.initialConcurrent; },
-      get logger() { return session.logger; },
-      extraCost: () => this.extraCost(),
-      now: () => this.now(),
-      recalculated: () => {
-        this.#counters.changed();
-        this.#dispatcher.limitChanged();
-      },
+    this.#meter = new CostMeter(this, () => {
+      this.#counters.changed();
+      this.#dispatcher.limitChanged();
     });
-    this.#writer = new SessionWriter<M>({
-      transport,
-      framer: this.framer,
-      deferScheduler: this.#deferScheduler,
-      scheduler: this.scheduler,
-      get logger() { return session.logger; },
-      get verbosity() { return session.verbosity; },
-      get maxSendDelay() { return session.maxSendDelay; },
-      sent: (count, bytes) => {
-        const counters = this.#counters;
-        counters.sendCount += count;
-        counters.sendSize += bytes;
-        counters.lastSend = this.now();
-        this.#meter.bumpBytes(bytes);
-        counters.changed();
-      },
-      stalled: () => this.abort(),
+    this.#writer = new SessionWriter<M>(this, this.#deferScheduler, (count, bytes) => {
+      const counters = this.#counters;
+      counters.sendCount += count;
+      counters.sendSize += bytes;
+      counters.lastSend = this.now();
+      this.#meter.bumpBytes(bytes);
+      counters.changed();
     });
-    this.#dispatcher = new IncomingDispatcher<M, T>({
-      deadlines: this.#deadlines,
-      get processingTimeout() { return session.processingTimeout; },
-      get maxPendingRequests() { return session.maxPendingRequests; },
-      concurrencyLimit: () => this.#meter.target,
-      sleepSeconds: () => this.#meter.sleepSeconds,
-      receive: (message) => {
-        this.#counters.lastRecv = this.now();
-        this.#counters.recvCount += 1;
-        this.receive(message);
-      },
-      handle: (item) => this.handleItem(item),
-      answer: (item, failed, result) => this.answerItem(item, failed, result),
-      pauseReading: (paused) => (paused ? transport.pauseReading() : transport.resumeReading()),
-    });
-    this.#subscription.add(this.#deferScheduler.schedule(() => this.start()));
+    // The dispatcher drives the session's protected hooks (receive, handleItem, answerItem).
+    const target = this as unknown as DispatchTarget<M, T>;
+    this.#dispatcher = new IncomingDispatcher<M, T>(this, target, this.#deadlines, this.#meter, this.#counters);
+    // Not kept: if the session ends first, start() does nothing.
+    this.#deferScheduler.schedule(() => this.start());
   }
 
   /** Client or server: who opened the connection. */
@@ -275,15 +241,13 @@ export abstract class SessionBase<M, T = unknown> {
     if (this.#started || this.#ended) return;
     this.#started = true;
     const onDrop = (error: FramingError): void => this.onFramingDrop(error);
-    this.#subscription.add(
-      this.transport.incoming
-        .pipe((source) => this.#countIncoming(source), this.framer.messages({ onDrop }))
-        .subscribe({
-          next: (message) => this.#dispatcher.take(message),
-          error: (error: unknown) => this.onIncomingError(error),
-          complete: () => this.end(),
-        }),
-    );
+    this.#reading = this.transport.incoming
+      .pipe((source) => this.#countIncoming(source), this.framer.messages({ onDrop }))
+      .subscribe({
+        next: (message) => this.#dispatcher.take(message),
+        error: (error: unknown) => this.onIncomingError(error),
+        complete: () => this.end(),
+      });
   }
 
   /** The default framer when none is given in the options. */
@@ -459,7 +423,7 @@ export abstract class SessionBase<M, T = unknown> {
   protected end(): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#subscription.unsubscribe();
+    this.#reading?.unsubscribe();
     this.#deadlines.close();
     this.#dispatcher.close();
     this.#writer.close();

@@ -1,6 +1,7 @@
+import type { SchedulerLike } from 'rxjs';
 import type { SessionLogger } from './SessionLogger';
 
-/** The tunables and hooks the cost meter reads, live (they may change while a session runs). */
+/** What the cost meter reads from its session, live (tunables may change while a session runs). */
 export interface CostMeterHost {
   readonly bwCostPerByte: number;
   readonly costSoftLimit: number;
@@ -10,12 +11,9 @@ export interface CostMeterHost {
   readonly errorBaseCost: number;
   readonly initialConcurrent: number;
   readonly logger: SessionLogger;
+  readonly scheduler: SchedulerLike;
   /** A dynamic amount added to cost when deciding how much to throttle. */
   extraCost(): number;
-  /** The clock, in seconds. */
-  now(): number;
-  /** Cost was recalculated: statistics changed, and the incoming limit may have moved. */
-  recalculated(): void;
 }
 
 /**
@@ -36,9 +34,16 @@ export class CostMeter {
   #costAtRecalc = 0;
   #recalcTime: number;
 
-  constructor(private readonly host: CostMeterHost) {
+  /**
+   * @param host - the session
+   * @param recalculated - called after each recalculation: statistics changed, the incoming limit may have moved
+   */
+  constructor(
+    private readonly host: CostMeterHost,
+    private readonly recalculated: () => void,
+  ) {
     this.target = Math.trunc(host.initialConcurrent);
-    this.#recalcTime = host.now();
+    this.#recalcTime = host.scheduler.now() / 1000;
   }
 
   /** Seconds to sleep before running a request (0 under the soft limit). */
@@ -65,7 +70,7 @@ export class CostMeter {
   /** Refunds the decay since the last time, then recomputes the fraction and the concurrency target. */
   recalc(): void {
     const host = this.host;
-    const now = host.now();
+    const now = host.scheduler.now() / 1000;
     this.cost = Math.max(0, this.cost - (now - this.#recalcTime) * host.costDecayPerSec);
     this.#recalcTime = now;
     this.#costAtRecalc = this.cost;
@@ -77,6 +82,6 @@ export class CostMeter {
       if (Math.abs(target - this.target) > 1) host.logger.info(`changing task concurrency from ${this.target} to ${target}`);
       this.target = Math.trunc(target);
     }
-    host.recalculated();
+    this.recalculated();
   }
 }

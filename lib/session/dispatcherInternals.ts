@@ -1,30 +1,31 @@
-import { Subscription, isObservable, type Observable } from 'rxjs';
+import { Subscription, isObservable, type Observable, type SchedulerLike } from 'rxjs';
 import type { Deadline, DeadlineQueue } from '../tasks/deadlineQueueInternals';
 import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
 import { TaskTimeout } from '../tasks/TaskTimeout';
+import type { Transport } from '../transport/Transport';
+import type { CostMeter } from './costMeterInternals';
+import type { SessionCounters } from './statsInternals';
 
-/** What the dispatcher needs from its session. */
-export interface DispatcherHost<M, T> {
-  /** The session's one deadline queue: processing timeouts and cost sleeps. */
-  readonly deadlines: DeadlineQueue;
+/** The tunables the dispatcher reads from its session, live, and its transport. */
+export interface DispatcherHost {
   readonly processingTimeout: number;
   readonly maxPendingRequests: number;
-  /** How many items may run at once now (the cost meter's target); 0 or less refuses work. */
-  concurrencyLimit(): number;
-  /** Seconds to sleep before running an item (cost above the soft limit). */
-  sleepSeconds(): number;
+  readonly transport: Transport;
+  readonly scheduler: SchedulerLike;
+}
+
+/** The session's hooks the dispatcher drives (protected on the session). */
+export interface DispatchTarget<M, T> {
   /** Decodes one message and admits its items (calls `admit` for each). */
   receive(message: M): void;
   /** Runs an item's handler: a value, a Promise or an Observable (whose first value counts). */
-  handle(item: T): unknown;
+  handleItem(item: T): unknown;
   /**
    * The item's outcome: its result, or (with `failed`) what it failed with —
    * the handler's error, a TaskTimeout after `processingTimeout`, or an
    * ExcessiveSessionCostError when the concurrency limit has fallen to 0.
    */
-  answer(item: T, failed: boolean, value: unknown): void;
-  /** Stop (true) or resume (false) reading from the transport. */
-  pauseReading(paused: boolean): void;
+  answerItem(item: T, failed: boolean, value: unknown): void;
 }
 
 const QUEUED = 0;
@@ -75,10 +76,23 @@ export class IncomingDispatcher<M, T> {
   #drainingBacklog = false;
   #readPaused = false;
   #closed = false;
-  /** The handlers' Observables still awaited. */
-  readonly #running = new Subscription();
+  /** The handlers' Observables still awaited; made when the first is. */
+  #running: Subscription | undefined;
 
-  constructor(private readonly host: DispatcherHost<M, T>) {}
+  /**
+   * @param host - the session: tunables and transport
+   * @param target - the session's hooks
+   * @param deadlines - the session's one deadline queue: processing timeouts and cost sleeps
+   * @param meter - the concurrency limit and the cost sleep
+   * @param counters - where received messages are counted
+   */
+  constructor(
+    private readonly host: DispatcherHost,
+    private readonly target: DispatchTarget<M, T>,
+    private readonly deadlines: DeadlineQueue,
+    private readonly meter: CostMeter,
+    private readonly counters: SessionCounters,
+  ) {}
 
   /** Items admitted and not yet answered. */
   get unanswered(): number {
@@ -98,7 +112,13 @@ export class IncomingDispatcher<M, T> {
       this.#updateReading();
       return;
     }
-    this.host.receive(message);
+    this.#receive(message);
+  }
+
+  #receive(message: M): void {
+    this.counters.lastRecv = this.host.scheduler.now() / 1000;
+    this.counters.recvCount += 1;
+    this.target.receive(message);
   }
 
   /** One item of a received message: runs now, or waits for a slot. */
@@ -107,7 +127,7 @@ export class IncomingDispatcher<M, T> {
     this.#unanswered += 1;
     this.#updateReading();
     const job = new Job(item);
-    const limit = this.host.concurrencyLimit();
+    const limit = this.meter.target;
     if (limit <= 0) {
       this.#finish(job, true, new ExcessiveSessionCostError());
     } else if (this.#active < limit && this.#waitingHead === this.#waiting.length) {
@@ -127,7 +147,7 @@ export class IncomingDispatcher<M, T> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#running.unsubscribe();
+    this.#running?.unsubscribe();
     // Cancelled: nothing is running or waiting any more, nothing will be answered.
     this.#unanswered = 0;
     this.#active = 0;
@@ -138,16 +158,16 @@ export class IncomingDispatcher<M, T> {
   #arm(job: Job<T>): void {
     if (job.deadline !== undefined) return;
     const timeout = this.host.processingTimeout;
-    job.deadline = this.host.deadlines.add(timeout, () => this.#finish(job, true, new TaskTimeout(timeout)));
+    job.deadline = this.deadlines.add(timeout, () => this.#finish(job, true, new TaskTimeout(timeout)));
   }
 
   #start(job: Job<T>): void {
     this.#active += 1;
-    const sleep = this.host.sleepSeconds();
+    const sleep = this.meter.sleepSeconds;
     if (sleep > 0) {
       job.state = SLEEPING;
       this.#arm(job);
-      job.sleep = this.host.deadlines.add(sleep, () => this.#run(job));
+      job.sleep = this.deadlines.add(sleep, () => this.#run(job));
     } else {
       this.#run(job);
     }
@@ -157,7 +177,7 @@ export class IncomingDispatcher<M, T> {
     job.state = RUNNING;
     let result: unknown;
     try {
-      result = this.host.handle(job.item);
+      result = this.target.handleItem(job.item);
     } catch (error) {
       this.#finish(job, true, error);
       return;
@@ -186,7 +206,7 @@ export class IncomingDispatcher<M, T> {
       subscription.unsubscribe();
     } else {
       job.running = subscription;
-      this.#running.add(subscription);
+      (this.#running ??= new Subscription()).add(subscription);
     }
   }
 
@@ -200,12 +220,12 @@ export class IncomingDispatcher<M, T> {
     const running = job.running;
     if (running !== undefined) {
       job.running = undefined;
-      this.#running.remove(running);
+      this.#running?.remove(running);
       running.unsubscribe();
     }
     if (held) this.#active -= 1;
     this.#unanswered -= 1;
-    this.host.answer(job.item, failed, value);
+    this.target.answerItem(job.item, failed, value);
     if (this.#closed) return;
     this.#drain();
     this.#drainBacklog();
@@ -218,7 +238,7 @@ export class IncomingDispatcher<M, T> {
     this.#draining = true;
     try {
       while (this.#waitingHead < this.#waiting.length && !this.#closed) {
-        const limit = this.host.concurrencyLimit();
+        const limit = this.meter.target;
         if (limit > 0 && this.#active >= limit) break;
         const job = this.#waiting[this.#waitingHead] as Job<T>;
         this.#waiting[this.#waitingHead++] = undefined as unknown as Job<T>;
@@ -247,7 +267,7 @@ export class IncomingDispatcher<M, T> {
       while (this.#backlogHead < this.#backlog.length && this.#unanswered < this.host.maxPendingRequests && !this.#closed) {
         const message = this.#backlog[this.#backlogHead] as M;
         this.#backlog[this.#backlogHead++] = undefined as unknown as M;
-        this.host.receive(message);
+        this.#receive(message);
       }
       if (this.#backlogHead === this.#backlog.length) {
         this.#backlog = [];
@@ -263,6 +283,7 @@ export class IncomingDispatcher<M, T> {
     const pause = this.#unanswered >= this.host.maxPendingRequests || this.#backlogHead < this.#backlog.length;
     if (pause === this.#readPaused) return;
     this.#readPaused = pause;
-    this.host.pauseReading(pause);
+    if (pause) this.host.transport.pauseReading();
+    else this.host.transport.resumeReading();
   }
 }

@@ -14,7 +14,8 @@ export class SessionCounters {
   recvCount = 0;
   recvSize = 0;
   lastRecv: number;
-  readonly #changed = new Subject<void>();
+  /** Made when the first watcher comes. */
+  #changed: Subject<void> | undefined;
   #ended = false;
 
   constructor(readonly startTime: number) {
@@ -24,7 +25,7 @@ export class SessionCounters {
 
   /** Something a snapshot shows has changed. */
   changed(): void {
-    if (this.#changed.observed) this.#changed.next();
+    if (this.#changed?.observed === true) this.#changed.next();
   }
 
   /** Snapshots made by `snapshot`: one at subscription, one per change; completes at `end`. */
@@ -35,7 +36,7 @@ export class SessionCounters {
         subscriber.complete();
         return undefined;
       }
-      return this.#changed.subscribe({
+      return (this.#changed ??= new Subject<void>()).subscribe({
         next: () => subscriber.next(snapshot()),
         complete: () => subscriber.complete(),
       });
@@ -45,6 +46,6 @@ export class SessionCounters {
   /** The session has ended: watchers complete. */
   end(): void {
     this.#ended = true;
-    this.#changed.complete();
+    this.#changed?.complete();
   }
 }

@@ -7,21 +7,17 @@ import type { Transport } from '../transport/Transport';
 import type { SessionLogger } from './SessionLogger';
 import { errorText, utf8 } from './sessionInternals';
 
-/** What the writer needs from its session. */
+/** What the writer reads from its session, live. */
 export interface WriterHost<M> {
   readonly transport: Transport;
   readonly framer: FramerBase<M>;
-  /** Runs the flush, later in the same turn (asap by default). */
-  readonly deferScheduler: SchedulerLike;
   /** Runs the send watchdog. */
   readonly scheduler: SchedulerLike;
   readonly logger: SessionLogger;
   readonly verbosity: number;
   readonly maxSendDelay: number;
-  /** Messages were handed to the transport: `count` of them, `bytes` unframed. */
-  sent(count: number, bytes: number): void;
-  /** Writes made no progress for `maxSendDelay`: the connection is to be aborted. */
-  stalled(): void;
+  /** Writes made no progress for `maxSendDelay`. */
+  abort(): void;
 }
 
 interface WriteWaiter {
@@ -55,7 +51,16 @@ export class SessionWriter<M> {
   #closed = false;
   readonly #textFraming: ((text: string) => string) | undefined;
 
-  constructor(private readonly host: WriterHost<M>) {
+  /**
+   * @param host - the session
+   * @param deferScheduler - runs the flush, later in the same turn (asap by default)
+   * @param sent - messages were handed to the transport: `count` of them, `bytes` unframed
+   */
+  constructor(
+    private readonly host: WriterHost<M>,
+    private readonly deferScheduler: SchedulerLike,
+    private readonly sent: (count: number, bytes: number) => void,
+  ) {
     this.#textFraming = host.transport.messageBoundaries ? undefined : textFraming(host.framer);
   }
 
@@ -66,7 +71,7 @@ export class SessionWriter<M> {
    */
   enqueue(message: M | string, unframedSize?: number): void {
     if (this.#closed) return;
-    if (this.#flushAction === undefined) this.#flushAction = this.host.deferScheduler.schedule(this.#flush);
+    if (this.#flushAction === undefined) this.#flushAction = this.deferScheduler.schedule(this.#flush);
     this.#outbox.push(message);
     this.#sizes.push(unframedSize);
   }
@@ -127,7 +132,7 @@ export class SessionWriter<M> {
     else if (!transport.messageBoundaries) written = transport.write(concatBytes(framed, total));
     else written = Promise.all(framed.map((bytes) => transport.write(bytes))).then(() => undefined);
     // Counted when handed over, as the reference counts before its write.
-    this.host.sent(messages.length, unframed);
+    this.sent(messages.length, unframed);
     this.#writesPending += 1;
     this.#armWatchdog();
     written.then(
@@ -195,6 +200,8 @@ export class SessionWriter<M> {
    */
   #armWatchdog(): void {
     if (this.#watchdog !== undefined || this.#closed || this.#writesPending === 0) return;
+    // A write the transport passed on at once needs no watching (the common case: no timer per burst).
+    if (this.host.transport.bufferedAmount() === 0) return;
     const scheduler = this.host.scheduler;
     const limit = this.host.maxSendDelay * 1000;
     this.#lastProgress = Math.max(this.#lastProgress, scheduler.now());
@@ -205,7 +212,7 @@ export class SessionWriter<M> {
       if (scheduler.now() - this.#lastProgress >= limit) {
         this.host.logger.warn(`no write progress for ${this.host.maxSendDelay} secs, aborting the connection`);
         this.#stalled = true;
-        this.host.stalled();
+        this.host.abort();
         return;
       }
       this.#armWatchdog();

@@ -77,7 +77,8 @@ class Lane {
  * Internal to the session layer.
  */
 export class DeadlineQueue {
-  private readonly lanes = new Map<number, Lane>();
+  /** Made with the first deadline: many sessions never need one. */
+  private lanes: Map<number, Lane> | undefined;
   private timer: Subscription | undefined;
   private timerDue = Infinity;
   private closed = false;
@@ -88,10 +89,11 @@ export class DeadlineQueue {
   add(seconds: number, expire: () => void): Deadline {
     const delay = Math.max(0, seconds * 1000);
     if (this.closed) return new Entry(this.scheduler.now() + delay, expire, new Lane());
-    let lane = this.lanes.get(delay);
+    const lanes = (this.lanes ??= new Map());
+    let lane = lanes.get(delay);
     if (lane === undefined) {
       lane = new Lane();
-      this.lanes.set(delay, lane);
+      lanes.set(delay, lane);
     }
     const entry = new Entry(this.scheduler.now() + delay, expire, lane);
     lane.push(entry);
@@ -102,7 +104,7 @@ export class DeadlineQueue {
   /** Drops every deadline and the timer; nothing expires afterwards. */
   close(): void {
     this.closed = true;
-    this.lanes.clear();
+    this.lanes = undefined;
     this.timer?.unsubscribe();
     this.timer = undefined;
     this.timerDue = Infinity;
@@ -120,14 +122,16 @@ export class DeadlineQueue {
     const now = this.scheduler.now();
     const expired: Entry[] = [];
     let next = Infinity;
-    for (const [delay, lane] of this.lanes) {
+    const lanes = this.lanes;
+    if (lanes === undefined) return;
+    for (const [delay, lane] of lanes) {
       for (let entry = lane.first(); entry !== undefined; entry = lane.first()) {
         if (!entry.done && entry.due > now) break;
         lane.shift();
         if (!entry.done) expired.push(entry);
       }
       const head = lane.first();
-      if (head === undefined) this.lanes.delete(delay);
+      if (head === undefined) lanes.delete(delay);
       else next = Math.min(next, head.due);
     }
     if (next !== Infinity) this.arm(next);

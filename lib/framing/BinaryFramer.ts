@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import { BadChecksumError } from './BadChecksumError';
 import type { FramerBase, FramerMessagesOptions } from './FramerBase';
-import { ChunkQueue, decodeFrames, type FrameDecoder, type FrameSink } from './framingInternals';
+import { ChunkQueue, decodeFrames, defineChunkReporting, type FrameDecoder, type FrameSink } from './framingInternals';
 
 /**
  * A message of a binary protocol: a command and its payload.
@@ -116,6 +116,10 @@ export abstract class BinaryFramer implements FramerBase<BinaryMessage> {
    */
   messages(options?: FramerMessagesOptions): OperatorFunction<Uint8Array, BinaryMessage> {
     return decodeFrames((sink) => this.#decoder(sink), options);
+  }
+
+  static {
+    defineChunkReporting(BinaryFramer.prototype.messages);
   }
 
   #decoder(sink: FrameSink<BinaryMessage>): FrameDecoder {

@@ -6,6 +6,7 @@ import {
   ChunkQueue,
   checkLimit,
   decodeFrames,
+  defineChunkReporting,
   formatCount,
   latin1Decode,
   type FrameDecoder,
@@ -115,6 +116,10 @@ export class ContentLengthFramer implements FramerBase<Uint8Array> {
   messages(options?: FramerMessagesOptions): OperatorFunction<Uint8Array, Uint8Array> {
     const { maxSize, maxHeaderSize } = this;
     return decodeFrames((sink) => contentLengthDecoder(maxSize, maxHeaderSize, sink), options);
+  }
+
+  static {
+    defineChunkReporting(ContentLengthFramer.prototype.messages);
   }
 }
 

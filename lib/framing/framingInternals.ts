@@ -97,43 +97,78 @@ export interface FrameDecoder {
 }
 
 /**
+ * `FramerMessagesOptions` plus what the session layer passes privately:
+ * `onChunk` sees every chunk as it arrives, before framing (a session counts
+ * received bytes there instead of wrapping the source in another operator).
+ */
+export interface DecodeOptions extends FramerMessagesOptions {
+  readonly onChunk?: (chunk: Uint8Array) => void;
+}
+
+/** Reads the source into a decoder; one object per subscription, methods on the prototype. */
+class FrameReader<M> {
+  decoder: FrameDecoder | undefined;
+
+  constructor(
+    private readonly subscriber: Subscriber<M>,
+    private readonly onChunk: ((chunk: Uint8Array) => void) | undefined,
+  ) {}
+
+  next(chunk: Uint8Array): void {
+    if (this.decoder === undefined || this.subscriber.closed) return;
+    try {
+      this.onChunk?.(chunk);
+      this.decoder.push(chunk);
+    } catch (error) {
+      this.decoder = undefined;
+      this.subscriber.error(error);
+    }
+  }
+
+  error(error: unknown): void {
+    this.decoder = undefined;
+    this.subscriber.error(error);
+  }
+
+  complete(): void {
+    this.decoder = undefined;
+    this.subscriber.complete();
+  }
+}
+
+/**
  * The one operator shape every framer's `messages()` shares: a fresh decoder
  * per subscription, throws turned into `subscriber.error`, buffers released
  * on completion, error and unsubscription.
  */
 export function decodeFrames<M>(
   createDecoder: (sink: FrameSink<M>) => FrameDecoder,
-  options: FramerMessagesOptions = {},
+  options: DecodeOptions = {},
 ): OperatorFunction<Uint8Array, M> {
-  const { onDrop } = options;
+  const { onDrop, onChunk } = options;
   return (source) =>
     new Observable<M>((subscriber) => {
-      const sink = new SubscriberSink(subscriber, onDrop);
-      let decoder: FrameDecoder | undefined = createDecoder(sink);
-      const subscription = source.subscribe({
-        next: (chunk) => {
-          if (decoder === undefined || subscriber.closed) return;
-          try {
-            decoder.push(chunk);
-          } catch (error) {
-            decoder = undefined;
-            subscriber.error(error);
-          }
-        },
-        error: (error: unknown) => {
-          decoder = undefined;
-          subscriber.error(error);
-        },
-        complete: () => {
-          decoder = undefined;
-          subscriber.complete();
-        },
-      });
+      const reader = new FrameReader(subscriber, onChunk);
+      reader.decoder = createDecoder(new SubscriberSink(subscriber, onDrop));
+      const subscription = source.subscribe(reader);
       return () => {
-        decoder = undefined;
+        reader.decoder = undefined;
         subscription.unsubscribe();
       };
     });
+}
+
+/** `messages` methods built on `decodeFrames`, which pass their options through (so honour `onChunk`). */
+const chunkReporting = new WeakSet<object>();
+
+/** Called once per built-in framer class with its `messages` method. */
+export function defineChunkReporting(messages: object): void {
+  chunkReporting.add(messages);
+}
+
+/** Whether the framer's `messages()` calls `onChunk` (it is a built-in framer's, not overridden). */
+export function reportsChunks(framer: FramerBase<unknown>): boolean {
+  return chunkReporting.has(framer.messages);
 }
 
 const HEX = '0123456789abcdef';

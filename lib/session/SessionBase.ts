@@ -1,6 +1,7 @@
-import { AsyncSubject, Observable, Subscription, asapScheduler, asyncScheduler, firstValueFrom, type SchedulerLike } from 'rxjs';
+import { Observable, Subscription, asapScheduler, asyncScheduler, firstValueFrom, type SchedulerLike, type Subscriber } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
 import type { FramingError } from '../framing/FramingError';
+import { reportsChunks, type DecodeOptions } from '../framing/framingInternals';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
 import { DeadlineQueue } from '../tasks/deadlineQueueInternals';
 import { SessionKind } from '../transport/SessionKind';
@@ -98,7 +99,11 @@ export abstract class SessionBase<M, T = unknown> {
   #reading: Subscription | undefined;
   #started = false;
   #ended = false;
-  readonly #closed = new AsyncSubject<void>();
+  /** True once `closed$` has emitted. */
+  #closedDone = false;
+  /** Subscribers of `closed$` waiting for the end; made with the first. */
+  #closedWaiters: Array<Subscriber<void>> | undefined;
+  #closed$: Observable<void> | undefined;
 
   /**
    * @param transport - the connection
@@ -205,7 +210,22 @@ export abstract class SessionBase<M, T = unknown> {
    * has torn everything down.
    */
   get closed$(): Observable<void> {
-    return this.#closed.asObservable();
+    return (this.#closed$ ??= new Observable<void>((subscriber) => {
+      if (this.#closedDone) {
+        subscriber.next();
+        subscriber.complete();
+        return;
+      }
+      const waiters = this.#closedWaiters;
+      if (waiters === undefined) {
+        this.#closedWaiters = [subscriber];
+        return;
+      }
+      // No teardown per subscriber (a session is watched by few, for its whole life):
+      // those that left are dropped here, whenever the list doubles.
+      if ((waiters.length & (waiters.length - 1)) === 0) this.#closedWaiters = waiters.filter((waiter) => !waiter.closed);
+      this.#closedWaiters?.push(subscriber);
+    }));
   }
 
   /**
@@ -241,13 +261,13 @@ export abstract class SessionBase<M, T = unknown> {
     if (this.#started || this.#ended) return;
     this.#started = true;
     const onDrop = (error: FramingError): void => this.onFramingDrop(error);
-    this.#reading = this.transport.incoming
-      .pipe((source) => this.#countIncoming(source), this.framer.messages({ onDrop }))
-      .subscribe({
-        next: (message) => this.#dispatcher.take(message),
-        error: (error: unknown) => this.onIncomingError(error),
-        complete: () => this.end(),
-      });
+    const onChunk = (data: Uint8Array): void => this.#countChunk(data);
+    // Received bytes are counted as the framer reads them; a framer of one's own is wrapped to count.
+    const messages$ = reportsChunks(this.framer)
+      ? this.transport.incoming.pipe(this.framer.messages({ onDrop, onChunk } as DecodeOptions))
+      : this.transport.incoming.pipe(countChunks(onChunk), this.framer.messages({ onDrop }));
+    // The dispatcher takes the messages, the error and the end of the stream.
+    this.#reading = messages$.subscribe(this.#dispatcher);
   }
 
   /** The default framer when none is given in the options. */
@@ -289,19 +309,10 @@ export abstract class SessionBase<M, T = unknown> {
     this.bumpErrors(error);
   }
 
-  #countIncoming(source: Observable<Uint8Array>): Observable<Uint8Array> {
-    return new Observable<Uint8Array>((subscriber) =>
-      source.subscribe({
-        next: (data) => {
-          if (this.verbosity >= 2) this.logger.debug(`received data of ${data.length} bytes`);
-          this.#counters.recvSize += data.length;
-          this.#meter.bumpBytes(data.length);
-          subscriber.next(data);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      }),
-    );
+  #countChunk(data: Uint8Array): void {
+    if (this.verbosity >= 2) this.logger.debug(`received data of ${data.length} bytes`);
+    this.#counters.recvSize += data.length;
+    this.#meter.bumpBytes(data.length);
   }
 
   /**
@@ -406,7 +417,7 @@ export abstract class SessionBase<M, T = unknown> {
     this.start();
     this.#writer.flushNow();
     await this.transport.close({ forceAfter: options.forceAfter ?? 30 });
-    await firstValueFrom(this.#closed, { defaultValue: undefined });
+    await firstValueFrom(this.closed$, { defaultValue: undefined });
   }
 
   /** The scheduler's clock in seconds. */
@@ -436,8 +447,13 @@ export abstract class SessionBase<M, T = unknown> {
     }
     const finish = (): void => {
       this.#counters.end();
-      this.#closed.next();
-      this.#closed.complete();
+      this.#closedDone = true;
+      const waiters = this.#closedWaiters ?? [];
+      this.#closedWaiters = undefined;
+      for (const waiter of waiters) {
+        waiter.next();
+        waiter.complete();
+      }
     };
     if (hook instanceof Promise) {
       hook.catch((error: unknown) => this.logger.error(`connectionLost hook failed: ${errorText(error)}`)).finally(finish);
@@ -453,4 +469,19 @@ function costOf(error: unknown): number {
     if (typeof cost === 'number' && Number.isFinite(cost)) return cost;
   }
   return 0;
+}
+
+/** Calls `count` with each chunk on its way through. */
+function countChunks(count: (data: Uint8Array) => void): (source: Observable<Uint8Array>) => Observable<Uint8Array> {
+  return (source) =>
+    new Observable<Uint8Array>((subscriber) =>
+      source.subscribe({
+        next: (data) => {
+          count(data);
+          subscriber.next(data);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    );
 }

@@ -26,6 +26,10 @@ export interface DispatchTarget<M, T> {
    * ExcessiveSessionCostError when the concurrency limit has fallen to 0.
    */
   answerItem(item: T, failed: boolean, value: unknown): void;
+  /** The message stream failed (a lost connection, a fatal framing error). */
+  onIncomingError(error: unknown): void;
+  /** The message stream ended. */
+  end(): void;
 }
 
 const QUEUED = 0;
@@ -102,6 +106,19 @@ export class IncomingDispatcher<M, T> {
   /** Items running now (holding a slot, sleeping or in their handler). */
   get active(): number {
     return this.#active;
+  }
+
+  /** The framer's messages: the dispatcher is the session's reader. */
+  next(message: M): void {
+    this.take(message);
+  }
+
+  error(error: unknown): void {
+    this.target.onIncomingError(error);
+  }
+
+  complete(): void {
+    this.target.end();
   }
 
   /** One message from the framer. */

@@ -1,5 +1,6 @@
 import { Observable, defaultIfEmpty, defer, from, isObservable, of, take, type OperatorFunction } from 'rxjs';
-import type { FramerBase } from '../framing/FramerBase';
+import type { FramerBase, FramerMessagesOptions } from '../framing/FramerBase';
+import { decodeFrames, defineChunkReporting } from '../framing/framingInternals';
 
 const utf8Encoder = new TextEncoder();
 
@@ -24,9 +25,13 @@ export function errorText(error: unknown): string {
  */
 export const wholeMessageFramer: FramerBase<Uint8Array> = Object.freeze({
   frame: (message: Uint8Array): Uint8Array => message,
-  messages: (): OperatorFunction<Uint8Array, Uint8Array> => (source) =>
-    new Observable<Uint8Array>((subscriber) => source.subscribe(subscriber)),
+  messages: wholeMessages,
 });
+defineChunkReporting(wholeMessages);
+
+function wholeMessages(options?: FramerMessagesOptions): OperatorFunction<Uint8Array, Uint8Array> {
+  return decodeFrames((sink) => ({ push: (chunk) => sink.emit(chunk) }), options);
+}
 
 /**
  * What a handler returned, as an Observable of exactly one value: an

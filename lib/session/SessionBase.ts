@@ -94,9 +94,10 @@ export abstract class SessionBase<M, T = unknown> {
   readonly #writer: SessionWriter<M>;
   readonly #dispatcher: IncomingDispatcher<M, T>;
   readonly #deferScheduler: SchedulerLike;
-  /** The read subscription and the deferred start. */
+  /** The read subscription, the deferred start and a deferred close. */
   readonly #subscription = new Subscription();
   #started = false;
+  #closingSoon = false;
   #ended = false;
   readonly #closed = new AsyncSubject<void>();
 
@@ -443,6 +444,18 @@ export abstract class SessionBase<M, T = unknown> {
     this.#writer.flushNow();
     await this.transport.close({ forceAfter: options.forceAfter ?? 30 });
     await firstValueFrom(this.#closed, { defaultValue: undefined });
+  }
+
+  /**
+   * Closes the connection (as `close()`) once this turn's writes are queued:
+   * for a disconnect decided while answering, so that the other answers of
+   * the same turn — the rest of a batch, the other waiters failed at once —
+   * are written before the connection closes instead of being refused.
+   */
+  protected closeAfterThisTurn(): void {
+    if (this.#closingSoon || this.#ended) return;
+    this.#closingSoon = true;
+    this.#subscription.add(this.#deferScheduler.schedule(() => void this.close()));
   }
 
   /** The scheduler's clock in seconds. */

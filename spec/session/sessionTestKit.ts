@@ -15,6 +15,7 @@ import {
   memoryTransportPair,
   type MemoryTransport,
   type MemoryTransportOptions,
+  type BinaryMessage,
   type MessageSessionConfig,
   type RPCSessionConfig,
   type SessionLogger,
@@ -98,6 +99,11 @@ export function messagePair(
     clientEnd,
     serverEnd,
   };
+}
+
+/** Sends each message `messages$` emits from `session` (a write refused by a closing connection is ignored). */
+export function sendMessages(session: MessageSession, messages$: Observable<BinaryMessage>): Subscription {
+  return messages$.subscribe((message) => void session.sendMessage(message).catch(() => undefined));
 }
 
 /** A server session and the peer as raw newline-framed JSON. */

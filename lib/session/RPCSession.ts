@@ -400,7 +400,7 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
     return this.handleRequest(item);
   }
 
-  /** Sends the reply for an outcome, counts an error, and closes after ReplyAndDisconnect or excessive cost. */
+  /** Sends the reply for an outcome, counts an error, and closes after ReplyAndDisconnect or excessive cost (once this turn's replies are written). */
   protected override answerItem(item: IncomingRequest | Notification, failed: boolean, value: unknown): void {
     let result = value;
     let disconnect = false;
@@ -410,7 +410,7 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
       if (reply !== undefined) this.enqueue(reply, typeof reply === 'string' ? undefined : reply.length);
     }
     if (result instanceof Error) this.bumpErrors(result);
-    if (disconnect) void this.close();
+    if (disconnect) this.closeAfterThisTurn();
   }
 
   #outcomeOf(error: unknown, item: Request | Notification): { result: unknown; disconnect: boolean } {

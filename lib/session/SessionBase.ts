@@ -98,6 +98,7 @@ export abstract class SessionBase<M, T = unknown> {
   /** Reading from the transport, once started. */
   #reading: Subscription | undefined;
   #started = false;
+  #closingSoon = false;
   #ended = false;
   /** True once `closed$` has emitted. */
   #closedDone = false;
@@ -418,6 +419,20 @@ export abstract class SessionBase<M, T = unknown> {
     this.#writer.flushNow();
     await this.transport.close({ forceAfter: options.forceAfter ?? 30 });
     await firstValueFrom(this.closed$, { defaultValue: undefined });
+  }
+
+  /**
+   * Closes the connection (as `close()`) once this turn's writes are queued:
+   * for a disconnect decided while answering, so that the other answers of
+   * the same turn — the rest of a batch, the other waiters failed at once —
+   * are written before the connection closes instead of being refused.
+   */
+  protected closeAfterThisTurn(): void {
+    if (this.#closingSoon || this.#ended) return;
+    this.#closingSoon = true;
+    this.#deferScheduler.schedule(() => {
+      if (!this.#ended) void this.close();
+    });
   }
 
   /** The scheduler's clock in seconds. */

@@ -1,13 +1,7 @@
-import { NEVER, finalize, firstValueFrom, timer } from 'rxjs';
-import { BitcoinFramer, MessageSession, memoryTransportPair, type BinaryMessage, type SessionLogger } from 'rxrpcx';
-import { VirtualTime } from '../helpers/VirtualTime';
+import { firstValueFrom } from 'rxjs';
+import { BitcoinFramer, MessageSession, memoryTransportPair, type BinaryMessage } from 'rxrpcx';
 import { eventually } from '../helpers/eventually';
-
-function capturingLogger(): SessionLogger & { lines: string[] } {
-  const lines: string[] = [];
-  const log = (level: string) => (message: string) => void lines.push(`${level}: ${message}`);
-  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-}
+import { at, capturingLogger, messagePair, probe, sendMessages, testScheduler } from './sessionTestKit';
 
 const ping = (n: number): BinaryMessage => ({ command: 'ping', payload: Uint8Array.of(n) });
 
@@ -66,57 +60,80 @@ describe('MessageSession', () => {
     expect(a.isClosing()).toBe(true);
   });
 
-  it('applies the throttle: a handler past processingTimeout is counted, in virtual time', async () => {
-    const time = new VirtualTime();
-    const [a, b] = memoryTransportPair({ scheduler: time.scheduler });
-    const logger = capturingLogger();
-    const session = new MessageSession(b, { scheduler: time.scheduler, logger, processingTimeout: 2, onMessage: () => NEVER });
-    const sender = new MessageSession(a, { scheduler: time.scheduler });
-    await time.until(sender.sendMessage(ping(1)));
-    await time.advance(1999);
-    expect(session.unansweredRequestCount()).toBe(1);
-    expect(session.errors).toBe(0);
-    await time.advance(1);
-    expect(session.unansweredRequestCount()).toBe(0);
-    expect(session.errors).toBe(1);
-    expect(logger.lines).toContain('info: incoming request timed out after 2 secs');
-    await time.until(sender.close());
-    expect(time.pendingActions).toBe(0);
-  });
-
-  it('runs at most initialConcurrent handlers at once', async () => {
-    const time = new VirtualTime();
-    const [a, b] = memoryTransportPair({ scheduler: time.scheduler });
-    let running = 0;
-    let most = 0;
-    new MessageSession(b, {
-      scheduler: time.scheduler,
-      initialConcurrent: 3,
-      onMessage: () => {
-        running += 1;
-        most = Math.max(most, running);
-        return timer(10, time.scheduler).pipe(finalize(() => (running -= 1)));
-      },
+  describe('under the throttle (marbles)', () => {
+    it('counts and logs a handler past processingTimeout, unsubscribed at exactly the timeout', () => {
+      const scheduler = testScheduler();
+      scheduler.run(({ cold, expectObservable, expectSubscriptions, flush }) => {
+        const logger = capturingLogger();
+        const work = cold('-');
+        const { client, server } = messagePair({ logger, processingTimeout: 2, onMessage: () => work });
+        sendMessages(client, cold('-a', { a: ping(1) }));
+        at(3000, () => void client.close());
+        // The message arrives at 1 and times out at 2001: [unanswered, errors, info lines], before and after.
+        const state = (): unknown => [server.unansweredRequestCount(), server.errors, logger.lines.filter((l) => l.startsWith('info:'))];
+        const ticks = '--a 1997ms b-c';
+        const handling = '-^ 1999ms !';
+        expectSubscriptions(work.subscriptions).toBe(handling);
+        expectObservable(probe(cold(ticks), state)).toBe(ticks, {
+          a: [1, 0, []],
+          b: [1, 0, []],
+          c: [0, 1, ['info: incoming request timed out after 2 secs']],
+        });
+        flush();
+        // Both sessions closed at 3 s and left nothing scheduled.
+        expect(scheduler.frame).toBe(3000);
+      });
     });
-    const sender = new MessageSession(a, { scheduler: time.scheduler });
-    for (let i = 0; i < 10; i++) await time.until(sender.sendMessage(ping(i)));
-    await time.advance(100);
-    expect(most).toBe(3);
-    await time.until(sender.close());
-  });
 
-  it('closes when the cost passes the hard limit', async () => {
-    const [a, b] = memoryTransportPair();
-    const hooked: number[] = [];
-    class Guarded extends MessageSession {
-      override onDisconnectDueToExcessiveSessionCost(): void {
-        hooked.push(this.cost);
-      }
-    }
-    const session = new Guarded(b, { costSoftLimit: 10, costHardLimit: 100 });
-    session.bumpCost(500);
-    await new MessageSession(a).sendMessage(ping(1));
-    await firstValueFrom(session.closed$);
-    expect(hooked).toHaveLength(1);
+    it('runs at most initialConcurrent handlers at once, the others in order as they finish', () => {
+      testScheduler().run(({ cold, expectSubscriptions }) => {
+        const work = cold('- 9ms a|', { a: 'done' });
+        const { client } = messagePair({ initialConcurrent: 3, onMessage: () => work });
+        sendMessages(client, cold('-(abcdefghij)', Object.fromEntries([...'abcdefghij'].map((name, n) => [name, ping(n)]))));
+        expectSubscriptions(work.subscriptions).toBe([
+          ...Array<string>(3).fill('-^ 9ms !'),
+          ...Array<string>(3).fill('- 10ms ^ 9ms !'),
+          ...Array<string>(3).fill('- 20ms ^ 9ms !'),
+          ...Array<string>(1).fill('- 30ms ^ 9ms !'),
+        ]);
+      });
+    });
+
+    it('sleeps fraction × costSleep before each message once cost is over the soft limit', () => {
+      testScheduler().run(({ cold, expectSubscriptions }) => {
+        const work = cold('a|', { a: 'done' });
+        const { client, server } = messagePair({
+          costSoftLimit: 1000,
+          costHardLimit: 2000,
+          costDecayPerSec: 0,
+          costSleep: 0.04,
+          onMessage: () => work,
+        });
+        // Half way: a 20 ms sleep; from 30 back under the soft limit, no sleep.
+        server.cost = 1500;
+        at(30, () => (server.cost = 0));
+        sendMessages(client, cold('-a 39ms b', { a: ping(1), b: ping(2) }));
+        expectSubscriptions(work.subscriptions).toBe(['- 20ms (^!)', '- 39ms -(^!)']);
+      });
+    });
+
+    it('closes when the cost passes the hard limit, calling the hook', () => {
+      testScheduler().run(({ cold, expectObservable }) => {
+        const handled: string[] = [];
+        const { client, server } = messagePair({
+          costSoftLimit: 10,
+          costHardLimit: 100,
+          onMessage: (m) => void handled.push(m.command),
+        });
+        const hook = jest.spyOn(server, 'onDisconnectDueToExcessiveSessionCost');
+        server.bumpCost(500);
+        sendMessages(client, cold('-a', { a: ping(1) }));
+        // The message is refused, never handled; both ends close at 1. [hook calls, handled], before and after:
+        const ticks = 'a-b';
+        expectObservable(server.closed$).toBe('-(c|)', { c: undefined });
+        expectObservable(client.closed$).toBe('-(c|)', { c: undefined });
+        expectObservable(probe(cold(ticks), () => [hook.mock.calls.length, handled.length])).toBe(ticks, { a: [0, 0], b: [1, 0] });
+      });
+    });
   });
 });

@@ -6,7 +6,7 @@
  * microtasks, after the run): marble specs use handlers that return values
  * or Observables, and the Observable API (`request`, not `sendRequest`).
  */
-import { Observable, ReplaySubject, map, type Subscription } from 'rxjs';
+import { Observable, ReplaySubject, Subject, map, timer, type Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   MessageSession,
@@ -15,6 +15,7 @@ import {
   memoryTransportPair,
   type MemoryTransport,
   type MemoryTransportOptions,
+  type BinaryMessage,
   type MessageSessionConfig,
   type RPCSessionConfig,
   type SessionLogger,
@@ -27,6 +28,9 @@ const decoder = new TextDecoder();
 export function testScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 }
+
+/** What `TestScheduler.run` hands its callback: `cold`, `hot`, `expectObservable`, `flush`, … */
+export type RunHelpers = Parameters<Parameters<TestScheduler['run']>[0]>[0];
 
 /** A logger that keeps its lines as `level: message`. */
 export function capturingLogger(): SessionLogger & { readonly lines: string[] } {
@@ -43,6 +47,16 @@ export function req(id: number, method: string, params: unknown[] = []): string 
 /** A JSON-RPC 2.0 notification line. */
 export function note(method: string, params: unknown[] = []): string {
   return JSON.stringify({ jsonrpc: '2.0', method, params });
+}
+
+/** A batch of request and notification lines, as one line. */
+export function batch(...items: string[]): string {
+  return `[${items.join(',')}]`;
+}
+
+/** Several lines in one write (one chunk), for `RawPeer.send`: the framer takes them out together. */
+export function lines(...texts: string[]): string {
+  return texts.join('\n');
 }
 
 /** The JSON-RPC 2.0 reply carrying `result`. */
@@ -87,6 +101,11 @@ export function messagePair(
   };
 }
 
+/** Sends each message `messages$` emits from `session` (a write refused by a closing connection is ignored). */
+export function sendMessages(session: MessageSession, messages$: Observable<BinaryMessage>): Subscription {
+  return messages$.subscribe((message) => void session.sendMessage(message).catch(() => undefined));
+}
+
 /** A server session and the peer as raw newline-framed JSON. */
 export interface RawPeer {
   readonly server: RPCSession;
@@ -117,4 +136,37 @@ export function rawPeer(config: RPCSessionConfig = {}, transport: MemoryTranspor
       peerEnd.write(encoder.encode(`${text}\n`)).catch(() => undefined);
     });
   return { server, peerEnd, serverEnd, replies$, writes$, send };
+}
+
+/** Runs `action` after `ms` on the default async scheduler: inside a run, at frame `ms`. */
+export function at(ms: number, action: () => void): Subscription {
+  return timer(ms).subscribe(() => action());
+}
+
+/**
+ * Reads the session's state at each value of `ticks$`: a marble
+ * (`cold('-a 9ms b')`) says when, and `expectObservable` what it was then.
+ */
+export function probe<T>(ticks$: Observable<unknown>, read: () => T): Observable<T> {
+  return ticks$.pipe(map(() => read()));
+}
+
+/**
+ * The transport's `pauseReading` ('p') and `resumeReading` ('r') calls, as
+ * they happen (the calls still go through): a session's read backpressure
+ * as a marble.
+ */
+export function readingCalls(transport: MemoryTransport): Observable<'p' | 'r'> {
+  const calls = new Subject<'p' | 'r'>();
+  const pause = transport.pauseReading.bind(transport);
+  const resume = transport.resumeReading.bind(transport);
+  transport.pauseReading = () => {
+    calls.next('p');
+    pause();
+  };
+  transport.resumeReading = () => {
+    calls.next('r');
+    resume();
+  };
+  return calls.asObservable();
 }

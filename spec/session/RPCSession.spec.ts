@@ -478,7 +478,8 @@ describe('RPCSession', () => {
       expect(await first).toBeInstanceOf(TaskTimeout);
       expect(await second).toBeInstanceOf(TaskTimeout);
       await time.until(firstValueFrom(client.closed$));
-      expect(client.sendCount).toBe(0);
+      // Both went out in one write, counted when handed to the transport, as the reference counts.
+      expect(client.sendCount).toBe(2);
     });
 
     it('keeps a connection whose writes make progress, however long it stays busy', async () => {

@@ -1,4 +1,4 @@
-import { NEVER, map } from 'rxjs';
+import { NEVER, map, timer } from 'rxjs';
 import { RPCSession, memoryTransportPair } from 'rxrpcx';
 import { asErrorFields, ok, pair, pendingActions, req, testScheduler } from './sessionTestKit';
 
@@ -51,14 +51,16 @@ describe('the session lifecycle (marbles)', () => {
       });
     });
 
-    it('errors every request still in flight, on both sides, when either side closes', () => {
+    it('errors every request still in flight, on both sides, when either side closes, and leaves nothing behind', () => {
       const scheduler = testScheduler();
       scheduler.run(({ hot, expectObservable, flush }) => {
         const connectionError = { name: 'ConnectionError', code: 'RXRPCX_ERR_CONNECTION' };
-        const { client, server } = pair({ handlers: { hang: () => NEVER } }, { handlers: { hang: () => NEVER } });
+        const { client, server } = pair({ handlers: { hang: () => NEVER, slow: () => timer(50_000) } }, { handlers: { hang: () => NEVER } });
         expectObservable(client.request('hang').pipe(asErrorFields())).toBe('10ms #', undefined, connectionError);
+        expectObservable(client.request('slow').pipe(asErrorFields())).toBe('10ms #', undefined, connectionError);
         expectObservable(server.request('hang').pipe(asErrorFields())).toBe('10ms #', undefined, connectionError);
-        expectObservable(hot('5ms x').pipe(map(() => server.unansweredRequestCount() + client.unansweredRequestCount()))).toBe('5ms x', { x: 2 });
+        const unanswered$ = hot('5ms x').pipe(map(() => [server.unansweredRequestCount(), client.unansweredRequestCount()]));
+        expectObservable(unanswered$).toBe('5ms x', { x: [2, 1] });
         hot('10ms x').subscribe(() => void client.close());
         expectObservable(pendingActions(scheduler, hot('11ms x'))).toBe('11ms x', { x: 0 });
         flush();

@@ -256,12 +256,12 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
   }
 
   #batch(batch: Batch<Request | Notification>): Observable<readonly unknown[]> {
-    const requests = batch.items.filter((item) => item instanceof Request).length;
     return new Observable<readonly unknown[]>((subscriber) =>
       this.#exchange(
         subscriber as Subscriber<unknown>,
         (deliver) => sendBatchMessage(this.connection, batch, deliver),
-        Math.max(1, requests),
+        // Every member is timed, notifications too, as the reference's len(batch).
+        Math.max(1, batch.items.length),
         this.sentRequestTimeout,
       ),
     );

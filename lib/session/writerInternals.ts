@@ -127,6 +127,9 @@ export class SessionWriter<M> {
     this.#waiter = undefined;
     const { framed, total, unframed } = this.#frame(messages, sizes);
     const transport = this.host.transport;
+    // A transport holding nothing has sent every earlier write: that is progress, whether or
+    // not their Promises have settled yet (they never do inside TestScheduler.run).
+    if (transport.bufferedAmount() === 0) this.#lastProgress = this.host.scheduler.now();
     let written: Promise<void>;
     if (framed.length === 1) written = transport.write(framed[0] as Uint8Array);
     else if (!transport.messageBoundaries) written = transport.write(concatBytes(framed, total));

@@ -1,4 +1,4 @@
-import { NEVER, Observable, firstValueFrom, lastValueFrom, map, of, timer, toArray } from 'rxjs';
+import { NEVER, Observable, Subject, catchError, firstValueFrom, forkJoin, lastValueFrom, map, of, timer, toArray } from 'rxjs';
 import {
   BatchError,
   ConnectionError,
@@ -13,71 +13,14 @@ import {
   RPCError,
   RPCSession,
   ReplyAndDisconnect,
-  TaskTimeout,
   defineHandler,
   memoryTransportPair,
   rpcSessionDefaults,
   sessionDefaults,
   type IncomingCall,
-  type RPCSessionConfig,
-  type SessionLogger,
-  type MemoryTransport,
 } from 'rxrpcx';
-import { TestScheduler } from 'rxjs/testing';
-import { VirtualTime } from '../helpers/VirtualTime';
 import { eventually } from '../helpers/eventually';
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-interface Pair {
-  readonly client: RPCSession;
-  readonly server: RPCSession;
-  readonly clientEnd: MemoryTransport;
-  readonly serverEnd: MemoryTransport;
-}
-
-function pair(
-  time: VirtualTime | undefined,
-  serverConfig: RPCSessionConfig = {},
-  clientConfig: RPCSessionConfig = {},
-  delay = 0,
-): Pair {
-  const scheduler = time?.scheduler;
-  const [clientEnd, serverEnd] = memoryTransportPair(scheduler ? { scheduler, delay } : { delay });
-  const withScheduler = (config: RPCSessionConfig): RPCSessionConfig => (scheduler ? { scheduler, ...config } : config);
-  const server = new RPCSession(serverEnd, withScheduler(serverConfig));
-  const client = new RPCSession(clientEnd, withScheduler(clientConfig));
-  return { client, server, clientEnd, serverEnd };
-}
-
-function capturingLogger(): SessionLogger & { lines: string[] } {
-  const lines: string[] = [];
-  const log = (level: string) => (message: string) => void lines.push(`${level}: ${message}`);
-  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-}
-
-/** The peer as raw bytes: what a misbehaving client would send, and what it reads back. */
-function rawPeer(time: VirtualTime | undefined, config: RPCSessionConfig = {}) {
-  const scheduler = time?.scheduler;
-  const [clientEnd, serverEnd] = memoryTransportPair(scheduler ? { scheduler } : {});
-  const server = new RPCSession(serverEnd, scheduler ? { scheduler, ...config } : config);
-  const received: unknown[] = [];
-  let buffer = '';
-  clientEnd.incoming.subscribe({
-    next: (chunk) => {
-      buffer += decoder.decode(chunk);
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        received.push(JSON.parse(buffer.slice(0, newline)));
-        buffer = buffer.slice(newline + 1);
-      }
-    },
-    error: () => undefined,
-  });
-  const send = (text: string): Promise<void> => clientEnd.write(encoder.encode(`${text}\n`));
-  return { server, clientEnd, received, send };
-}
+import { capturingLogger, err, ok, pair, pendingActions, rawPeer, req, testScheduler } from './sessionTestKit';
 
 describe('RPCSession', () => {
   describe('options', () => {
@@ -115,7 +58,7 @@ describe('RPCSession', () => {
 
   describe('requests and notifications', () => {
     it('answers requests from a method table, in both directions', async () => {
-      const { client, server } = pair(undefined, { handlers: { add: (a: number, b: number) => a + b } }, {
+      const { client, server } = pair({ handlers: { add: (a: number, b: number) => a + b } }, {
         handlers: { whoami: () => 'client' },
       });
       expect(await client.sendRequest('add', [2, 3])).toBe(5);
@@ -125,7 +68,7 @@ describe('RPCSession', () => {
     });
 
     it('takes handler results as values, Promises and Observables (first value)', async () => {
-      const { client } = pair(undefined, {
+      const { client } = pair({
         handlers: {
           value: () => 1,
           promise: async () => 2,
@@ -141,7 +84,7 @@ describe('RPCSession', () => {
     });
 
     it('dispatches named arguments through defineHandler with the reference errors', async () => {
-      const { client } = pair(undefined, {
+      const { client } = pair({
         handlers: { header: defineHandler((height: number, cp = 0) => [height, cp], { params: ['height', 'cp_height?'] }) },
       });
       expect(await client.sendRequest('header', { height: 5 })).toEqual([5, 0]);
@@ -176,7 +119,7 @@ describe('RPCSession', () => {
 
     it('delivers notifications to handlers and to notifications$', async () => {
       const seen: unknown[] = [];
-      const { client, server } = pair(undefined, { handlers: { log: (x: unknown) => void seen.push(x) } });
+      const { client, server } = pair({ handlers: { log: (x: unknown) => void seen.push(x) } });
       const stream: string[] = [];
       server.notifications$.subscribe((n) => stream.push(n.method));
       await client.sendNotification('log', ['a']);
@@ -190,7 +133,7 @@ describe('RPCSession', () => {
     });
 
     it('offers unhandled requests on calls$ for stream-style servers', async () => {
-      const { client, server } = pair(undefined);
+      const { client, server } = pair();
       server.calls$.subscribe((call: IncomingCall) => {
         if (call.request.method === 'double') call.respond(timer(1).pipe(map(() => (call.request.args as number[])[0]! * 2)));
         else call.fail(new RPCError(-1, 'no'));
@@ -202,7 +145,7 @@ describe('RPCSession', () => {
 
     it('answers handler errors: RPCError as given, anything else as internal server error (logged)', async () => {
       const logger = capturingLogger();
-      const { client, server } = pair(undefined, {
+      const { client, server } = pair({
         logger,
         handlers: {
           refuse: () => {
@@ -224,7 +167,7 @@ describe('RPCSession', () => {
     });
 
     it('speaks JSON-RPC 1.0 when asked', async () => {
-      const { client } = pair(undefined, { protocol: JSONRPCv1, handlers: { id: (x: unknown) => x } }, { protocol: JSONRPCv1 });
+      const { client } = pair({ protocol: JSONRPCv1, handlers: { id: (x: unknown) => x } }, { protocol: JSONRPCv1 });
       expect(await client.sendRequest('id', ['v1'])).toBe('v1');
       await client.close();
     });
@@ -234,82 +177,65 @@ describe('RPCSession', () => {
     // As in the reference, a request without "jsonrpc" is detected as loose,
     // whose replies a strict 1.0 client refuses.
     for (const protocol of [JSONRPCLoose, JSONRPCv2]) {
-      const { client } = pair(undefined, { protocol: JSONRPCAutoDetect, handlers: { id: (x: unknown) => x } }, { protocol });
+      const { client } = pair({ protocol: JSONRPCAutoDetect, handlers: { id: (x: unknown) => x } }, { protocol });
       expect(await client.sendRequest('id', [protocol.name])).toBe(protocol.name);
       await client.close();
     }
   });
 
-  it('times out a request: a marble test', () => {
-    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-    scheduler.run(({ expectObservable }) => {
-      const [clientEnd, serverEnd] = memoryTransportPair({ scheduler });
-      const server = new RPCSession(serverEnd, { scheduler, handlers: { slow: () => NEVER } });
-      const client = new RPCSession(clientEnd, { scheduler });
-      server.start();
-      client.start();
-      expectObservable(client.request('slow', [], { timeout: 0.005 })).toBe('-----#', undefined, new TaskTimeout(0.005));
-      expectObservable(client.request('slow', [], { timeout: 0.002 }), '^ !').toBe('--');
-    });
-  });
-
-  describe('bad input from the peer', () => {
-    it('answers unparseable messages with the reference error and charges 11 times the base cost', async () => {
-      const { server, received, send } = rawPeer(undefined);
-      await send('{"jsonrpc": "2.0", "method": ');
-      await send('[]');
-      await send('{"jsonrpc":"2.0","id":1,"method":"nope"}');
-      await eventually(() => received.length === 3);
-      expect(received).toEqual([
-        { jsonrpc: '2.0', error: { code: JSONRPC.PARSE_ERROR, message: expect.stringContaining('invalid JSON') }, id: null },
-        { jsonrpc: '2.0', error: { code: JSONRPC.INVALID_REQUEST, message: 'batch is empty' }, id: null },
-        { jsonrpc: '2.0', error: { code: JSONRPC.METHOD_NOT_FOUND, message: 'unknown method "nope"' }, id: 1 },
-      ]);
-      expect(server.errors).toBe(3);
-      expect(server.cost).toBeCloseTo(1100 + 200, 0);
-      server.abort();
+  describe('bad input from the peer (marbles)', () => {
+    it('answers unparseable messages with the reference error and charges 11 times the base cost', () => {
+      testScheduler().run(({ cold, expectObservable, flush }) => {
+        const peer = rawPeer();
+        peer.send(cold('-abc', { a: '{"jsonrpc": "2.0", "method": ', b: '[]', c: req(1, 'nope') }));
+        expectObservable(peer.replies$).toBe('-abc', {
+          a: { jsonrpc: '2.0', error: { code: JSONRPC.PARSE_ERROR, message: expect.stringContaining('invalid JSON') }, id: null },
+          b: err(null, JSONRPC.INVALID_REQUEST, 'batch is empty'),
+          c: err(1, JSONRPC.METHOD_NOT_FOUND, 'unknown method "nope"'),
+        });
+        flush();
+        expect(peer.server.errors).toBe(3);
+        expect(peer.server.cost).toBeCloseTo(1100 + 200, 1); // less 3 ms of decay
+      });
     });
 
-    it('drops an oversized message, counts it, and keeps the connection', async () => {
-      const { server, received, send } = rawPeer(undefined, { framer: new NewlineFramer({ maxSize: 100 }) });
-      await send(`"${'x'.repeat(200)}"`);
-      await send('{"jsonrpc":"2.0","id":7,"method":"nope"}');
-      await eventually(() => received.length === 1);
-      expect(received).toEqual([{ jsonrpc: '2.0', error: expect.objectContaining({ code: JSONRPC.METHOD_NOT_FOUND }), id: 7 }]);
-      expect(server.errors).toBe(2);
-      expect(server.isClosing()).toBe(false);
-      server.abort();
+    it('drops an oversized message, counts it, and keeps the connection', () => {
+      testScheduler().run(({ cold, expectObservable, flush }) => {
+        const peer = rawPeer({ framer: new NewlineFramer({ maxSize: 100 }) });
+        peer.send(cold('-ab', { a: `"${'x'.repeat(200)}"`, b: req(7, 'nope') }));
+        expectObservable(peer.replies$).toBe('--b', { b: err(7, JSONRPC.METHOD_NOT_FOUND, 'unknown method "nope"') });
+        flush();
+        expect(peer.server.errors).toBe(2);
+        expect(peer.server.isClosing()).toBe(false);
+      });
     });
 
-    it('answers the replies to a batch as one batch message', async () => {
-      const { server, received, send } = rawPeer(undefined, { handlers: { one: () => 1 } });
-      await send('[{"jsonrpc":"2.0","id":1,"method":"one"},{"jsonrpc":"2.0","method":"one"},{"jsonrpc":"2.0","id":2,"method":"two"}, 5]');
-      await eventually(() => received.length === 1);
-      expect(received).toHaveLength(1);
-      const batch = received[0] as Array<{ id: unknown }>;
-      expect(batch.map((r) => r.id).sort()).toEqual([1, 2, null].sort());
-      server.abort();
+    it('answers the replies to a batch as one batch message', () => {
+      testScheduler().run(({ cold, expectObservable }) => {
+        const peer = rawPeer({ handlers: { one: () => 1 } });
+        peer.send(cold('-a', { a: `[${req(1, 'one')},${JSON.stringify({ jsonrpc: '2.0', method: 'one' })},${req(2, 'two')}, 5]` }));
+        const ids$ = peer.replies$.pipe(map((batch) => (batch as Array<{ id: number | null }>).map((r) => r.id).sort()));
+        expectObservable(ids$).toBe('-b', { b: [1, 2, null] });
+      });
     });
 
-    it('answers the bad members of a batch of notifications, and takes the notifications', async () => {
-      const { server, received, send } = rawPeer(undefined, { handlers: { log: () => undefined } });
-      const notes: string[] = [];
-      server.notifications$.subscribe((n) => notes.push(n.method));
-      await send('[{"jsonrpc":"2.0","method":"log"}, 7, {"jsonrpc":"2.0","method":"log","params":[1]}]');
-      await send('{"jsonrpc":"2.0","id":1,"method":"log"}');
-      await eventually(() => received.length === 2);
-      expect(received).toEqual([
-        [{ jsonrpc: '2.0', error: { code: JSONRPC.INVALID_REQUEST, message: 'request object must be a dictionary' }, id: null }],
-        { jsonrpc: '2.0', result: null, id: 1 },
-      ]);
-      expect(notes).toEqual(['log', 'log']);
-      server.abort();
+    it('answers the bad members of a batch of notifications, and takes the notifications', () => {
+      testScheduler().run(({ cold, expectObservable }) => {
+        const peer = rawPeer({ handlers: { log: () => undefined } });
+        const log = (params?: unknown[]): object => ({ jsonrpc: '2.0', method: 'log', ...(params && { params }) });
+        peer.send(cold('-ab', { a: [log(), 7, log([1])], b: req(1, 'log') }));
+        expectObservable(peer.replies$).toBe('-ab', {
+          a: [err(null, JSONRPC.INVALID_REQUEST, 'request object must be a dictionary')],
+          b: ok(1, null),
+        });
+        expectObservable(peer.server.notifications$.pipe(map((n) => n.method))).toBe('-(ab)', { a: 'log', b: 'log' });
+      });
     });
   });
 
   describe('batches', () => {
     it('gathers results in the order added, with error members', async () => {
-      const { client } = pair(undefined, { handlers: { one: () => 1, two: () => 2, log: () => undefined } });
+      const { client } = pair({ handlers: { one: () => 1, two: () => 2, log: () => undefined } });
       const batch = client.sendBatch();
       batch.addRequest('two').addNotification('log').addRequest('nope').addRequest('one');
       const results = await batch.send();
@@ -322,7 +248,7 @@ describe('RPCSession', () => {
     });
 
     it('fails with BatchError when raiseErrors and a member fails', async () => {
-      const { client } = pair(undefined, { handlers: { one: () => 1 } });
+      const { client } = pair({ handlers: { one: () => 1 } });
       const batch = client.sendBatch(true);
       batch.addRequest('one').addRequest('nope');
       const error = await batch.send().catch((e: unknown) => e);
@@ -332,7 +258,7 @@ describe('RPCSession', () => {
     });
 
     it('rejects an empty batch, and sends a batch of notifications with no results', async () => {
-      const { client, server } = pair(undefined);
+      const { client, server } = pair();
       const seen: string[] = [];
       server.notifications$.subscribe((n) => seen.push(n.method));
       await expect(client.sendBatch().send()).rejects.toBeInstanceOf(ProtocolError);
@@ -343,172 +269,80 @@ describe('RPCSession', () => {
     });
   });
 
-  describe('time (virtual)', () => {
-    it('answers "server busy" when processing takes longer than processingTimeout', async () => {
-      const time = new VirtualTime();
-      const { client, server } = pair(time, { processingTimeout: 5, handlers: { slow: () => NEVER } });
-      const reply = client.sendRequest('slow').catch((e: unknown) => e);
-      await time.advance(4999);
-      expect(server.unansweredRequestCount()).toBe(1);
-      await time.advance(1);
-      expect(await reply).toMatchObject({ code: JSONRPC.SERVER_BUSY, message: 'server busy - request timed out' });
-      expect(server.unansweredRequestCount()).toBe(0);
-      expect(server.errors).toBe(1);
-      await time.until(client.close());
-      expect(time.pendingActions).toBe(0);
+  // Request timeouts, unsubscription and outgoing recalibration: outgoing.spec.ts;
+  // the send watchdog: writer.spec.ts; forceAfter: lifecycle.spec.ts.
+  describe('time (marbles)', () => {
+    it('answers "server busy" when processing takes longer than processingTimeout', () => {
+      const scheduler = testScheduler();
+      scheduler.run(({ hot, expectObservable, flush }) => {
+        const { client, server } = pair({ processingTimeout: 5, handlers: { slow: () => NEVER } });
+        // The message text is the reference's, on the wire.
+        const failure$ = client.request('slow').pipe(catchError((e: RPCError) => of({ code: e.code, message: e.message })));
+        expectObservable(failure$).toBe('5s (e|)', { e: { code: JSONRPC.SERVER_BUSY, message: 'server busy - request timed out' } });
+        expectObservable(hot('4999ms a 1ms b').pipe(map(() => server.unansweredRequestCount()))).toBe('4999ms a 1ms b', { a: 1, b: 0 });
+        hot('6s x').subscribe(() => void client.close());
+        expectObservable(pendingActions(scheduler, hot('7s x'))).toBe('7s x', { x: 0 });
+        flush();
+        expect(server.errors).toBe(1);
+      });
     });
 
-    it('times out a request after sentRequestTimeout, and forgets it at once', async () => {
-      const time = new VirtualTime();
-      const { client } = pair(time, { handlers: { slow: () => NEVER }, processingTimeout: 1000 }, { sentRequestTimeout: 3 });
-      const outcome = client.sendRequest('slow').catch((e: unknown) => e);
-      await time.advance(2999);
-      expect(client.connection.pendingRequests()).toHaveLength(1);
-      await time.advance(1);
-      const error = await outcome;
-      expect(error).toBeInstanceOf(TaskTimeout);
-      expect((error as TaskTimeout).seconds).toBe(3);
-      expect(client.connection.pendingRequests()).toHaveLength(0);
-      await time.until(client.close());
+    it('decays cost with time, and recalculates the incoming limit from the cost fraction', () => {
+      testScheduler().run(({ hot, expectObservable }) => {
+        const { server } = pair();
+        server.bumpCost(6000); // soft 2000, hard 10000: fraction 0.5
+        expect(server.stats().incomingConcurrency).toBe(10);
+        // A tenth of an hour refunds 1000.
+        hot('360s x').subscribe(() => server.recalcConcurrency());
+        const load$ = hot('360s 1ms x').pipe(map(() => [Math.round(server.cost * 1e6) / 1e6, server.stats().incomingConcurrency]));
+        expectObservable(load$).toBe('360s 1ms x', { x: [5000, Math.ceil((1 - 3000 / 8000) * 20)] });
+      });
     });
 
-    it('takes a per-call timeout', async () => {
-      const time = new VirtualTime();
-      const { client } = pair(time, { handlers: { slow: () => NEVER } });
-      const outcome = client.sendRequest('slow', [], { timeout: 0.5 }).catch((e: unknown) => e);
-      await time.advance(500);
-      expect(await outcome).toBeInstanceOf(TaskTimeout);
-      await time.until(client.close());
+    it('sleeps costFraction * costSleep before each request once over the soft limit', () => {
+      testScheduler().run(({ expectObservable }) => {
+        const started = new Subject<string>();
+        const { server, client } = pair({ handlers: { go: () => void started.next('go') } });
+        server.bumpCost(6000); // fraction 0.5 → 1 s
+        expectObservable(started).toBe('1s s', { s: 'go' });
+        expectObservable(client.request('go')).toBe('1s (r|)', { r: null });
+      });
     });
 
-    it('forgets a request when its subscriber unsubscribes before the reply', async () => {
-      const time = new VirtualTime();
-      const { client } = pair(time, { handlers: { slow: () => timer(1000, time.scheduler) } });
-      const subscription = client.request('slow').subscribe();
-      await time.advance(10);
-      expect(client.connection.pendingRequests()).toHaveLength(1);
-      subscription.unsubscribe();
-      expect(client.connection.pendingRequests()).toHaveLength(0);
-      await time.advance(2000);
-      // The late reply is not held against the peer.
-      expect(client.errors).toBe(0);
-      await time.until(client.close());
-    });
-
-    it('decays cost with time, and recalculates the incoming limit from the cost fraction', async () => {
-      const time = new VirtualTime();
-      const { server, client } = pair(time);
-      server.bumpCost(6000); // soft 2000, hard 10000: fraction 0.5
-      expect(server.stats().incomingConcurrency).toBe(10);
-      await time.advance(3600 * 1000 * 0.1); // a tenth of an hour refunds 1000
-      server.recalcConcurrency();
-      expect(server.cost).toBeCloseTo(5000, 6);
-      expect(server.stats().incomingConcurrency).toBe(Math.ceil((1 - 3000 / 8000) * 20));
-      await time.until(client.close());
-    });
-
-    it('sleeps costFraction * costSleep before each request once over the soft limit', async () => {
-      const time = new VirtualTime();
-      const started: number[] = [];
-      const { server, client } = pair(time, { handlers: { go: () => void started.push(time.now) } });
-      server.bumpCost(6000); // fraction 0.5 → 1 s
-      const reply = client.sendRequest('go');
-      await time.until(reply);
-      expect(started).toEqual([1000]);
-      await time.until(client.close());
-    });
-
-    it('limits incoming concurrency, and replies to our own requests are never held back', async () => {
-      const time = new VirtualTime();
-      let running = 0;
-      let most = 0;
-      const { server, client } = pair(
-        time,
-        {
-          initialConcurrent: 2,
-          handlers: {
-            work: () => {
-              running += 1;
-              most = Math.max(most, running);
-              return timer(100, time.scheduler).pipe(map(() => (running -= 1)));
+    it('limits incoming concurrency, and replies to our own requests are never held back', () => {
+      testScheduler().run(({ hot, expectObservable }) => {
+        let running = 0;
+        let most = 0;
+        const { server, client } = pair(
+          {
+            initialConcurrent: 2,
+            handlers: {
+              work: () => {
+                running += 1;
+                most = Math.max(most, running);
+                return timer(100).pipe(map(() => (running -= 1)));
+              },
+              // Calls back into the client while holding the one slot.
+              relay: () => server.request<number>('clientSide').pipe(map((n) => n + 1)),
             },
-            // Calls back into the client while holding one of the two slots.
-            relay: async () => (await server.sendRequest<number>('clientSide')) + 1,
           },
-        },
-        { handlers: { clientSide: () => 41 } },
-      );
-      const replies = Promise.all([1, 2, 3, 4, 5].map(() => client.sendRequest('work')));
-      await time.until(replies);
-      expect(most).toBe(2);
-      expect(time.now).toBe(300);
-      server.initialConcurrent = 1;
-      server.recalcConcurrency();
-      expect(await time.until(client.sendRequest('relay'))).toBe(42);
-      await time.until(client.close());
-    });
-
-    it('retunes outgoing concurrency toward targetResponseTime every recalibrateCount replies', async () => {
-      const time = new VirtualTime();
-      const { client } = pair(time, { handlers: { slow: () => timer(6000, time.scheduler) } }, { recalibrateCount: 5 });
-      expect(client.outgoingConcurrent).toBe(50);
-      // Replies take 6 s against a 3 s target: 50 * 3 / 6 = 25, floored at 0.8 * 50 = 40.
-      await time.until(Promise.all([1, 2, 3, 4, 5].map(() => client.sendRequest('slow'))));
-      expect(client.outgoingConcurrent).toBe(40);
-      const fast = pair(time, { handlers: { fast: () => 1 } }, { recalibrateCount: 5 });
-      await time.until(Promise.all([1, 2, 3, 4, 5].map(() => fast.client.sendRequest('fast'))));
-      // Instant replies: raised to the cap, 50 + max(3, 5) = 55.
-      expect(fast.client.outgoingConcurrent).toBe(55);
-      await time.until(client.close());
-      await time.until(fast.client.close());
-    });
-
-    it('aborts a peer that has not let us write for maxSendDelay, with one watchdog timer', async () => {
-      const time = new VirtualTime();
-      const [clientEnd, serverEnd] = memoryTransportPair({ scheduler: time.scheduler, highWaterMark: 100 });
-      serverEnd.pauseReading(); // a peer that stopped reading
-      const client = new RPCSession(clientEnd, { scheduler: time.scheduler, maxSendDelay: 2 });
-      const big = 'x'.repeat(1000);
-      const first = client.sendNotification('n', [big]).catch((e: unknown) => e);
-      const second = client.sendNotification('n', [big]).catch((e: unknown) => e);
-      await time.advance(1999);
-      expect(client.isClosing()).toBe(false);
-      expect(time.pendingActions).toBeLessThanOrEqual(3); // deliveries and one watchdog
-      await time.advance(1);
-      expect(await first).toBeInstanceOf(TaskTimeout);
-      expect(await second).toBeInstanceOf(TaskTimeout);
-      await time.until(firstValueFrom(client.closed$));
-      expect(client.sendCount).toBe(0);
-    });
-
-    it('keeps a connection whose writes make progress, however long it stays busy', async () => {
-      const time = new VirtualTime();
-      const [clientEnd, serverEnd] = memoryTransportPair({ scheduler: time.scheduler, highWaterMark: 100, delay: 1 });
-      serverEnd.incoming.subscribe();
-      const client = new RPCSession(clientEnd, { scheduler: time.scheduler, maxSendDelay: 2 });
-      for (let i = 0; i < 10; i++) await time.until(client.sendNotification('n', ['x'.repeat(200)]));
-      expect(time.now).toBe(10_000);
-      expect(client.isClosing()).toBe(false);
-      expect(client.sendCount).toBe(10);
-      await time.until(client.close());
-    });
-
-    it('aborts a close that the peer does not complete within forceAfter', async () => {
-      const time = new VirtualTime();
-      const { client, server } = pair(time, {}, {}, 100); // 100 s each way
-      const closed = client.close({ forceAfter: 2 });
-      await time.until(closed);
-      expect(time.now).toBe(2000);
-      await time.advance(200_000);
-      expect(server.isClosing()).toBe(true);
-      expect(time.pendingActions).toBe(0);
+          { handlers: { clientSide: () => 41 } },
+        );
+        const five$ = forkJoin([1, 2, 3, 4, 5].map(() => client.request('work')));
+        expectObservable(five$.pipe(map(() => most))).toBe('300ms (m|)', { m: 2 });
+        hot('400ms x').subscribe(() => {
+          server.initialConcurrent = 1;
+          server.recalcConcurrency();
+        });
+        expectObservable(client.request('relay'), '500ms ^').toBe('500ms (r|)', { r: 42 });
+      });
     });
   });
 
   describe('disconnects', () => {
     it('errors every pending request with ConnectionError when the peer vanishes, and cancels its handlers', async () => {
       let cancelled = 0;
-      const { client, server } = pair(undefined, {
+      const { client, server } = pair({
         handlers: { hang: () => new Observable(() => () => void (cancelled += 1)) },
       });
       const outcomes = [1, 2, 3].map(() => client.sendRequest('hang').catch((e: unknown) => e));
@@ -523,7 +357,7 @@ describe('RPCSession', () => {
     });
 
     it('sends the reply, then disconnects, on ReplyAndDisconnect', async () => {
-      const { client, server } = pair(undefined, {
+      const { client, server } = pair({
         handlers: {
           bye: () => {
             throw new ReplyAndDisconnect('goodbye');
@@ -538,7 +372,7 @@ describe('RPCSession', () => {
       await firstValueFrom(client.closed$);
       expect(client.isClosing()).toBe(true);
 
-      const again = pair(undefined, { handlers: { byeError: () => { throw new ReplyAndDisconnect(new RPCError(7, 'go away')); } } });
+      const again = pair({ handlers: { byeError: () => { throw new ReplyAndDisconnect(new RPCError(7, 'go away')); } } });
       await expect(again.client.sendRequest('byeError')).rejects.toMatchObject({ code: 7, message: 'go away' });
       await firstValueFrom(again.client.closed$);
       expect(server.errors).toBe(0);
@@ -564,30 +398,6 @@ describe('RPCSession', () => {
       expect(hooked).toEqual(['excessive']);
     });
 
-    it('leaves nothing behind when closed with requests in flight on both sides', async () => {
-      const time = new VirtualTime();
-      const { client, server } = pair(
-        time,
-        { handlers: { hang: () => NEVER, slow: () => timer(50_000, time.scheduler) } },
-        { handlers: { hang: () => NEVER } },
-      );
-      const outcomes = [
-        client.sendRequest('hang').catch((e: unknown) => e),
-        client.sendRequest('slow').catch((e: unknown) => e),
-        server.sendRequest('hang').catch((e: unknown) => e),
-      ];
-      await time.advance(10);
-      expect(server.unansweredRequestCount()).toBe(2);
-      expect(client.unansweredRequestCount()).toBe(1);
-      await time.until(client.close());
-      await time.until(firstValueFrom(server.closed$));
-      for (const outcome of await Promise.all(outcomes)) expect(outcome).toBeInstanceOf(ConnectionError);
-      expect(client.connection.pendingRequests()).toEqual([]);
-      expect(server.connection.pendingRequests()).toEqual([]);
-      expect(client.unansweredRequestCount() + server.unansweredRequestCount()).toBe(0);
-      expect(time.pendingActions).toBe(0);
-    });
-
     it('runs the connectionLost hook once and emits closed$', async () => {
       const calls: string[] = [];
       class Hooked extends RPCSession {
@@ -606,7 +416,7 @@ describe('RPCSession', () => {
 
   describe('statistics and load', () => {
     it('counts sends and receives, and streams stats$', async () => {
-      const { client, server } = pair(undefined, { handlers: { echo: (x: unknown) => x } });
+      const { client, server } = pair({ handlers: { echo: (x: unknown) => x } });
       const snapshots: number[] = [];
       client.stats$.subscribe((s) => snapshots.push(s.sendCount));
       await client.sendRequest('echo', ['hello']);
@@ -622,7 +432,7 @@ describe('RPCSession', () => {
     });
 
     it('answers a flood of 10,000 requests and is left holding nothing', async () => {
-      const { client, server } = pair(undefined, { handlers: { n: (x: number) => x } });
+      const { client, server } = pair({ handlers: { n: (x: number) => x } });
       const replies = await lastValueFrom(
         of(...Array.from({ length: 10_000 }, (_, i) => i)).pipe(
           map((i) => client.sendRequest<number>('n', [i])),
@@ -638,33 +448,27 @@ describe('RPCSession', () => {
       await client.close();
     });
 
-    it('stops reading while maxPendingRequests wait for a handler, and resumes as they finish', async () => {
-      const time = new VirtualTime();
-      const { client, server, clientEnd } = pair(time, {
-        maxPendingRequests: 5,
-        initialConcurrent: 1,
-        handlers: { slow: (n: number) => timer(100, time.scheduler).pipe(map(() => n)) },
+    it('stops reading while maxPendingRequests wait for a handler, and resumes as they finish', () => {
+      testScheduler().run(({ hot, expectObservable }) => {
+        const { client, server, clientEnd } = pair({
+          maxPendingRequests: 5,
+          initialConcurrent: 1,
+          handlers: { slow: (n: number) => timer(100).pipe(map(() => n)) },
+        });
+        const burst = (from: number) => forkJoin(Array.from({ length: 20 }, (_, i) => client.request<number>('slow', [from + i])));
+        const numbers = (from: number): number[] => Array.from({ length: 20 }, (_, i) => from + i);
+        // One burst arrives as one chunk: 5 are taken, the rest wait unread in the session.
+        expectObservable(burst(0)).toBe('2s (a|)', { a: numbers(0) });
+        // Reading has stopped, so the next burst stays in the client's buffer; one at a time, all 40 take 4 s.
+        expectObservable(burst(20), '-^').toBe('4s (b|)', { b: numbers(20) });
+        const load$ = hot('--x').pipe(map(() => [server.unansweredRequestCount(), clientEnd.bufferedAmount() > 0]));
+        expectObservable(load$).toBe('--x', { x: [5, true] });
       });
-      // One burst arrives as one chunk: 5 are taken, the rest wait unread in the session.
-      const first = Promise.all(Array.from({ length: 20 }, (_, i) => client.sendRequest<number>('slow', [i])));
-      await time.advance(1);
-      expect(server.unansweredRequestCount()).toBe(5);
-      // Reading has stopped, so the next burst stays in the client's buffer.
-      const second = Promise.all(Array.from({ length: 20 }, (_, i) => client.sendRequest<number>('slow', [20 + i])));
-      await time.advance(1);
-      expect(server.unansweredRequestCount()).toBe(5);
-      expect(clientEnd.bufferedAmount()).toBeGreaterThan(0);
-      expect(await time.until(Promise.all([first, second]))).toEqual([
-        Array.from({ length: 20 }, (_, i) => i),
-        Array.from({ length: 20 }, (_, i) => 20 + i),
-      ]);
-      expect(time.now).toBe(4000);
-      await time.until(client.close());
     });
 
     it('logs at the reference log points, with debug lines by verbosity', async () => {
       const logger = capturingLogger();
-      const { client, server } = pair(undefined, { logger, verbosity: 4, handlers: { x: () => 1 } });
+      const { client, server } = pair({ logger, verbosity: 4, handlers: { x: () => 1 } });
       await client.sendRequest('x');
       await eventually(() => logger.lines.some((l) => l.startsWith('debug: sending message')));
       expect(logger.lines.some((l) => l.startsWith('debug: received data'))).toBe(true);

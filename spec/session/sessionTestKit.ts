@@ -6,7 +6,7 @@
  * microtasks, after the run): marble specs use handlers that return values
  * or Observables, and the Observable API (`request`, not `sendRequest`).
  */
-import { Observable, ReplaySubject, Subject, map, timer, type Subscription } from 'rxjs';
+import { Observable, ReplaySubject, Subject, catchError, map, throwError, timer, type MonoTypeOperatorFunction, type Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   MessageSession,
@@ -169,4 +169,44 @@ export function readingCalls(transport: MemoryTransport): Observable<'p' | 'r'> 
     resume();
   };
   return calls.asObservable();
+}
+
+/** What a test compares of an error: its name and its stable code. */
+export interface ErrorFields {
+  readonly name: string;
+  readonly code: unknown;
+}
+
+/** An error as its name and code, so a marble can compare it without message text. */
+export function errorFields(error: unknown): ErrorFields {
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return { name: String(name), code };
+}
+
+/** Rethrows the source's error as its {@link errorFields}: `expectObservable(x$.pipe(asErrorFields())).toBe('-#', undefined, { name, code })`. */
+export function asErrorFields<T>(): MonoTypeOperatorFunction<T> {
+  return catchError((error: unknown) => throwError(() => errorFields(error)));
+}
+
+/**
+ * Every write made on `transport` from now on, as the number of newline-framed
+ * messages it held, at the frame it was made (a spy on `transport.write`).
+ */
+export function writesOf(transport: MemoryTransport): Observable<number> {
+  const writes = new ReplaySubject<number>();
+  const write = transport.write.bind(transport);
+  jest.spyOn(transport, 'write').mockImplementation((bytes: Uint8Array) => {
+    writes.next(decoder.decode(bytes).split('\n').length - 1);
+    return write(bytes);
+  });
+  return writes;
+}
+
+/**
+ * At each emission of `at$`, how many actions `scheduler` still holds
+ * (timers, deliveries, marbles not yet run): 0 once a session has torn
+ * everything down and `at$` is the last thing scheduled.
+ */
+export function pendingActions(scheduler: TestScheduler, at$: Observable<unknown>): Observable<number> {
+  return at$.pipe(map(() => scheduler.actions.length));
 }

@@ -30,7 +30,7 @@ export interface RequestMessageItem {
  * ## Example
  * ```ts
  * import { JSONRPCv2 } from 'rxrpcx';
- * const found = JSONRPCv2.messageToItem(new TextEncoder().encode('{"jsonrpc":"2.0","method":"ping","id":1}'));
+ * const found = JSONRPCv2.messageToItem(new TextEncoder().encode('{"jsonrpc":"2.0","method":"ping"}'));
  * if (found.kind === 'notification') console.log(found.item.method);
  * ```
  */
@@ -45,7 +45,7 @@ export interface NotificationMessageItem {
  * ## Example
  * ```ts
  * import { JSONRPCv2 } from 'rxrpcx';
- * const found = JSONRPCv2.messageToItem(new TextEncoder().encode('{"jsonrpc":"2.0","method":"ping","id":1}'));
+ * const found = JSONRPCv2.messageToItem(new TextEncoder().encode('{"jsonrpc":"2.0","result":5,"id":1}'));
  * if (found.kind === 'response') console.log(found.item.result, found.id);
  * ```
  */
@@ -61,7 +61,7 @@ export interface ResponseMessageItem {
  * ## Example
  * ```ts
  * import { JSONRPCv2 } from 'rxrpcx';
- * const found = JSONRPCv2.messageToItem(new TextEncoder().encode('{"jsonrpc":"2.0","method":"ping","id":1}'));
+ * const found = JSONRPCv2.messageToItem(new TextEncoder().encode('[{"jsonrpc":"2.0","method":"ping","id":1}]'));
  * if (found.kind === 'batch') console.log(found.payloads.length);
  * ```
  */
@@ -76,7 +76,7 @@ export interface BatchMessageItem {
  * ## Example
  * ```ts
  * import { JSONRPCv2, type MessageItem } from 'rxrpcx';
- * const found: MessageItem = JSONRPCv2.messageToItem(new TextEncoder().encode('[]'));
+ * const found: MessageItem = JSONRPCv2.messageToItem(new TextEncoder().encode('[{"jsonrpc":"2.0","method":"ping","id":1}]'));
  * ```
  */
 export type MessageItem = RequestMessageItem | NotificationMessageItem | ResponseMessageItem | BatchMessageItem;

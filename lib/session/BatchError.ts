@@ -8,7 +8,9 @@ import type { BatchRequest } from './BatchRequest';
  *
  * ## Example
  * ```ts
- * import { BatchError } from 'rxrpcx';
+ * import { BatchError, RPCSession, memoryTransportPair } from 'rxrpcx';
+ * const [transport] = memoryTransportPair();
+ * const session = new RPCSession(transport);
  * const batch = session.sendBatch(true);
  * batch.addRequest('ok');
  * batch.addRequest('no-such-method');

@@ -28,6 +28,9 @@ export type BatchSender = (batch: Batch<Request | Notification>) => Observable<r
  *
  * ## Example
  * ```ts
+ * import { RPCSession, memoryTransportPair } from 'rxrpcx';
+ * const [transport] = memoryTransportPair();
+ * const session = new RPCSession(transport);
  * const batch = session.sendBatch();
  * batch.addRequest('add', [1, 2]);
  * batch.addNotification('log', ['hi']);

@@ -56,7 +56,7 @@ export type RPCMethodTable = Readonly<Record<string, RPCMethod>>;
  *
  * ## Example
  * ```ts
- * import { JSONRPCAutoDetect, RPCSession, type RPCSessionConfig } from 'rxrpcx';
+ * import { JSONRPCAutoDetect, type RPCSessionConfig } from 'rxrpcx';
  * const config: RPCSessionConfig = { protocol: JSONRPCAutoDetect, handlers: { ping: () => 'pong' } };
  * ```
  */
@@ -77,6 +77,9 @@ export interface RPCSessionConfig extends RPCSessionOptions {
  *
  * ## Example
  * ```ts
+ * import { JSONRPC, RPCError, RPCSession, memoryTransportPair, type IncomingCall } from 'rxrpcx';
+ * const [, transport] = memoryTransportPair();
+ * const server = new RPCSession(transport);
  * server.calls$.subscribe((call: IncomingCall) => {
  *   if (call.request.method === 'time') call.respond(Date.now());
  *   else call.fail(new RPCError(JSONRPC.METHOD_NOT_FOUND, `unknown method "${call.request.method}"`));

@@ -2,7 +2,7 @@ import { AsyncSubject, Observable } from 'rxjs';
 import type { Batch } from './Batch';
 import { ConnectionError } from './ConnectionError';
 import { IncomingRequest, type Responder } from './IncomingRequest';
-import { bindConnectionFriend, type PendingKey, type ResponseCallback } from './connectionInternals';
+import { bindConnectionFriend, type PendingKey, type ResponseReceiver } from './connectionInternals';
 import { CODES, hasOwn, isRecord, numericId, utf8, utf8Length } from './jsonrpcInternals';
 import type { JSONRPCProtocol } from './JSONRPC';
 import { JSONRPCAutoDetect } from './JSONRPCAutoDetect';
@@ -72,7 +72,7 @@ interface Pending {
   readonly key: Key;
   readonly sent: Sent;
   /** Called once: with an error, or with undefined and the result. */
-  readonly deliver: ResponseCallback;
+  readonly receiver: ResponseReceiver;
   /** The `cancelPendingRequests` generation the request was sent in. */
   readonly epoch: number;
   observers: number;
@@ -156,26 +156,26 @@ export class JSONRPCConnection {
 
   static {
     bindConnectionFriend({
-      sendRequestText: (connection, request, deliver) => (connection as JSONRPCConnection).#sendRequestText(request, deliver),
-      sendBatchMessage: (connection, batch, deliver) => (connection as JSONRPCConnection).#sendBatchMessage(batch, deliver),
+      sendRequestText: (connection, request, receiver) => (connection as JSONRPCConnection).#sendRequestText(request, receiver),
+      sendBatchMessage: (connection, batch, receiver) => (connection as JSONRPCConnection).#sendBatchMessage(batch, receiver),
       forget: (connection, key) => (connection as JSONRPCConnection).#forget(key),
     });
   }
 
   /** `sendRequest` with a callback instead of an Observable, and the message as text: the session's hot path. */
-  #sendRequestText(request: Request, deliver: ResponseCallback): [text: string, key: Key] {
+  #sendRequestText(request: Request, receiver: ResponseReceiver): [text: string, key: Key] {
     const requestId = this.#nextId++;
     const text = requestText(this.#protocol, request, requestId);
-    this.#pendingTable().set(requestId, { key: requestId, sent: request, deliver, epoch: this.#epoch, observers: 1, settled: false });
+    this.#pendingTable().set(requestId, { key: requestId, sent: request, receiver, epoch: this.#epoch, observers: 1, settled: false });
     return [text, requestId];
   }
 
-  #sendBatchMessage(batch: Batch<Request | Notification>, deliver: ResponseCallback): [message: Uint8Array, key: Key | undefined] {
+  #sendBatchMessage(batch: Batch<Request | Notification>, receiver: ResponseReceiver): [message: Uint8Array, key: Key | undefined] {
     const ids = batch.items.filter((item) => item instanceof Request).map(() => this.#nextId++);
     const message = this.#protocol.batchMessage(batch, ids);
     if (ids.length === 0) return [message, undefined];
     const key = batchKey(ids);
-    this.#pendingTable().set(key, { key, sent: batch, deliver, epoch: this.#epoch, observers: 1, settled: false });
+    this.#pendingTable().set(key, { key, sent: batch, receiver, epoch: this.#epoch, observers: 1, settled: false });
     return [message, key];
   }
 
@@ -299,15 +299,17 @@ export class JSONRPCConnection {
 
   #register(key: Key, sent: Sent): Observable<unknown> {
     const outcome = new AsyncSubject<unknown>();
-    const deliver = (error: Error | undefined, value?: unknown): void => {
-      if (error === undefined) {
-        outcome.next(value);
-        outcome.complete();
-      } else {
-        outcome.error(error);
-      }
+    const receiver: ResponseReceiver = {
+      deliver: (error: Error | undefined, value?: unknown): void => {
+        if (error === undefined) {
+          outcome.next(value);
+          outcome.complete();
+        } else {
+          outcome.error(error);
+        }
+      },
     };
-    const entry: Pending = { key, sent, deliver, epoch: this.#epoch, observers: 0, settled: false };
+    const entry: Pending = { key, sent, receiver, epoch: this.#epoch, observers: 0, settled: false };
     this.#pendingTable().set(key, entry);
     return new Observable<unknown>((subscriber) => {
       entry.observers += 1;
@@ -344,7 +346,7 @@ export class JSONRPCConnection {
     if (entry.settled) return;
     entry.settled = true;
     this.#pending?.delete(entry.key);
-    entry.deliver(error, value);
+    entry.receiver.deliver(error, value);
   }
 
   /** The pending entry for a reply; null for a late reply to an abandoned request (to be dropped). */

@@ -12,8 +12,10 @@ import type { Request } from './Request';
  * them. This file only imports types, so it is no import cycle.
  */
 
-/** Where the answer to a request goes: `error` is undefined for a result. Called at most once. */
-export type ResponseCallback = (error: Error | undefined, result?: unknown) => void;
+/** Where the answer to a request goes: `deliver` is called at most once; `error` is undefined for a result. */
+export interface ResponseReceiver {
+  deliver(error: Error | undefined, result?: unknown): void;
+}
 
 /** The key of a pending request (its id) or batch. */
 export type PendingKey = number | string;
@@ -22,11 +24,11 @@ export type PendingKey = number | string;
 type Connection = object;
 
 interface ConnectionFriend {
-  sendRequestText(connection: Connection, request: Request, deliver: ResponseCallback): [text: string, key: PendingKey];
+  sendRequestText(connection: Connection, request: Request, receiver: ResponseReceiver): [text: string, key: PendingKey];
   sendBatchMessage(
     connection: Connection,
     batch: Batch<Request | Notification>,
-    deliver: ResponseCallback,
+    receiver: ResponseReceiver,
   ): [message: Uint8Array, key: PendingKey | undefined];
   forget(connection: Connection, key: PendingKey): boolean;
 }
@@ -45,30 +47,30 @@ function theFriend(): ConnectionFriend {
 
 /**
  * Registers a request awaiting its answer and returns its message as JSON
- * text (send it UTF-8 encoded) and its key. `deliver` is called once with
+ * text (send it UTF-8 encoded) and its key. `receiver.deliver` is called once with
  * the outcome — unless the request is forgotten first.
  * @throws ProtocolError - if the protocol cannot express the request (an id is used up all the same)
  */
 export function sendRequestText(
   connection: Connection,
   request: Request,
-  deliver: ResponseCallback,
+  receiver: ResponseReceiver,
 ): [text: string, key: PendingKey] {
-  return theFriend().sendRequestText(connection, request, deliver);
+  return theFriend().sendRequestText(connection, request, receiver);
 }
 
 /**
- * Registers a batch awaiting its answers; `deliver` gets the results in
+ * Registers a batch awaiting its answers; `receiver.deliver` gets the results in
  * batch order. The key is undefined for a batch of notifications only
- * (nothing to wait for: `deliver` is never called).
+ * (nothing to wait for: the receiver is never called).
  * @throws ProtocolError - if the protocol has no batches or cannot express a member
  */
 export function sendBatchMessage(
   connection: Connection,
   batch: Batch<Request | Notification>,
-  deliver: ResponseCallback,
+  receiver: ResponseReceiver,
 ): [message: Uint8Array, key: PendingKey | undefined] {
-  return theFriend().sendBatchMessage(connection, batch, deliver);
+  return theFriend().sendBatchMessage(connection, batch, receiver);
 }
 
 /** Stops waiting for a request or batch; its late answer is dropped quietly. True if it was still waiting. */

@@ -1,9 +1,8 @@
-import { EMPTY, Observable, Subject, firstValueFrom, type Subscriber, type TeardownLogic } from 'rxjs';
+import { EMPTY, Observable, Subject, type Subscriber, type Unsubscribable } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
 import { NewlineFramer } from '../framing/NewlineFramer';
 import type { Batch } from '../jsonrpc/Batch';
-import { ConnectionError } from '../jsonrpc/ConnectionError';
-import { forgetRequest, replyText, sendBatchMessage, sendRequestText, type PendingKey, type ResponseCallback } from '../jsonrpc/connectionInternals';
+import { replyText, sendBatchMessage, sendRequestText } from '../jsonrpc/connectionInternals';
 import { defineHandler, type RPCHandler } from '../jsonrpc/defineHandler';
 import { handlerInvocation } from '../jsonrpc/handlerInvocation';
 import { IncomingRequest } from '../jsonrpc/IncomingRequest';
@@ -19,6 +18,7 @@ import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
 import { TaskTimeout } from '../tasks/TaskTimeout';
 import type { Transport } from '../transport/Transport';
 import { BatchRequest } from './BatchRequest';
+import { OutgoingPath, PromiseSink, type ExchangeSink, type OutgoingSender } from './outgoingInternals';
 import { SessionBase } from './SessionBase';
 import { rpcSessionDefaults, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions';
 import { errorText, firstResult, wholeMessageFramer } from './sessionInternals';
@@ -95,15 +95,6 @@ export interface IncomingCall {
   fail(error: unknown): void;
 }
 
-/** The most outgoing requests in flight, however fast replies come (the reference's cap). */
-const OUTGOING_CAP = 250;
-
-/** An outgoing exchange waiting for a slot under the outgoing limit. */
-interface OutgoingWaiter {
-  readonly go: () => void;
-  readonly fail: (error: Error) => void;
-}
-
 /**
  * A JSON-RPC session over any transport: both peers may send requests,
  * notifications and batches, and answer the other's.
@@ -143,11 +134,8 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
   /** Log every incoming message (info level). */
   logMe: boolean;
 
-  #outgoingTarget: number;
-  #outgoingActive = 0;
-  /** Exchanges waiting for an outgoing slot, oldest first. */
-  readonly #outgoingWaiting = new Set<OutgoingWaiter>();
-  #reqTimes: number[] = [];
+  /** Outgoing requests and batches: slots, recalibration, exchanges. */
+  readonly #outgoing: OutgoingPath;
   /** Made when first asked for: most sessions never are. */
   #notifications: Subject<Notification> | undefined;
   #calls: Subject<IncomingCall> | undefined;
@@ -165,7 +153,9 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
     this.recalibrateCount = config.recalibrateCount ?? defaults.recalibrateCount;
     this.sentRequestTimeout = config.sentRequestTimeout ?? defaults.sentRequestTimeout;
     this.logMe = config.logMe ?? defaults.logMe;
-    this.#outgoingTarget = Math.trunc(config.initialOutgoingConcurrent ?? defaults.initialOutgoingConcurrent);
+    // The path queues and arms deadlines through the session's protected enqueue, deadline and now.
+    const sender = this as unknown as OutgoingSender;
+    this.#outgoing = new OutgoingPath(this, sender, config.initialOutgoingConcurrent ?? defaults.initialOutgoingConcurrent);
   }
 
   /** The connection used when none is given. */
@@ -196,7 +186,7 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
 
   /** How many outgoing requests may be in flight now. */
   get outgoingConcurrent(): number {
-    return this.#outgoingTarget;
+    return this.#outgoing.target;
   }
 
   /**
@@ -228,19 +218,27 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
    * forgets the request.
    */
   request<T = unknown>(method: string, args?: RequestArgs, options: { readonly timeout?: number } = {}): Observable<T> {
-    return new Observable<T>((subscriber) =>
-      this.#exchange(
-        subscriber as Subscriber<unknown>,
-        (deliver) => sendRequestText(this.connection, new Request(method, args), deliver),
-        1,
-        options.timeout ?? this.sentRequestTimeout,
-      ),
-    );
+    return new Observable<T>((subscriber) => this.#openRequest(subscriber as Subscriber<unknown>, method, args, options));
   }
 
-  /** {@link RPCSession.request} as a Promise. */
+  /**
+   * {@link RPCSession.request} as a Promise: the same exchange, its outcome
+   * delivered to a Promise instead of a subscriber.
+   */
   sendRequest<T = unknown>(method: string, args?: RequestArgs, options: { readonly timeout?: number } = {}): Promise<T> {
-    return firstValueFrom(this.request<T>(method, args, options));
+    return new Promise<T>((resolve, reject) => {
+      this.#openRequest(new PromiseSink(resolve as (value: unknown) => void, reject), method, args, options);
+    });
+  }
+
+  /** The one body of `request` and `sendRequest`. */
+  #openRequest(sink: ExchangeSink, method: string, args: RequestArgs | undefined, options: { readonly timeout?: number }): Unsubscribable | undefined {
+    return this.#outgoing.open(
+      sink,
+      (receiver) => sendRequestText(this.connection, new Request(method, args), receiver),
+      1,
+      options.timeout ?? this.sentRequestTimeout,
+    );
   }
 
   /** Sends a notification; resolves when the transport has taken it. */
@@ -260,122 +258,14 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
 
   #batch(batch: Batch<Request | Notification>): Observable<readonly unknown[]> {
     return new Observable<readonly unknown[]>((subscriber) =>
-      this.#exchange(
+      this.#outgoing.open(
         subscriber as Subscriber<unknown>,
-        (deliver) => sendBatchMessage(this.connection, batch, deliver),
+        (receiver) => sendBatchMessage(this.connection, batch, receiver),
         // Every member is timed, notifications too, as the reference's len(batch).
         Math.max(1, batch.items.length),
         this.sentRequestTimeout,
       ),
     );
-  }
-
-  /**
-   * The one outgoing path, for requests and batches: waits for a slot under
-   * the outgoing limit, registers the exchange and queues its message, and
-   * settles once — on the answer, the timeout, the end of the connection or
-   * unsubscription — releasing the slot and timing every outcome for the
-   * outgoing recalibration, as the reference does.
-   */
-  #exchange(
-    subscriber: Subscriber<unknown>,
-    register: (deliver: ResponseCallback) => [message: Uint8Array | string, key: PendingKey | undefined],
-    requestCount: number,
-    timeout: number,
-  ): TeardownLogic {
-    if (this.isClosing()) {
-      subscriber.error(new ConnectionError('connection is closed'));
-      return undefined;
-    }
-    let key: PendingKey | undefined;
-    let deadline: { cancel(): void } | undefined;
-    let sentAt = -1;
-    let holding = false;
-    let settled = false;
-    const finish = (): void => {
-      settled = true;
-      deadline?.cancel();
-      if (sentAt >= 0) this.#recordTime(Math.max(0, this.now() - sentAt), requestCount);
-      if (holding) {
-        holding = false;
-        this.#outgoingActive -= 1;
-        this.#drainOutgoing();
-      }
-    };
-    const deliver: ResponseCallback = (error, result) => {
-      if (settled) return;
-      finish();
-      if (error === undefined) {
-        subscriber.next(result);
-        subscriber.complete();
-      } else {
-        subscriber.error(error);
-      }
-    };
-    const waiter: OutgoingWaiter = {
-      go: () => {
-        holding = true;
-        this.#outgoingActive += 1;
-        let message: Uint8Array | string;
-        try {
-          [message, key] = register(deliver);
-        } catch (error) {
-          deliver(error as Error);
-          return;
-        }
-        sentAt = this.now();
-        this.enqueue(message, typeof message === 'string' ? undefined : message.length);
-        // A batch of notifications only: nothing to wait for.
-        if (key === undefined) deliver(undefined, Object.freeze([]));
-        else {
-          const sent = key;
-          deadline = this.deadline(timeout, () => {
-            forgetRequest(this.connection, sent);
-            deliver(new TaskTimeout(timeout));
-          });
-        }
-      },
-      fail: (error) => deliver(error),
-    };
-    if (this.#outgoingActive < this.#outgoingTarget && this.#outgoingWaiting.size === 0) waiter.go();
-    else this.#outgoingWaiting.add(waiter);
-    return () => {
-      this.#outgoingWaiting.delete(waiter);
-      if (settled) return;
-      if (key !== undefined) forgetRequest(this.connection, key);
-      finish();
-    };
-  }
-
-  /** Starts waiting exchanges while outgoing slots are free. */
-  #drainOutgoing(): void {
-    for (const waiter of this.#outgoingWaiting) {
-      if (this.#outgoingActive >= this.#outgoingTarget) return;
-      this.#outgoingWaiting.delete(waiter);
-      waiter.go();
-    }
-  }
-
-  #recordTime(taken: number, count: number): void {
-    for (let i = 0; i < count; i++) this.#reqTimes.push(taken / count);
-    if (this.#reqTimes.length >= this.recalibrateCount) this.#recalcOutgoing();
-  }
-
-  /** Moves the outgoing limit toward `targetResponseTime`, within the reference's cap and floor. */
-  #recalcOutgoing(): void {
-    const times = this.#reqTimes;
-    const avg = times.reduce((sum, t) => sum + t, 0) / times.length;
-    this.#reqTimes = [];
-    const current = this.#outgoingTarget;
-    const cap = Math.min(current + Math.max(3, current * 0.1), OUTGOING_CAP);
-    const floor = Math.max(1, Math.min(current * 0.8, current - 1));
-    const raw = avg !== 0 ? Math.max(floor, Math.min(cap, (current * this.targetResponseTime) / avg)) : cap;
-    const target = Math.trunc(0.5 + raw);
-    if (target !== current) {
-      this.logger.info(`changing outgoing request concurrency to ${target} from ${current}`);
-      this.#outgoingTarget = target;
-      this.#drainOutgoing();
-    }
   }
 
   protected override receive(message: Uint8Array): void {
@@ -450,9 +340,7 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
   protected override end(): void {
     if (this.ended) return;
     // Nothing waits for an answer that cannot come.
-    const waiting = [...this.#outgoingWaiting];
-    this.#outgoingWaiting.clear();
-    for (const waiter of waiting) waiter.fail(new ConnectionError('connection is closed'));
+    this.#outgoing.close();
     this.connection.cancelPendingRequests();
     this.#notifications?.complete();
     this.#calls?.complete();

@@ -338,12 +338,12 @@ export abstract class SessionBase<M, T = unknown> {
   }
 
   /**
-   * Calls `expire` after `seconds` on the session's clock, through its one
-   * deadline queue, unless cancelled first; nothing expires after the
+   * Calls `target.expire()` after `seconds` on the session's clock, through
+   * its one deadline queue, unless cancelled first; nothing expires after the
    * session ends.
    */
-  protected deadline(seconds: number, expire: () => void): { cancel(): void } {
-    return this.#deadlines.add(seconds, expire);
+  protected deadline(seconds: number, target: { expire(): void }): { cancel(): void } {
+    return this.#deadlines.add(seconds, target);
   }
 
   /** Counts an error and charges `errorBaseCost` plus the error's own `cost` (or `cost` if given). */

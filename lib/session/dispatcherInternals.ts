@@ -39,6 +39,8 @@ const DONE = 3;
 
 /** One admitted item, from admission to its answer. */
 class Job<T> {
+  /** Set when the processing timeout is armed: the dispatcher to tell. */
+  owner: { timedOut(job: Job<T>): void } | undefined = undefined;
   state = QUEUED;
   /** The processing timeout; armed unless the item is answered in the turn it arrives. */
   deadline: Deadline | undefined = undefined;
@@ -47,6 +49,11 @@ class Job<T> {
   /** The handler's Observable, while awaited. */
   running: Subscription | undefined = undefined;
   constructor(readonly item: T) {}
+
+  /** The processing timeout. */
+  expire(): void {
+    this.owner?.timedOut(this);
+  }
 }
 
 /**
@@ -174,8 +181,13 @@ export class IncomingDispatcher<M, T> {
 
   #arm(job: Job<T>): void {
     if (job.deadline !== undefined) return;
-    const timeout = this.host.processingTimeout;
-    job.deadline = this.deadlines.add(timeout, () => this.#finish(job, true, new TaskTimeout(timeout)));
+    job.owner = this;
+    job.deadline = this.deadlines.add(this.host.processingTimeout, job);
+  }
+
+  /** A job's processing timeout expired. */
+  timedOut(job: Job<T>): void {
+    this.#finish(job, true, new TaskTimeout(this.host.processingTimeout));
   }
 
   #start(job: Job<T>): void {
@@ -184,7 +196,7 @@ export class IncomingDispatcher<M, T> {
     if (sleep > 0) {
       job.state = SLEEPING;
       this.#arm(job);
-      job.sleep = this.deadlines.add(sleep, () => this.#run(job));
+      job.sleep = this.deadlines.add(sleep, { expire: () => this.#run(job) });
     } else {
       this.#run(job);
     }

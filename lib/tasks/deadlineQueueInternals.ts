@@ -9,11 +9,19 @@ export interface Deadline {
   cancel(): void;
 }
 
+/** What a deadline calls when it expires (an object, so hot paths need no closure per deadline). */
+export interface Expirable {
+  expire(): void;
+}
+
+/** Nothing to do: the work finished in time. */
+const FINISHED: Expirable = { expire: () => undefined };
+
 class Entry implements Deadline {
   done = false;
   constructor(
     readonly due: number,
-    public expire: () => void,
+    public target: Expirable,
     private readonly lane: Lane,
   ) {}
 
@@ -21,13 +29,9 @@ class Entry implements Deadline {
     if (this.done) return;
     this.done = true;
     // A finished entry may wait in its lane behind a live one: it must not keep its work alive.
-    this.expire = noop;
+    this.target = FINISHED;
     this.lane.dropFinishedHead();
   }
-}
-
-function noop(): void {
-  // Nothing: the work finished in time.
 }
 
 /** Entries of one timeout length: added in due order, so a FIFO. */
@@ -85,17 +89,17 @@ export class DeadlineQueue {
 
   constructor(private readonly scheduler: SchedulerLike) {}
 
-  /** Calls `expire` after `seconds` unless the returned deadline is cancelled first. */
-  add(seconds: number, expire: () => void): Deadline {
+  /** Calls `target.expire()` after `seconds` unless the returned deadline is cancelled first. */
+  add(seconds: number, target: Expirable): Deadline {
     const delay = Math.max(0, seconds * 1000);
-    if (this.closed) return new Entry(this.scheduler.now() + delay, expire, new Lane());
+    if (this.closed) return new Entry(this.scheduler.now() + delay, target, new Lane());
     const lanes = (this.lanes ??= new Map());
     let lane = lanes.get(delay);
     if (lane === undefined) {
       lane = new Lane();
       lanes.set(delay, lane);
     }
-    const entry = new Entry(this.scheduler.now() + delay, expire, lane);
+    const entry = new Entry(this.scheduler.now() + delay, target, lane);
     lane.push(entry);
     if (entry.due < this.timerDue) this.arm(entry.due);
     return entry;
@@ -140,7 +144,7 @@ export class DeadlineQueue {
     for (const entry of expired) {
       if (this.closed || entry.done) continue;
       entry.done = true;
-      entry.expire();
+      entry.target.expire();
     }
   }
 }

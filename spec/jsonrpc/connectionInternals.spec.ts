@@ -14,7 +14,7 @@ import {
   RPCError,
   type JSONRPCProtocol,
 } from 'rxrpcx';
-import { forgetRequest, sendRequestText, type ResponseCallback } from '../../lib/jsonrpc/connectionInternals';
+import { forgetRequest, sendRequestText, type ResponseReceiver } from '../../lib/jsonrpc/connectionInternals';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -23,8 +23,10 @@ const bytes = (text: string): Uint8Array => encoder.encode(text);
 /** A callback that records every call. */
 function recorder() {
   const calls: Array<{ error: Error | undefined; result: unknown; args: number }> = [];
-  const callback: ResponseCallback = (...args: [Error | undefined, unknown?]) =>
-    void calls.push({ error: args[0], result: args[1], args: args.length });
+  const callback: ResponseReceiver = {
+    deliver: (...args: [Error | undefined, unknown?]) =>
+      void calls.push({ error: args[0], result: args[1], args: args.length }),
+  };
   return { calls, callback };
 }
 

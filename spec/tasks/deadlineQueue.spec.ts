@@ -55,7 +55,7 @@ function setup(scheduler: TestScheduler) {
   const clock = counting(scheduler);
   const queue = new DeadlineQueue(clock);
   const expired = new ReplaySubject<string>();
-  const add = (seconds: number, label: string): Deadline => queue.add(seconds, () => expired.next(label));
+  const add = (seconds: number, label: string): Deadline => queue.add(seconds, { expire: () => expired.next(label) });
   const live = (at$: Observable<unknown>): Observable<number> => at$.pipe(map(() => clock.live));
   return { clock, queue, expired, expired$: expired.asObservable(), add, live };
 }
@@ -245,9 +245,9 @@ describe('DeadlineQueue (marbles)', () => {
       let rounds = 0;
       const again = (): void => {
         expired.next(`round ${rounds}`);
-        if (++rounds < 3) queue.add(1, again);
+        if (++rounds < 3) queue.add(1, { expire: again });
       };
-      queue.add(1, again);
+      queue.add(1, { expire: again });
       expectObservable(expired$).toBe('1s a 999ms b 999ms c', { a: 'round 0', b: 'round 1', c: 'round 2' });
       expectObservable(live(hot('10s x'))).toBe('10s x', { x: 0 });
     });
@@ -258,9 +258,11 @@ describe('DeadlineQueue (marbles)', () => {
     scheduler.run(({ expectObservable }) => {
       const { queue, expired, add, expired$ } = setup(scheduler);
       add(10, 'ten');
-      queue.add(1, () => {
-        expired.next('one');
-        add(0.5, 'half');
+      queue.add(1, {
+        expire: () => {
+          expired.next('one');
+          add(0.5, 'half');
+        },
       });
       expectObservable(expired$).toBe('1s a 499ms b 8499ms c', { a: 'one', b: 'half', c: 'ten' });
     });
@@ -271,14 +273,16 @@ describe('DeadlineQueue (marbles)', () => {
     scheduler.run(({ hot, expectObservable }) => {
       const { queue, expired, add, expired$, live } = setup(scheduler);
       let victim: Deadline | undefined;
-      queue.add(1, () => {
-        expired.next('killer');
-        victim?.cancel();
+      queue.add(1, {
+        expire: () => {
+          expired.next('killer');
+          victim?.cancel();
+        },
       });
       victim = add(1, 'victim');
       add(1, 'survivor');
       hot('1001ms x').subscribe(() => {
-        queue.add(1, () => queue.close());
+        queue.add(1, { expire: () => queue.close() });
         add(1, 'never');
         add(2, 'never either');
       });
@@ -318,7 +322,7 @@ describe('DeadlineQueue (marbles)', () => {
           const queue = new DeadlineQueue(clock);
           entries.forEach(({ at, seconds, cancelAfter }, index) => {
             scheduler.schedule(() => {
-              const deadline = queue.add(seconds, () => void fired.push({ index, at: scheduler.now() }));
+              const deadline = queue.add(seconds, { expire: () => void fired.push({ index, at: scheduler.now() }) });
               const due = at + seconds * 1000;
               if (cancelAfter !== undefined && at + cancelAfter < due) {
                 cancelled.add(index);

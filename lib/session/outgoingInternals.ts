@@ -1,0 +1,222 @@
+import type { Unsubscribable } from 'rxjs';
+import { ConnectionError } from '../jsonrpc/ConnectionError';
+import { forgetRequest, type PendingKey, type ResponseReceiver } from '../jsonrpc/connectionInternals';
+import type { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection';
+import { TaskTimeout } from '../tasks/TaskTimeout';
+import type { SessionLogger } from './SessionLogger';
+
+/** The most outgoing requests in flight, however fast replies come (the reference's cap). */
+const OUTGOING_CAP = 250;
+
+/** What the outgoing path reads from its session, live. */
+export interface OutgoingHost {
+  readonly connection: JSONRPCConnection;
+  readonly targetResponseTime: number;
+  readonly recalibrateCount: number;
+  readonly logger: SessionLogger;
+  isClosing(): boolean;
+}
+
+/** What the outgoing path does through its session (protected there). */
+export interface OutgoingSender {
+  /** Queues a message for this turn's write. */
+  enqueue(message: Uint8Array | string, unframedSize?: number): void;
+  /** Arms a deadline in the session's one deadline queue. */
+  deadline(seconds: number, target: { expire(): void }): { cancel(): void };
+  /** The clock in seconds. */
+  now(): number;
+}
+
+/**
+ * Where an exchange's outcome goes: a Subscriber (the Observable form) or a
+ * Promise's settle functions (the Promise form) — the same exchange either way.
+ */
+export interface ExchangeSink {
+  next(value: unknown): void;
+  error(error: unknown): void;
+  complete(): void;
+}
+
+/** The Promise form's sink. */
+export class PromiseSink implements ExchangeSink {
+  constructor(
+    private readonly resolve: (value: unknown) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  next(value: unknown): void {
+    this.resolve(value);
+  }
+
+  error(error: unknown): void {
+    this.reject(error);
+  }
+
+  complete(): void {
+    // Settled by next.
+  }
+}
+
+/** Registers an exchange with the connection: its message and its key (undefined: nothing to wait for). */
+export type Register = (receiver: ResponseReceiver) => [message: Uint8Array | string, key: PendingKey | undefined];
+
+/**
+ * One request or batch from subscription to its one outcome: waits for a
+ * slot, registers with the connection and queues its message, then settles
+ * once — answer, timeout, end of the connection or unsubscription — giving
+ * the slot back and timing the outcome. One object per exchange, whose
+ * methods are the connection's receiver, the deadline's target and the
+ * subscription's teardown.
+ */
+class Exchange implements ResponseReceiver, Unsubscribable {
+  key: PendingKey | undefined = undefined;
+  deadline: { cancel(): void } | undefined = undefined;
+  sentAt = -1;
+  holding = false;
+  settled = false;
+
+  constructor(
+    private readonly path: OutgoingPath,
+    private readonly sink: ExchangeSink,
+    private readonly register: Register,
+    readonly requestCount: number,
+    readonly timeout: number,
+  ) {}
+
+  /** A slot is ours: send. */
+  go(): void {
+    const path = this.path;
+    this.holding = true;
+    path.active += 1;
+    let message: Uint8Array | string;
+    try {
+      [message, this.key] = this.register(this);
+    } catch (error) {
+      this.deliver(error as Error);
+      return;
+    }
+    this.sentAt = path.sender.now();
+    path.sender.enqueue(message, typeof message === 'string' ? undefined : message.length);
+    // A batch of notifications only: nothing to wait for.
+    if (this.key === undefined) this.deliver(undefined, Object.freeze([]));
+    else this.deadline = path.sender.deadline(this.timeout, this);
+  }
+
+  /** The answer (or the connection's end). */
+  deliver(error: Error | undefined, result?: unknown): void {
+    if (this.settled) return;
+    this.#finish();
+    if (error === undefined) {
+      this.sink.next(result);
+      this.sink.complete();
+    } else {
+      this.sink.error(error);
+    }
+  }
+
+  /** No answer within the timeout: forget the request. */
+  expire(): void {
+    if (this.key !== undefined) forgetRequest(this.path.host.connection, this.key);
+    this.deliver(new TaskTimeout(this.timeout));
+  }
+
+  /** The subscriber left: forget the request, or leave the queue. */
+  unsubscribe(): void {
+    this.path.waiting.delete(this);
+    if (this.settled) return;
+    if (this.key !== undefined) forgetRequest(this.path.host.connection, this.key);
+    this.#finish();
+  }
+
+  #finish(): void {
+    this.settled = true;
+    this.deadline?.cancel();
+    const path = this.path;
+    if (this.sentAt >= 0) path.recordTime(Math.max(0, path.sender.now() - this.sentAt), this.requestCount);
+    if (this.holding) {
+      this.holding = false;
+      path.active -= 1;
+      path.drain();
+    }
+  }
+}
+
+/**
+ * A session's one outgoing path, for requests and batches: slots under the
+ * outgoing concurrency limit (a free slot sends now, else the exchange waits
+ * in order), and the limit retuned toward `targetResponseTime` from every
+ * outcome — reply, error, timeout, unsubscription — as the reference's
+ * `_send_concurrent` does in its `finally`.
+ *
+ * Internal to the session layer.
+ */
+export class OutgoingPath {
+  /** How many may be in flight. */
+  target: number;
+  active = 0;
+  /** Exchanges waiting for a slot, oldest first. */
+  readonly waiting = new Set<Exchange>();
+  #timeSum = 0;
+  #timeCount = 0;
+
+  constructor(
+    readonly host: OutgoingHost,
+    readonly sender: OutgoingSender,
+    initialTarget: number,
+  ) {
+    this.target = Math.trunc(initialTarget);
+  }
+
+  /** Starts an exchange whose outcome goes to `sink`; returns its teardown (unsubscribing forgets it). */
+  open(sink: ExchangeSink, register: Register, requestCount: number, timeout: number): Unsubscribable | undefined {
+    if (this.host.isClosing()) {
+      sink.error(new ConnectionError('connection is closed'));
+      return undefined;
+    }
+    const exchange = new Exchange(this, sink, register, requestCount, timeout);
+    if (this.active < this.target && this.waiting.size === 0) exchange.go();
+    else this.waiting.add(exchange);
+    return exchange;
+  }
+
+  /** Starts waiting exchanges while slots are free. */
+  drain(): void {
+    for (const exchange of this.waiting) {
+      if (this.active >= this.target) return;
+      this.waiting.delete(exchange);
+      exchange.go();
+    }
+  }
+
+  /** The connection has ended: waiting exchanges fail with ConnectionError. */
+  close(): void {
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    for (const exchange of waiting) exchange.deliver(new ConnectionError('connection is closed'));
+  }
+
+  /** Times one outcome: `count` requests that took `taken` seconds together. */
+  recordTime(taken: number, count: number): void {
+    // The reference keeps taken/count once per request; only their sum and number matter.
+    this.#timeSum += taken;
+    this.#timeCount += count;
+    if (this.#timeCount >= this.host.recalibrateCount) this.#recalibrate();
+  }
+
+  /** Moves the limit toward `targetResponseTime`, within the reference's cap and floor. */
+  #recalibrate(): void {
+    const avg = this.#timeSum / this.#timeCount;
+    this.#timeSum = 0;
+    this.#timeCount = 0;
+    const current = this.target;
+    const cap = Math.min(current + Math.max(3, current * 0.1), OUTGOING_CAP);
+    const floor = Math.max(1, Math.min(current * 0.8, current - 1));
+    const raw = avg !== 0 ? Math.max(floor, Math.min(cap, (current * this.host.targetResponseTime) / avg)) : cap;
+    const target = Math.trunc(0.5 + raw);
+    if (target !== current) {
+      this.host.logger.info(`changing outgoing request concurrency to ${target} from ${current}`);
+      this.target = target;
+      this.drain();
+    }
+  }
+}

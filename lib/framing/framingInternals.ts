@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
+import { Observable, type OperatorFunction, type Subscriber, type Unsubscribable } from 'rxjs';
 import type { FramerBase, FramerMessagesOptions } from './FramerBase';
 import type { FramingError } from './FramingError';
 
@@ -75,7 +75,7 @@ export interface FrameSink<M> {
 class SubscriberSink<M> implements FrameSink<M> {
   constructor(
     private readonly subscriber: Subscriber<M>,
-    private readonly onDrop: ((error: FramingError) => void) | undefined,
+    private readonly options: FramerMessagesOptions,
   ) {}
 
   emit(message: M): void {
@@ -83,7 +83,7 @@ class SubscriberSink<M> implements FrameSink<M> {
   }
 
   drop(error: FramingError): void {
-    this.onDrop?.(error);
+    this.options.onDrop?.(error);
   }
 
   get closed(): boolean {
@@ -105,19 +105,23 @@ export interface DecodeOptions extends FramerMessagesOptions {
   readonly onChunk?: (chunk: Uint8Array) => void;
 }
 
-/** Reads the source into a decoder; one object per subscription, methods on the prototype. */
+/**
+ * Reads the source into a decoder, and is the subscription's teardown: one
+ * object per subscription, methods on the prototype.
+ */
 class FrameReader<M> {
   decoder: FrameDecoder | undefined;
+  source: Unsubscribable | undefined;
 
   constructor(
     private readonly subscriber: Subscriber<M>,
-    private readonly onChunk: ((chunk: Uint8Array) => void) | undefined,
+    private readonly options: DecodeOptions,
   ) {}
 
   next(chunk: Uint8Array): void {
     if (this.decoder === undefined || this.subscriber.closed) return;
     try {
-      this.onChunk?.(chunk);
+      this.options.onChunk?.(chunk);
       this.decoder.push(chunk);
     } catch (error) {
       this.decoder = undefined;
@@ -134,6 +138,11 @@ class FrameReader<M> {
     this.decoder = undefined;
     this.subscriber.complete();
   }
+
+  unsubscribe(): void {
+    this.decoder = undefined;
+    this.source?.unsubscribe();
+  }
 }
 
 /**
@@ -145,16 +154,12 @@ export function decodeFrames<M>(
   createDecoder: (sink: FrameSink<M>) => FrameDecoder,
   options: DecodeOptions = {},
 ): OperatorFunction<Uint8Array, M> {
-  const { onDrop, onChunk } = options;
   return (source) =>
     new Observable<M>((subscriber) => {
-      const reader = new FrameReader(subscriber, onChunk);
-      reader.decoder = createDecoder(new SubscriberSink(subscriber, onDrop));
-      const subscription = source.subscribe(reader);
-      return () => {
-        reader.decoder = undefined;
-        subscription.unsubscribe();
-      };
+      const reader = new FrameReader(subscriber, options);
+      reader.decoder = createDecoder(new SubscriberSink(subscriber, options));
+      reader.source = source.subscribe(reader);
+      return reader;
     });
 }
 

@@ -95,6 +95,8 @@ export abstract class SessionBase<M, T = unknown> {
   readonly #writer: SessionWriter<M>;
   readonly #dispatcher: IncomingDispatcher<M, T>;
   readonly #deferScheduler: SchedulerLike;
+  /** How the parts tell each other what happened. */
+  readonly #wiring: Wiring;
   /** Reading from the transport, once started. */
   #reading: Subscription | undefined;
   #started = false;
@@ -135,23 +137,15 @@ export abstract class SessionBase<M, T = unknown> {
 
     this.#deadlines = new DeadlineQueue(this.scheduler);
     this.#counters = new SessionCounters(this.now());
-    this.#meter = new CostMeter(this, () => {
-      this.#counters.changed();
-      this.#dispatcher.limitChanged();
-    });
-    this.#writer = new SessionWriter<M>(this, this.#deferScheduler, (count, bytes) => {
-      const counters = this.#counters;
-      counters.sendCount += count;
-      counters.sendSize += bytes;
-      counters.lastSend = this.now();
-      this.#meter.bumpBytes(bytes);
-      counters.changed();
-    });
-    // The dispatcher drives the session's protected hooks (receive, handleItem, answerItem).
-    const target = this as unknown as DispatchTarget<M, T>;
-    this.#dispatcher = new IncomingDispatcher<M, T>(this, target, this.#deadlines, this.#meter, this.#counters);
+    // The session's protected hooks are what the dispatcher and the wiring drive.
+    const target = this as unknown as DispatchTarget<M, T> & SessionHooks;
+    const wiring = new Wiring(target, this.#counters);
+    this.#meter = wiring.meter = new CostMeter(this, wiring);
+    this.#writer = new SessionWriter<M>(this, this.#deferScheduler, wiring);
+    this.#dispatcher = wiring.dispatcher = new IncomingDispatcher<M, T>(this, target, this.#deadlines, this.#meter, this.#counters);
+    this.#wiring = wiring;
     // Not kept: if the session ends first, start() does nothing.
-    this.#deferScheduler.schedule(() => this.start());
+    this.#deferScheduler.schedule(startSession, 0, this);
   }
 
   /** Client or server: who opened the connection. */
@@ -261,12 +255,11 @@ export abstract class SessionBase<M, T = unknown> {
   start(): void {
     if (this.#started || this.#ended) return;
     this.#started = true;
-    const onDrop = (error: FramingError): void => this.onFramingDrop(error);
-    const onChunk = (data: Uint8Array): void => this.#countChunk(data);
+    const wiring = this.#wiring;
     // Received bytes are counted as the framer reads them; a framer of one's own is wrapped to count.
     const messages$ = reportsChunks(this.framer)
-      ? this.transport.incoming.pipe(this.framer.messages({ onDrop, onChunk } as DecodeOptions))
-      : this.transport.incoming.pipe(countChunks(onChunk), this.framer.messages({ onDrop }));
+      ? this.transport.incoming.pipe(this.framer.messages(wiring as DecodeOptions))
+      : this.transport.incoming.pipe(countChunks(wiring), this.framer.messages({ onDrop: (error) => wiring.onDrop(error) }));
     // The dispatcher takes the messages, the error and the end of the stream.
     this.#reading = messages$.subscribe(this.#dispatcher);
   }
@@ -308,12 +301,6 @@ export abstract class SessionBase<M, T = unknown> {
   protected onFramingDrop(error: FramingError): void {
     this.logger.warn(error.message);
     this.bumpErrors(error);
-  }
-
-  #countChunk(data: Uint8Array): void {
-    if (this.verbosity >= 2) this.logger.debug(`received data of ${data.length} bytes`);
-    this.#counters.recvSize += data.length;
-    this.#meter.bumpBytes(data.length);
   }
 
   /**
@@ -486,13 +473,69 @@ function costOf(error: unknown): number {
   return 0;
 }
 
-/** Calls `count` with each chunk on its way through. */
-function countChunks(count: (data: Uint8Array) => void): (source: Observable<Uint8Array>) => Observable<Uint8Array> {
+/** The session hooks the wiring calls (protected on the session). */
+interface SessionHooks {
+  readonly logger: SessionLogger;
+  readonly verbosity: number;
+  now(): number;
+  onFramingDrop(error: FramingError): void;
+}
+
+/**
+ * How a session's parts tell each other what happened, in one object per
+ * session (its methods are the framer's callbacks and the parts' listeners,
+ * so wiring them makes no closures).
+ */
+class Wiring {
+  meter!: CostMeter;
+  dispatcher!: { limitChanged(): void };
+
+  constructor(
+    private readonly session: SessionHooks,
+    private readonly counters: SessionCounters,
+  ) {}
+
+  /** The cost meter recalculated: statistics changed, the incoming limit may have moved. */
+  recalculated(): void {
+    this.counters.changed();
+    this.dispatcher.limitChanged();
+  }
+
+  /** The writer handed `count` messages of `bytes` (unframed) to the transport. */
+  sent(count: number, bytes: number): void {
+    const counters = this.counters;
+    counters.sendCount += count;
+    counters.sendSize += bytes;
+    counters.lastSend = this.session.now();
+    this.meter.bumpBytes(bytes);
+    counters.changed();
+  }
+
+  /** Bytes read from the transport, before framing. */
+  onChunk(data: Uint8Array): void {
+    if (this.session.verbosity >= 2) this.session.logger.debug(`received data of ${data.length} bytes`);
+    this.counters.recvSize += data.length;
+    this.meter.bumpBytes(data.length);
+  }
+
+  /** A message the framer dropped. */
+  onDrop(error: FramingError): void {
+    this.session.onFramingDrop(error);
+  }
+}
+
+/** The deferred start: a plain function with the session as state, so scheduling makes no closure. */
+function startSession(this: unknown, session?: { start(): void }): void {
+  session?.start();
+}
+
+/** Calls `wiring.onChunk` with each chunk on its way through (for framers of one's own). */
+function countChunks(wiring: Wiring): (source: Observable<Uint8Array>) => Observable<Uint8Array> {
   return (source) =>
     new Observable<Uint8Array>((subscriber) =>
       source.subscribe({
         next: (data) => {
-          count(data);
+          wiring.onChunk(data);
           subscriber.next(data);
         },
         error: (error: unknown) => subscriber.error(error),

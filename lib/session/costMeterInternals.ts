@@ -36,11 +36,11 @@ export class CostMeter {
 
   /**
    * @param host - the session
-   * @param recalculated - called after each recalculation: statistics changed, the incoming limit may have moved
+   * @param listener - told after each recalculation: statistics changed, the incoming limit may have moved
    */
   constructor(
     private readonly host: CostMeterHost,
-    private readonly recalculated: () => void,
+    private readonly listener: { recalculated(): void },
   ) {
     this.target = Math.trunc(host.initialConcurrent);
     this.#recalcTime = host.scheduler.now() / 1000;
@@ -82,6 +82,6 @@ export class CostMeter {
       if (Math.abs(target - this.target) > 1) host.logger.info(`changing task concurrency from ${this.target} to ${target}`);
       this.target = Math.trunc(target);
     }
-    this.recalculated();
+    this.listener.recalculated();
   }
 }

@@ -122,7 +122,7 @@ class Exchange implements ResponseReceiver, Unsubscribable {
 
   /** The subscriber left: forget the request, or leave the queue. */
   unsubscribe(): void {
-    this.path.waiting.delete(this);
+    this.path.waiting?.delete(this);
     if (this.settled) return;
     if (this.key !== undefined) forgetRequest(this.path.host.connection, this.key);
     this.#finish();
@@ -154,8 +154,8 @@ export class OutgoingPath {
   /** How many may be in flight. */
   target: number;
   active = 0;
-  /** Exchanges waiting for a slot, oldest first. */
-  readonly waiting = new Set<Exchange>();
+  /** Exchanges waiting for a slot, oldest first; made when one first waits. */
+  waiting: Set<Exchange> | undefined;
   #timeSum = 0;
   #timeCount = 0;
 
@@ -174,24 +174,26 @@ export class OutgoingPath {
       return undefined;
     }
     const exchange = new Exchange(this, sink, register, requestCount, timeout);
-    if (this.active < this.target && this.waiting.size === 0) exchange.go();
-    else this.waiting.add(exchange);
+    if (this.active < this.target && (this.waiting === undefined || this.waiting.size === 0)) exchange.go();
+    else (this.waiting ??= new Set()).add(exchange);
     return exchange;
   }
 
   /** Starts waiting exchanges while slots are free. */
   drain(): void {
-    for (const exchange of this.waiting) {
+    const waiting = this.waiting;
+    if (waiting === undefined) return;
+    for (const exchange of waiting) {
       if (this.active >= this.target) return;
-      this.waiting.delete(exchange);
+      waiting.delete(exchange);
       exchange.go();
     }
   }
 
   /** The connection has ended: waiting exchanges fail with ConnectionError. */
   close(): void {
-    const waiting = [...this.waiting];
-    this.waiting.clear();
+    const waiting = [...(this.waiting ?? [])];
+    this.waiting = undefined;
     for (const exchange of waiting) exchange.deliver(new ConnectionError('connection is closed'));
   }
 

@@ -54,12 +54,12 @@ export class SessionWriter<M> {
   /**
    * @param host - the session
    * @param deferScheduler - runs the flush, later in the same turn (asap by default)
-   * @param sent - messages were handed to the transport: `count` of them, `bytes` unframed
+   * @param listener - told when messages are handed to the transport: `count` of them, `bytes` unframed
    */
   constructor(
     private readonly host: WriterHost<M>,
     private readonly deferScheduler: SchedulerLike,
-    private readonly sent: (count: number, bytes: number) => void,
+    private readonly listener: { sent(count: number, bytes: number): void },
   ) {
     this.#textFraming = host.transport.messageBoundaries ? undefined : textFraming(host.framer);
   }
@@ -71,7 +71,7 @@ export class SessionWriter<M> {
    */
   enqueue(message: M | string, unframedSize?: number): void {
     if (this.#closed) return;
-    if (this.#flushAction === undefined) this.#flushAction = this.deferScheduler.schedule(this.#flush);
+    if (this.#flushAction === undefined) this.#flushAction = this.deferScheduler.schedule(runFlush, 0, this);
     this.#outbox.push(message);
     this.#sizes.push(unframedSize);
   }
@@ -101,6 +101,11 @@ export class SessionWriter<M> {
     this.#flush();
   }
 
+  /** The deferred flush (see `runFlush`). */
+  scheduledFlush(): void {
+    this.#flush();
+  }
+
   /** The connection has ended: nothing more is written, waiters fail, the watchdog stops. */
   close(): void {
     if (this.#closed) return;
@@ -115,7 +120,7 @@ export class SessionWriter<M> {
     this.#waiter = undefined;
   }
 
-  readonly #flush = (): void => {
+  #flush(): void {
     this.#flushAction?.unsubscribe();
     this.#flushAction = undefined;
     const messages = this.#outbox;
@@ -135,7 +140,7 @@ export class SessionWriter<M> {
     else if (!transport.messageBoundaries) written = transport.write(concatBytes(framed, total));
     else written = Promise.all(framed.map((bytes) => transport.write(bytes))).then(() => undefined);
     // Counted when handed over, as the reference counts before its write.
-    this.sent(messages.length, unframed);
+    this.listener.sent(messages.length, unframed);
     this.#writesPending += 1;
     this.#armWatchdog();
     written.then(
@@ -150,7 +155,7 @@ export class SessionWriter<M> {
         else if (this.host.verbosity >= 1) this.host.logger.debug(`write failed: ${errorText(failure)}`);
       },
     );
-  };
+  }
 
   #frame(messages: Array<M | string>, sizes: Array<number | undefined>): { framed: Uint8Array[]; total: number; unframed: number } {
     const { framer, logger, verbosity } = this.host;
@@ -221,6 +226,11 @@ export class SessionWriter<M> {
       this.#armWatchdog();
     }, Math.max(0, this.#lastProgress + limit - scheduler.now()));
   }
+}
+
+/** The flush action: a plain function with the writer as state, so scheduling makes no closure. */
+function runFlush(this: unknown, writer?: SessionWriter<unknown>): void {
+  writer?.scheduledFlush();
 }
 
 function sizeOf(message: unknown): number {

@@ -3,7 +3,7 @@ import type { SchedulerLike } from 'rxjs';
 import type { SessionKind } from '../transport/SessionKind';
 import type { TransportProxy } from '../transport/Transport';
 import { StreamTransport } from '../transport/streamTransportInternals';
-import { toNetAddress } from '../transport/transportInternals';
+import { defineTextWriting, toNetAddress } from '../transport/transportInternals';
 import type { NetAddress } from '../util/NetAddress';
 
 /**
@@ -103,10 +103,16 @@ export class SocketTransport extends StreamTransport {
     return this.socket.destroyed ? 0 : this.socket.writableLength;
   }
 
-  protected send(bytes: Uint8Array): boolean {
+  protected send(data: Uint8Array | string): boolean {
     // Sessions already coalesce a tick's messages into one write, so no cork here.
+    // Text goes as it is: the socket encodes it into its own buffer, cheaper than a new ArrayBuffer per write.
+    if (typeof data === 'string') return this.socket.write(data);
     // The transport owns what it is given (see Transport.write): a view, no copy.
-    return this.socket.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return this.socket.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  }
+
+  static {
+    defineTextWriting(SocketTransport.prototype.writeText, (text) => Buffer.byteLength(text));
   }
 
   protected beginClose(): void {

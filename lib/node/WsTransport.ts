@@ -113,10 +113,10 @@ export class WsTransport extends StreamTransport {
     return this.socket.bufferedAmount;
   }
 
-  protected send(bytes: Uint8Array): boolean {
-    // The transport owns what it is given (see Transport.write): a view, no copy.
-    const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.socket.send(data, { binary: !isUtf8(data) }, (error) => {
+  protected send(bytes: Uint8Array | string): boolean {
+    // Text is a text frame; bytes are one too when they are UTF-8. The transport owns what it is given: a view, no copy.
+    const data = typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.socket.send(data, { binary: typeof data !== 'string' && !isUtf8(data) }, (error) => {
       if (!error && this.socket.bufferedAmount <= this.highWaterMark) this.drained();
     });
     return this.socket.bufferedAmount <= this.highWaterMark;

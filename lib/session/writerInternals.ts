@@ -4,6 +4,7 @@ import { textFraming } from '../framing/framingInternals';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
 import { TaskTimeout } from '../tasks/TaskTimeout';
 import type { Transport } from '../transport/Transport';
+import { textWriting, type TextWritable } from '../transport/transportInternals';
 import type { SessionLogger } from './SessionLogger';
 import { errorText, utf8 } from './sessionInternals';
 
@@ -50,6 +51,8 @@ export class SessionWriter<M> {
   #watchdog: Subscription | undefined;
   #closed = false;
   readonly #textFraming: ((text: string) => string) | undefined;
+  /** Counts the UTF-8 bytes of text, for a transport that takes text (and a framer that frames it). */
+  readonly #textBytes: ((text: string) => number) | undefined;
 
   /**
    * @param host - the session
@@ -62,6 +65,7 @@ export class SessionWriter<M> {
     private readonly listener: { sent(count: number, bytes: number): void },
   ) {
     this.#textFraming = host.transport.messageBoundaries ? undefined : textFraming(host.framer);
+    this.#textBytes = this.#textFraming === undefined ? undefined : textWriting(host.transport);
   }
 
   /**
@@ -130,15 +134,25 @@ export class SessionWriter<M> {
     this.#outbox = [];
     this.#sizes = [];
     this.#waiter = undefined;
-    const { framed, total, unframed } = this.#frame(messages, sizes);
     const transport = this.host.transport;
     // A transport holding nothing has sent every earlier write: that is progress, whether or
     // not their Promises have settled yet (they never do inside TestScheduler.run).
     if (transport.bufferedAmount() === 0) this.#lastProgress = this.host.scheduler.now();
     let written: Promise<void>;
-    if (framed.length === 1) written = transport.write(framed[0] as Uint8Array);
-    else if (!transport.messageBoundaries) written = transport.write(concatBytes(framed, total));
-    else written = Promise.all(framed.map((bytes) => transport.write(bytes))).then(() => undefined);
+    let unframed: number;
+    const text = this.#textBytes === undefined ? undefined : this.#frameText(messages);
+    if (text !== undefined) {
+      // All text, to a transport that takes text: one string, encoded by the socket itself.
+      written = (transport as unknown as TextWritable).writeText(text.run);
+      unframed = (this.#textBytes as (text: string) => number)(text.run) - text.framing;
+    } else {
+      const frames = this.#frame(messages, sizes);
+      const framed = frames.framed;
+      unframed = frames.unframed;
+      if (framed.length === 1) written = transport.write(framed[0] as Uint8Array);
+      else if (!transport.messageBoundaries) written = transport.write(concatBytes(framed, frames.total));
+      else written = Promise.all(framed.map((bytes) => transport.write(bytes))).then(() => undefined);
+    }
     // Counted when handed over, as the reference counts before its write.
     this.listener.sent(messages.length, unframed);
     this.#writesPending += 1;
@@ -155,6 +169,22 @@ export class SessionWriter<M> {
         else if (this.host.verbosity >= 1) this.host.logger.debug(`write failed: ${errorText(failure)}`);
       },
     );
+  }
+
+  /** The messages framed as one text, if all are text; undefined otherwise. */
+  #frameText(messages: Array<M | string>): { run: string; framing: number } | undefined {
+    const textFraming = this.#textFraming as (text: string) => string;
+    const { logger, verbosity } = this.host;
+    let run = '';
+    let framing = 0;
+    for (const message of messages) {
+      if (typeof message !== 'string') return undefined;
+      if (verbosity >= 4) logger.debug(`sending message of ${sizeOf(message)} bytes`);
+      const framed = textFraming(message);
+      run += framed;
+      framing += framed.length - message.length;
+    }
+    return { run, framing };
   }
 
   #frame(messages: Array<M | string>, sizes: Array<number | undefined>): { framed: Uint8Array[]; total: number; unframed: number } {

@@ -142,8 +142,8 @@ export class BrowserWebSocketTransport extends StreamTransport {
     return this.socket.bufferedAmount;
   }
 
-  protected send(bytes: Uint8Array): boolean {
-    this.socket.send(decodeUtf8(bytes) ?? bytes.slice());
+  protected send(bytes: Uint8Array | string): boolean {
+    this.socket.send(typeof bytes === 'string' ? bytes : (decodeUtf8(bytes) ?? bytes.slice()));
     return this.socket.bufferedAmount <= this.highWaterMark;
   }
 

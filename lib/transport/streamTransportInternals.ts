@@ -66,8 +66,8 @@ export abstract class StreamTransport implements Transport {
     this.incoming = this.channel.observable;
   }
 
-  /** Hands `bytes` to the socket (it owns them now); true if it can take more at once. */
-  protected abstract send(bytes: Uint8Array): boolean;
+  /** Hands bytes, or text to send UTF-8 encoded, to the socket (it owns them now); true if it can take more at once. */
+  protected abstract send(data: Uint8Array | string): boolean;
   /** Starts the orderly close of the socket (FIN, close frame). */
   protected abstract beginClose(): void;
   /** Ends the socket at once; `closedDown` must follow, now or on its close event. */
@@ -80,8 +80,20 @@ export abstract class StreamTransport implements Transport {
   protected awaitDrain(): void {}
 
   write(bytes: Uint8Array): Promise<void> {
+    return this.#write(bytes);
+  }
+
+  /**
+   * `write` for text sent UTF-8 encoded, where the socket takes strings
+   * itself (cheaper than encoding first); see `textWriting`.
+   */
+  writeText(text: string): Promise<void> {
+    return this.#write(text);
+  }
+
+  #write(data: Uint8Array | string): Promise<void> {
     if (this.isClosing()) return Promise.reject(this.failure ?? new ConnectionError('connection is closing'));
-    if (bytes.length === 0 || this.send(bytes)) return WRITTEN;
+    if (data.length === 0 || this.send(data)) return WRITTEN;
     const drained = this.writers.add();
     if (!this.writeBlocked) {
       this.writeBlocked = true;

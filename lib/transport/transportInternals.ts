@@ -248,3 +248,26 @@ export function webSocketCloseError(code: number, reason: string): ConnectionErr
   if (ORDERLY_CLOSE_CODES.has(code)) return undefined;
   return new ConnectionError(`websocket closed abnormally (code ${code}${reason ? `: ${reason}` : ''})`);
 }
+
+/** `writeText` methods of transports that take text, with how they count its UTF-8 bytes. */
+const textWriters = new WeakMap<object, (text: string) => number>();
+
+/** Called once per transport class that takes text with `writeText(text)`. */
+export function defineTextWriting(writeText: object, byteLength: (text: string) => number): void {
+  textWriters.set(writeText, byteLength);
+}
+
+/** A transport that takes text: its `writeText`. */
+export interface TextWritable {
+  writeText(text: string): Promise<void>;
+}
+
+/**
+ * How to count the UTF-8 bytes of text for a transport that takes text
+ * itself (a socket: cheaper than encoding first); undefined for one that
+ * takes only bytes.
+ */
+export function textWriting(transport: object): ((text: string) => number) | undefined {
+  const writeText = (transport as Partial<TextWritable>).writeText;
+  return writeText === undefined ? undefined : textWriters.get(writeText);
+}

@@ -15,6 +15,7 @@ import type { SessionStats } from './SessionStats';
 import { errorText } from './sessionInternals';
 import { SessionCounters } from './statsInternals';
 import { SessionWriter } from './writerInternals';
+import { Wiring, countChunks, startSession, type SessionHooks } from './wiringInternals';
 
 /**
  * What every session has: the lifecycle, and the parts it is made of — the
@@ -471,75 +472,4 @@ function costOf(error: unknown): number {
     if (typeof cost === 'number' && Number.isFinite(cost)) return cost;
   }
   return 0;
-}
-
-/** The session hooks the wiring calls (protected on the session). */
-interface SessionHooks {
-  readonly logger: SessionLogger;
-  readonly verbosity: number;
-  now(): number;
-  onFramingDrop(error: FramingError): void;
-}
-
-/**
- * How a session's parts tell each other what happened, in one object per
- * session (its methods are the framer's callbacks and the parts' listeners,
- * so wiring them makes no closures).
- */
-class Wiring {
-  meter!: CostMeter;
-  dispatcher!: { limitChanged(): void };
-
-  constructor(
-    private readonly session: SessionHooks,
-    private readonly counters: SessionCounters,
-  ) {}
-
-  /** The cost meter recalculated: statistics changed, the incoming limit may have moved. */
-  recalculated(): void {
-    this.counters.changed();
-    this.dispatcher.limitChanged();
-  }
-
-  /** The writer handed `count` messages of `bytes` (unframed) to the transport. */
-  sent(count: number, bytes: number): void {
-    const counters = this.counters;
-    counters.sendCount += count;
-    counters.sendSize += bytes;
-    counters.lastSend = this.session.now();
-    this.meter.bumpBytes(bytes);
-    counters.changed();
-  }
-
-  /** Bytes read from the transport, before framing. */
-  onChunk(data: Uint8Array): void {
-    if (this.session.verbosity >= 2) this.session.logger.debug(`received data of ${data.length} bytes`);
-    this.counters.recvSize += data.length;
-    this.meter.bumpBytes(data.length);
-  }
-
-  /** A message the framer dropped. */
-  onDrop(error: FramingError): void {
-    this.session.onFramingDrop(error);
-  }
-}
-
-/** The deferred start: a plain function with the session as state, so scheduling makes no closure. */
-function startSession(this: unknown, session?: { start(): void }): void {
-  session?.start();
-}
-
-/** Calls `wiring.onChunk` with each chunk on its way through (for framers of one's own). */
-function countChunks(wiring: Wiring): (source: Observable<Uint8Array>) => Observable<Uint8Array> {
-  return (source) =>
-    new Observable<Uint8Array>((subscriber) =>
-      source.subscribe({
-        next: (data) => {
-          wiring.onChunk(data);
-          subscriber.next(data);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      }),
-    );
 }

@@ -2,7 +2,7 @@ import { EMPTY, Observable, Subject, type Subscriber, type Unsubscribable } from
 import type { FramerBase } from '../framing/FramerBase';
 import { NewlineFramer } from '../framing/NewlineFramer';
 import type { Batch } from '../jsonrpc/Batch';
-import { replyText, sendBatchMessage, sendRequestText } from '../jsonrpc/connectionInternals';
+import { replyText } from '../jsonrpc/connectionInternals';
 import { defineHandler, type RPCHandler } from '../jsonrpc/defineHandler';
 import { handlerInvocation } from '../jsonrpc/handlerInvocation';
 import { IncomingRequest } from '../jsonrpc/IncomingRequest';
@@ -233,12 +233,7 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
 
   /** The one body of `request` and `sendRequest`. */
   #openRequest(sink: ExchangeSink, method: string, args: RequestArgs | undefined, options: { readonly timeout?: number }): Unsubscribable | undefined {
-    return this.#outgoing.open(
-      sink,
-      (receiver) => sendRequestText(this.connection, new Request(method, args), receiver),
-      1,
-      options.timeout ?? this.sentRequestTimeout,
-    );
+    return this.#outgoing.open(sink, new Request(method, args), 1, options.timeout ?? this.sentRequestTimeout);
   }
 
   /** Sends a notification; resolves when the transport has taken it. */
@@ -260,7 +255,7 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
     return new Observable<readonly unknown[]>((subscriber) =>
       this.#outgoing.open(
         subscriber as Subscriber<unknown>,
-        (receiver) => sendBatchMessage(this.connection, batch, receiver),
+        batch,
         // Every member is timed, notifications too, as the reference's len(batch).
         Math.max(1, batch.items.length),
         this.sentRequestTimeout,

@@ -1,6 +1,9 @@
 import type { Unsubscribable } from 'rxjs';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
-import { forgetRequest, type PendingKey, type ResponseReceiver } from '../jsonrpc/connectionInternals';
+import type { Batch } from '../jsonrpc/Batch';
+import { forgetRequest, sendBatchMessage, sendRequestText, type PendingKey, type ResponseReceiver } from '../jsonrpc/connectionInternals';
+import type { Notification } from '../jsonrpc/Notification';
+import { Request } from '../jsonrpc/Request';
 import type { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection';
 import { TaskTimeout } from '../tasks/TaskTimeout';
 import type { SessionLogger } from './SessionLogger';
@@ -57,8 +60,8 @@ export class PromiseSink implements ExchangeSink {
   }
 }
 
-/** Registers an exchange with the connection: its message and its key (undefined: nothing to wait for). */
-export type Register = (receiver: ResponseReceiver) => [message: Uint8Array | string, key: PendingKey | undefined];
+/** What an exchange sends: a request, or a batch. */
+export type Sent = Request | Batch<Request | Notification>;
 
 /**
  * One request or batch from subscription to its one outcome: waits for a
@@ -78,7 +81,7 @@ class Exchange implements ResponseReceiver, Unsubscribable {
   constructor(
     private readonly path: OutgoingPath,
     private readonly sink: ExchangeSink,
-    private readonly register: Register,
+    private readonly sent: Sent,
     readonly requestCount: number,
     readonly timeout: number,
   ) {}
@@ -88,9 +91,11 @@ class Exchange implements ResponseReceiver, Unsubscribable {
     const path = this.path;
     this.holding = true;
     path.active += 1;
+    const connection = path.host.connection;
     let message: Uint8Array | string;
     try {
-      [message, this.key] = this.register(this);
+      [message, this.key] =
+        this.sent instanceof Request ? sendRequestText(connection, this.sent, this) : sendBatchMessage(connection, this.sent, this);
     } catch (error) {
       this.deliver(error as Error);
       return;
@@ -168,12 +173,12 @@ export class OutgoingPath {
   }
 
   /** Starts an exchange whose outcome goes to `sink`; returns its teardown (unsubscribing forgets it). */
-  open(sink: ExchangeSink, register: Register, requestCount: number, timeout: number): Unsubscribable | undefined {
+  open(sink: ExchangeSink, sent: Sent, requestCount: number, timeout: number): Unsubscribable | undefined {
     if (this.host.isClosing()) {
       sink.error(new ConnectionError('connection is closed'));
       return undefined;
     }
-    const exchange = new Exchange(this, sink, register, requestCount, timeout);
+    const exchange = new Exchange(this, sink, sent, requestCount, timeout);
     if (this.active < this.target && (this.waiting === undefined || this.waiting.size === 0)) exchange.go();
     else (this.waiting ??= new Set()).add(exchange);
     return exchange;

@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import { BadChecksumError } from './BadChecksumError';
 import type { FramerBase, FramerMessagesOptions } from './FramerBase';
-import { ChunkQueue, decodeFrames, defineChunkReporting, type FrameDecoder, type FrameSink } from './framingInternals';
+import { ChunkQueue, decodeFrames, defineDecoder, type FrameDecoder, type FrameSink } from './framingInternals';
 
 /**
  * A message of a binary protocol: a command and its payload.
@@ -119,7 +119,7 @@ export abstract class BinaryFramer implements FramerBase<BinaryMessage> {
   }
 
   static {
-    defineChunkReporting(BinaryFramer.prototype.messages);
+    defineDecoder(BinaryFramer.prototype.messages, (framer, sink) => (framer as BinaryFramer).#decoder(sink as FrameSink<BinaryMessage>));
   }
 
   #decoder(sink: FrameSink<BinaryMessage>): FrameDecoder {

@@ -6,7 +6,7 @@ import {
   ChunkQueue,
   checkLimit,
   decodeFrames,
-  defineChunkReporting,
+  defineDecoder,
   formatCount,
   latin1Decode,
   type FrameDecoder,
@@ -119,7 +119,10 @@ export class ContentLengthFramer implements FramerBase<Uint8Array> {
   }
 
   static {
-    defineChunkReporting(ContentLengthFramer.prototype.messages);
+    defineDecoder(ContentLengthFramer.prototype.messages, (framer, sink) => {
+      const { maxSize, maxHeaderSize } = framer as ContentLengthFramer;
+      return contentLengthDecoder(maxSize, maxHeaderSize, sink as FrameSink<Uint8Array>);
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import type { FramerBase, FramerMessagesOptions } from './FramerBase';
 import { OversizedMessageError } from './OversizedMessageError';
-import { ChunkQueue, checkLimit, decodeFrames, defineChunkReporting, defineTextFraming, type FrameDecoder, type FrameSink } from './framingInternals';
+import { ChunkQueue, checkLimit, decodeFrames, defineDecoder, defineTextFraming, type FrameDecoder, type FrameSink } from './framingInternals';
 
 const NEWLINE = 0x0a;
 
@@ -59,7 +59,7 @@ export class NewlineFramer implements FramerBase<Uint8Array> {
   static {
     // A line's text is the text and a newline (JSON text never holds a raw one).
     defineTextFraming(NewlineFramer.prototype.frame, (text) => text + '\n');
-    defineChunkReporting(NewlineFramer.prototype.messages);
+    defineDecoder(NewlineFramer.prototype.messages, (framer, sink) => newlineDecoder((framer as NewlineFramer).maxSize, sink as FrameSink<Uint8Array>));
   }
 
   /** The default options. */

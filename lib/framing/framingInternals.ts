@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction, type Subscriber, type Unsubscribable } from 'rxjs';
+import { Observable, type OperatorFunction, type Unsubscribable } from 'rxjs';
 import type { FramerBase, FramerMessagesOptions } from './FramerBase';
 import type { FramingError } from './FramingError';
 
@@ -74,7 +74,7 @@ export interface FrameSink<M> {
 /** A sink onto one subscriber (a class, so each subscription costs one small object). */
 class SubscriberSink<M> implements FrameSink<M> {
   constructor(
-    private readonly subscriber: Subscriber<M>,
+    private readonly subscriber: FrameObserver<M>,
     private readonly options: FramerMessagesOptions,
   ) {}
 
@@ -105,6 +105,14 @@ export interface DecodeOptions extends FramerMessagesOptions {
   readonly onChunk?: (chunk: Uint8Array) => void;
 }
 
+/** Where frames go: a Subscriber, or any observer that says when it is closed. */
+export interface FrameObserver<M> {
+  next(message: M): void;
+  error(error: unknown): void;
+  complete(): void;
+  readonly closed: boolean;
+}
+
 /**
  * Reads the source into a decoder, and is the subscription's teardown: one
  * object per subscription, methods on the prototype.
@@ -114,7 +122,7 @@ class FrameReader<M> {
   source: Unsubscribable | undefined;
 
   constructor(
-    private readonly subscriber: Subscriber<M>,
+    private readonly subscriber: FrameObserver<M>,
     private readonly options: DecodeOptions,
   ) {}
 
@@ -163,17 +171,36 @@ export function decodeFrames<M>(
     });
 }
 
-/** `messages` methods built on `decodeFrames`, which pass their options through (so honour `onChunk`). */
-const chunkReporting = new WeakSet<object>();
+/** Makes a framer's decoder for one stream. */
+export type DecoderFactory = (framer: FramerBase<unknown>, sink: FrameSink<unknown>) => FrameDecoder;
 
-/** Called once per built-in framer class with its `messages` method. */
-export function defineChunkReporting(messages: object): void {
-  chunkReporting.add(messages);
+/** Built-in framers' decoders, keyed by their `messages` method (a subclass overriding it is not one). */
+const decoders = new WeakMap<object, DecoderFactory>();
+
+/** Called once per built-in framer class: its `messages` method is `decodeFrames` over `factory`. */
+export function defineDecoder(messages: object, factory: DecoderFactory): void {
+  decoders.set(messages, factory);
 }
 
-/** Whether the framer's `messages()` calls `onChunk` (it is a built-in framer's, not overridden). */
-export function reportsChunks(framer: FramerBase<unknown>): boolean {
-  return chunkReporting.has(framer.messages);
+/**
+ * Reads `source` through a built-in framer's decoder straight into
+ * `observer` — what `source.pipe(framer.messages(options)).subscribe(observer)`
+ * does, without the operator's Observable and subscriber — and returns the
+ * teardown; undefined for a framer of one's own (pipe its `messages()` then).
+ * `options.onChunk` sees every chunk.
+ */
+export function readFrames<M>(
+  source: Observable<Uint8Array>,
+  framer: FramerBase<M>,
+  observer: FrameObserver<M>,
+  options: DecodeOptions,
+): Unsubscribable | undefined {
+  const factory = decoders.get(framer.messages);
+  if (factory === undefined) return undefined;
+  const reader = new FrameReader(observer, options);
+  reader.decoder = factory(framer, new SubscriberSink(observer, options) as FrameSink<unknown>);
+  reader.source = source.subscribe(reader);
+  return reader;
 }
 
 const HEX = '0123456789abcdef';

@@ -1,5 +1,6 @@
 import { Subject, type Observable } from 'rxjs';
 import type { SessionBase } from '../session/SessionBase';
+import { whenEnded } from '../session/sessionInternals';
 import type { Transport } from '../transport/Transport';
 import type { NetAddress } from '../util/NetAddress';
 import { startSession } from './nodeInternals';
@@ -80,8 +81,8 @@ export function serveSessions<C, S extends SessionBase<M>, M>(
       return;
     }
     live.add(session);
-    // closed$ completes after it emits, which ends this subscription.
-    session.closed$.subscribe(() => live.delete(session));
+    // What closed$ tells, without a subscriber per session.
+    whenEnded(session, () => live.delete(session));
     added.next(session);
   });
   return {

@@ -135,7 +135,9 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
   logMe: boolean;
 
   /** Outgoing requests and batches: slots, recalibration, exchanges. */
-  readonly #outgoing: OutgoingPath;
+  #outgoing: OutgoingPath | undefined;
+  /** The outgoing limit until the path is made (with the first request: many servers never send one). */
+  readonly #initialOutgoing: number;
   /** Made when first asked for: most sessions never are. */
   #notifications: Subject<Notification> | undefined;
   #calls: Subject<IncomingCall> | undefined;
@@ -153,9 +155,7 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
     this.recalibrateCount = config.recalibrateCount ?? defaults.recalibrateCount;
     this.sentRequestTimeout = config.sentRequestTimeout ?? defaults.sentRequestTimeout;
     this.logMe = config.logMe ?? defaults.logMe;
-    // The path queues and arms deadlines through the session's protected enqueue, deadline and now.
-    const sender = this as unknown as OutgoingSender;
-    this.#outgoing = new OutgoingPath(this, sender, config.initialOutgoingConcurrent ?? defaults.initialOutgoingConcurrent);
+    this.#initialOutgoing = config.initialOutgoingConcurrent ?? defaults.initialOutgoingConcurrent;
   }
 
   /** The connection used when none is given. */
@@ -186,7 +186,7 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
 
   /** How many outgoing requests may be in flight now. */
   get outgoingConcurrent(): number {
-    return this.#outgoing.target;
+    return this.#outgoing?.target ?? Math.trunc(this.#initialOutgoing);
   }
 
   /**
@@ -231,9 +231,15 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
     });
   }
 
+  /** The outgoing path, made with the first request or batch. */
+  #path(): OutgoingPath {
+    // The path queues and arms deadlines through the session's protected enqueue, deadline and now.
+    return (this.#outgoing ??= new OutgoingPath(this, this as unknown as OutgoingSender, this.#initialOutgoing));
+  }
+
   /** The one body of `request` and `sendRequest`. */
   #openRequest(sink: ExchangeSink, method: string, args: RequestArgs | undefined, options: { readonly timeout?: number }): Unsubscribable | undefined {
-    return this.#outgoing.open(sink, new Request(method, args), 1, options.timeout ?? this.sentRequestTimeout);
+    return this.#path().open(sink, new Request(method, args), 1, options.timeout ?? this.sentRequestTimeout);
   }
 
   /** Sends a notification; resolves when the transport has taken it. */
@@ -253,7 +259,7 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
 
   #batch(batch: Batch<Request | Notification>): Observable<readonly unknown[]> {
     return new Observable<readonly unknown[]>((subscriber) =>
-      this.#outgoing.open(
+      this.#path().open(
         subscriber as Subscriber<unknown>,
         batch,
         // Every member is timed, notifications too, as the reference's len(batch).
@@ -335,7 +341,7 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
   protected override end(): void {
     if (this.ended) return;
     // Nothing waits for an answer that cannot come.
-    this.#outgoing.close();
+    this.#outgoing?.close();
     this.connection.cancelPendingRequests();
     this.#notifications?.complete();
     this.#calls?.complete();

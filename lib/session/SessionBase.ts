@@ -1,7 +1,7 @@
-import { Observable, Subscription, asapScheduler, asyncScheduler, firstValueFrom, type SchedulerLike, type Subscriber } from 'rxjs';
+import { Observable, asapScheduler, asyncScheduler, firstValueFrom, type SchedulerLike, type Unsubscribable } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
 import type { FramingError } from '../framing/FramingError';
-import { reportsChunks, type DecodeOptions } from '../framing/framingInternals';
+import { readFrames } from '../framing/framingInternals';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
 import { DeadlineQueue } from '../tasks/deadlineQueueInternals';
 import { SessionKind } from '../transport/SessionKind';
@@ -12,7 +12,7 @@ import { IncomingDispatcher, type DispatchTarget } from './dispatcherInternals';
 import { quietLogger, type SessionLogger } from './SessionLogger';
 import { sessionDefaults, type SessionDefaults, type SessionOptions } from './SessionOptions';
 import type { SessionStats } from './SessionStats';
-import { errorText } from './sessionInternals';
+import { bindWhenEnded, errorText } from './sessionInternals';
 import { SessionCounters } from './statsInternals';
 import { SessionWriter } from './writerInternals';
 import { Wiring, countChunks, startSession, type SessionHooks } from './wiringInternals';
@@ -99,14 +99,14 @@ export abstract class SessionBase<M, T = unknown> {
   /** How the parts tell each other what happened. */
   readonly #wiring: Wiring;
   /** Reading from the transport, once started. */
-  #reading: Subscription | undefined;
+  #reading: Unsubscribable | undefined;
   #started = false;
   #closingSoon = false;
   #ended = false;
   /** True once `closed$` has emitted. */
   #closedDone = false;
   /** Subscribers of `closed$` waiting for the end; made with the first. */
-  #closedWaiters: Array<Subscriber<void>> | undefined;
+  #closedWaiters: Array<ClosedWaiter> | undefined;
   #closed$: Observable<void> | undefined;
 
   /**
@@ -206,22 +206,31 @@ export abstract class SessionBase<M, T = unknown> {
    * has torn everything down.
    */
   get closed$(): Observable<void> {
-    return (this.#closed$ ??= new Observable<void>((subscriber) => {
-      if (this.#closedDone) {
-        subscriber.next();
-        subscriber.complete();
-        return;
-      }
-      const waiters = this.#closedWaiters;
-      if (waiters === undefined) {
-        this.#closedWaiters = [subscriber];
-        return;
-      }
-      // No teardown per subscriber (a session is watched by few, for its whole life):
-      // those that left are dropped here, whenever the list doubles.
-      if ((waiters.length & (waiters.length - 1)) === 0) this.#closedWaiters = waiters.filter((waiter) => !waiter.closed);
-      this.#closedWaiters?.push(subscriber);
-    }));
+    return (this.#closed$ ??= new Observable<void>((subscriber) => this.#whenClosed(subscriber)));
+  }
+
+  static {
+    bindWhenEnded((session, callback) =>
+      (session as SessionBase<unknown>).#whenClosed({ next: callback, complete: () => undefined, closed: false }),
+    );
+  }
+
+  /** Tells `waiter` when the session has ended (at once if it has). */
+  #whenClosed(waiter: ClosedWaiter): void {
+    if (this.#closedDone) {
+      waiter.next();
+      waiter.complete();
+      return;
+    }
+    const waiters = this.#closedWaiters;
+    if (waiters === undefined) {
+      this.#closedWaiters = [waiter];
+      return;
+    }
+    // No teardown per subscriber (a session is watched by few, for its whole life):
+    // those that left are dropped here, whenever the list doubles.
+    if ((waiters.length & (waiters.length - 1)) === 0) this.#closedWaiters = waiters.filter((other) => !other.closed);
+    this.#closedWaiters?.push(waiter);
   }
 
   /**
@@ -257,12 +266,15 @@ export abstract class SessionBase<M, T = unknown> {
     if (this.#started || this.#ended) return;
     this.#started = true;
     const wiring = this.#wiring;
-    // Received bytes are counted as the framer reads them; a framer of one's own is wrapped to count.
-    const messages$ = reportsChunks(this.framer)
-      ? this.transport.incoming.pipe(this.framer.messages(wiring as DecodeOptions))
-      : this.transport.incoming.pipe(countChunks(wiring), this.framer.messages({ onDrop: (error) => wiring.onDrop(error) }));
-    // The dispatcher takes the messages, the error and the end of the stream.
-    this.#reading = messages$.subscribe(this.#dispatcher);
+    const incoming = this.transport.incoming;
+    // The dispatcher takes the messages, the error and the end of the stream. A built-in
+    // framer's decoder reads straight into it, counting bytes as it reads (`onChunk`);
+    // a framer of one's own is piped, with a count before it.
+    this.#reading =
+      readFrames(incoming, this.framer, this.#dispatcher, wiring) ??
+      incoming
+        .pipe(countChunks(wiring), this.framer.messages({ onDrop: (error) => wiring.onDrop(error) }))
+        .subscribe(this.#dispatcher);
   }
 
   /** The default framer when none is given in the options. */
@@ -472,4 +484,11 @@ function costOf(error: unknown): number {
     if (typeof cost === 'number' && Number.isFinite(cost)) return cost;
   }
   return 0;
+}
+
+/** A subscriber of `closed$`, or a callback of `whenEnded`. */
+interface ClosedWaiter {
+  next(): void;
+  complete(): void;
+  readonly closed: boolean;
 }

@@ -105,6 +105,11 @@ export class IncomingDispatcher<M, T> {
     private readonly counters: SessionCounters,
   ) {}
 
+  /** True once the session has ended: nothing more is taken. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** Items admitted and not yet answered. */
   get unanswered(): number {
     return this.#unanswered;

@@ -1,6 +1,6 @@
 import { Observable, defaultIfEmpty, defer, from, isObservable, of, take, type OperatorFunction } from 'rxjs';
 import type { FramerBase, FramerMessagesOptions } from '../framing/FramerBase';
-import { decodeFrames, defineChunkReporting } from '../framing/framingInternals';
+import { decodeFrames, defineDecoder } from '../framing/framingInternals';
 
 const utf8Encoder = new TextEncoder();
 
@@ -27,7 +27,7 @@ export const wholeMessageFramer: FramerBase<Uint8Array> = Object.freeze({
   frame: (message: Uint8Array): Uint8Array => message,
   messages: wholeMessages,
 });
-defineChunkReporting(wholeMessages);
+defineDecoder(wholeMessages, (_framer, sink) => ({ push: (chunk) => sink.emit(chunk) }));
 
 function wholeMessages(options?: FramerMessagesOptions): OperatorFunction<Uint8Array, Uint8Array> {
   return decodeFrames((sink) => ({ push: (chunk) => sink.emit(chunk) }), options);
@@ -47,3 +47,20 @@ export function firstResult(produce: () => unknown): Observable<unknown> {
   });
 }
 
+
+let whenEndedImpl: ((session: object, callback: () => void) => void) | undefined;
+
+/** Called once, by `SessionBase`'s static block. */
+export function bindWhenEnded(implementation: (session: object, callback: () => void) => void): void {
+  whenEndedImpl = implementation;
+}
+
+/**
+ * Calls `callback` once the session has ended (at once if it has): what
+ * `closed$` tells, without a subscriber, for servers that track thousands of
+ * sessions.
+ */
+export function whenEnded(session: object, callback: () => void): void {
+  if (whenEndedImpl === undefined) throw new Error('SessionBase is not loaded');
+  whenEndedImpl(session, callback);
+}

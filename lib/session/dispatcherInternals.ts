@@ -164,6 +164,8 @@ export class IncomingDispatcher<M, T> {
     } else {
       this.#arm(job);
       this.#waiting.push(job);
+      // Waiters ahead of it may all have been answered already (timed out): start what fits.
+      if (this.#active < limit) this.#drain();
     }
   }
 

@@ -1,5 +1,6 @@
 import { Subscription, isObservable, type Observable, type SchedulerLike } from 'rxjs';
 import type { Deadline, DeadlineQueue } from '../tasks/deadlineQueueInternals';
+import { Fifo } from '../tasks/tasksInternals';
 import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
 import { TaskTimeout } from '../tasks/TaskTimeout';
 import type { Transport } from '../transport/Transport';
@@ -39,8 +40,6 @@ const DONE = 3;
 
 /** One admitted item, from admission to its answer. */
 class Job<T> {
-  /** Set when the processing timeout is armed: the dispatcher to tell. */
-  owner: { timedOut(job: Job<T>): void } | undefined = undefined;
   state = QUEUED;
   /** The processing timeout; armed unless the item is answered in the turn it arrives. */
   deadline: Deadline | undefined = undefined;
@@ -48,18 +47,21 @@ class Job<T> {
   sleep: Deadline | undefined = undefined;
   /** The handler's Observable, while awaited. */
   running: Subscription | undefined = undefined;
-  constructor(readonly item: T) {}
+  constructor(
+    readonly item: T,
+    private readonly dispatcher: { timedOut(job: Job<T>): void },
+  ) {}
 
   /** The processing timeout. */
   expire(): void {
-    this.owner?.timedOut(this);
+    this.dispatcher.timedOut(this);
   }
 }
 
 /**
  * The incoming path of a session, and every rule on it, once.
  *
- * Messages from the framer come in through `take`. While
+ * Messages from the framer come in through `next`. While
  * `maxPendingRequests` items are unanswered, messages wait in a backlog and
  * the transport stops reading, so a flooding peer's writes back up instead
  * of our memory. Each item a message holds is admitted: it runs at once if
@@ -79,11 +81,11 @@ class Job<T> {
 export class IncomingDispatcher<M, T> {
   #unanswered = 0;
   #active = 0;
-  #waiting: Array<Job<T>> = [];
-  #waitingHead = 0;
+  /** Items waiting for a slot, oldest first; made when one first waits. */
+  #waiting: Fifo<Job<T>> | undefined;
   #draining = false;
-  #backlog: M[] = [];
-  #backlogHead = 0;
+  /** Messages read while `maxPendingRequests` were unanswered; made when one first waits. */
+  #backlog: Fifo<M> | undefined;
   #drainingBacklog = false;
   #readPaused = false;
   #closed = false;
@@ -115,14 +117,15 @@ export class IncomingDispatcher<M, T> {
     return this.#unanswered;
   }
 
-  /** Items running now (holding a slot, sleeping or in their handler). */
-  get active(): number {
-    return this.#active;
-  }
-
-  /** The framer's messages: the dispatcher is the session's reader. */
+  /** One message from the framer: the dispatcher is the session's reader. */
   next(message: M): void {
-    this.take(message);
+    if (this.#closed) return;
+    if ((this.#backlog?.length ?? 0) > 0 || this.#unanswered >= this.host.maxPendingRequests) {
+      (this.#backlog ??= new Fifo()).push(message);
+      this.#updateReading();
+      return;
+    }
+    this.#receive(message);
   }
 
   error(error: unknown): void {
@@ -131,17 +134,6 @@ export class IncomingDispatcher<M, T> {
 
   complete(): void {
     this.target.end();
-  }
-
-  /** One message from the framer. */
-  take(message: M): void {
-    if (this.#closed) return;
-    if (this.#backlogHead < this.#backlog.length || this.#unanswered >= this.host.maxPendingRequests) {
-      this.#backlog.push(message);
-      this.#updateReading();
-      return;
-    }
-    this.#receive(message);
   }
 
   #receive(message: M): void {
@@ -155,17 +147,17 @@ export class IncomingDispatcher<M, T> {
     if (this.#closed) return;
     this.#unanswered += 1;
     this.#updateReading();
-    const job = new Job(item);
+    const job = new Job(item, this);
     const limit = this.meter.target;
     if (limit <= 0) {
       this.#finish(job, true, new ExcessiveSessionCostError());
-    } else if (this.#active < limit && this.#waitingHead === this.#waiting.length) {
+    } else if (this.#active < limit && (this.#waiting?.length ?? 0) === 0) {
       this.#start(job);
     } else {
       this.#arm(job);
-      this.#waiting.push(job);
+      (this.#waiting ??= new Fifo()).push(job);
       // Waiters ahead of it may all have been answered already (timed out): start what fits.
-      if (this.#active < limit) this.#drain();
+      this.#drain();
     }
   }
 
@@ -182,17 +174,16 @@ export class IncomingDispatcher<M, T> {
     // Cancelled: nothing is running or waiting any more, nothing will be answered.
     this.#unanswered = 0;
     this.#active = 0;
-    this.#waiting = [];
-    this.#backlog = [];
+    this.#waiting = undefined;
+    this.#backlog = undefined;
   }
 
   #arm(job: Job<T>): void {
     if (job.deadline !== undefined) return;
-    job.owner = this;
     job.deadline = this.deadlines.add(this.host.processingTimeout, job);
   }
 
-  /** A job's processing timeout expired. */
+  /** A job's processing timeout expired (called by the job, the deadline's target). */
   timedOut(job: Job<T>): void {
     this.#finish(job, true, new TaskTimeout(this.host.processingTimeout));
   }
@@ -273,21 +264,14 @@ export class IncomingDispatcher<M, T> {
     if (this.#draining || this.#closed) return;
     this.#draining = true;
     try {
-      while (this.#waitingHead < this.#waiting.length && !this.#closed) {
+      const waiting = this.#waiting;
+      while (waiting !== undefined && waiting.length > 0 && !this.#closed) {
         const limit = this.meter.target;
         if (limit > 0 && this.#active >= limit) break;
-        const job = this.#waiting[this.#waitingHead] as Job<T>;
-        this.#waiting[this.#waitingHead++] = undefined as unknown as Job<T>;
+        const job = waiting.shift() as Job<T>;
         if (job.state !== QUEUED) continue;
         if (limit <= 0) this.#finish(job, true, new ExcessiveSessionCostError());
         else this.#start(job);
-      }
-      if (this.#waitingHead === this.#waiting.length) {
-        this.#waiting = [];
-        this.#waitingHead = 0;
-      } else if (this.#waitingHead > 1024 && this.#waitingHead * 2 > this.#waiting.length) {
-        this.#waiting = this.#waiting.slice(this.#waitingHead);
-        this.#waitingHead = 0;
       }
     } finally {
       this.#draining = false;
@@ -300,14 +284,9 @@ export class IncomingDispatcher<M, T> {
     if (this.#drainingBacklog) return;
     this.#drainingBacklog = true;
     try {
-      while (this.#backlogHead < this.#backlog.length && this.#unanswered < this.host.maxPendingRequests && !this.#closed) {
-        const message = this.#backlog[this.#backlogHead] as M;
-        this.#backlog[this.#backlogHead++] = undefined as unknown as M;
-        this.#receive(message);
-      }
-      if (this.#backlogHead === this.#backlog.length) {
-        this.#backlog = [];
-        this.#backlogHead = 0;
+      const backlog = this.#backlog;
+      while (backlog !== undefined && backlog.length > 0 && this.#unanswered < this.host.maxPendingRequests && !this.#closed) {
+        this.#receive(backlog.shift() as M);
       }
     } finally {
       this.#drainingBacklog = false;
@@ -316,7 +295,7 @@ export class IncomingDispatcher<M, T> {
 
   #updateReading(): void {
     if (this.#closed) return;
-    const pause = this.#unanswered >= this.host.maxPendingRequests || this.#backlogHead < this.#backlog.length;
+    const pause = this.#unanswered >= this.host.maxPendingRequests || (this.#backlog?.length ?? 0) > 0;
     if (pause === this.#readPaused) return;
     this.#readPaused = pause;
     if (pause) this.host.transport.pauseReading();

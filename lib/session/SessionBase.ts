@@ -192,8 +192,7 @@ export abstract class SessionBase<M, T = unknown> {
     return this.#meter.cost;
   }
   set cost(cost: number) {
-    this.#meter.cost = Math.max(0, cost);
-    this.#meter.recalc();
+    this.#meter.set(cost);
   }
 
   /** Between 0 and 1: how far cost is between the soft and hard limits. */
@@ -416,7 +415,7 @@ export abstract class SessionBase<M, T = unknown> {
    */
   async close(options: CloseOptions = {}): Promise<void> {
     this.start();
-    this.#writer.flushNow();
+    this.#writer.flush();
     await this.transport.close({ forceAfter: options.forceAfter ?? 30 });
     await firstValueFrom(this.closed$, { defaultValue: undefined });
   }

@@ -100,14 +100,18 @@ export class SessionWriter<M> {
     return this.#waiter.promise;
   }
 
-  /** Writes what is queued now (before closing) instead of later in the turn. */
-  flushNow(): void {
-    this.#flush();
-  }
-
-  /** The deferred flush (see `runFlush`). */
-  scheduledFlush(): void {
-    this.#flush();
+  /** Writes what is queued: the deferred flush (see `runFlush`), or at once before closing. */
+  flush(): void {
+    this.#flushAction?.unsubscribe();
+    this.#flushAction = undefined;
+    const messages = this.#outbox;
+    if (messages.length === 0 || this.#closed) return;
+    const sizes = this.#sizes;
+    const waiter = this.#waiter;
+    this.#outbox = [];
+    this.#sizes = [];
+    this.#waiter = undefined;
+    this.#write(messages, sizes, waiter);
   }
 
   /** The connection has ended: nothing more is written, waiters fail, the watchdog stops. */
@@ -124,35 +128,18 @@ export class SessionWriter<M> {
     this.#waiter = undefined;
   }
 
-  #flush(): void {
-    this.#flushAction?.unsubscribe();
-    this.#flushAction = undefined;
-    const messages = this.#outbox;
-    if (messages.length === 0 || this.#closed) return;
-    const sizes = this.#sizes;
-    const waiter = this.#waiter;
-    this.#outbox = [];
-    this.#sizes = [];
-    this.#waiter = undefined;
+  #write(messages: Array<M | string>, sizes: Array<number | undefined>, waiter: WriteWaiter | undefined): void {
     const transport = this.host.transport;
     // A transport holding nothing has sent every earlier write: that is progress, whether or
     // not their Promises have settled yet (they never do inside TestScheduler.run).
     if (transport.bufferedAmount() === 0) this.#lastProgress = this.host.scheduler.now();
     let written: Promise<void>;
-    let unframed: number;
-    const text = this.#textBytes === undefined ? undefined : this.#frameText(messages);
-    if (text !== undefined) {
-      // All text, to a transport that takes text: one string, encoded by the socket itself.
-      written = (transport as unknown as TextWritable).writeText(text.run);
-      unframed = (this.#textBytes as (text: string) => number)(text.run) - text.framing;
-    } else {
-      const frames = this.#frame(messages, sizes);
-      const framed = frames.framed;
-      unframed = frames.unframed;
-      if (framed.length === 1) written = transport.write(framed[0] as Uint8Array);
-      else if (!transport.messageBoundaries) written = transport.write(concatBytes(framed, frames.total));
-      else written = Promise.all(framed.map((bytes) => transport.write(bytes))).then(() => undefined);
-    }
+    const { framed, total, unframed, text } = this.#frame(messages, sizes);
+    // All text, to a transport that takes text: one string, encoded by the socket itself.
+    if (text !== undefined) written = (transport as unknown as TextWritable).writeText(text);
+    else if (framed.length === 1) written = transport.write(framed[0] as Uint8Array);
+    else if (!transport.messageBoundaries) written = transport.write(concatBytes(framed, total));
+    else written = Promise.all(framed.map((bytes) => transport.write(bytes))).then(() => undefined);
     // Counted when handed over, as the reference counts before its write.
     this.listener.sent(messages.length, unframed);
     this.#writesPending += 1;
@@ -171,23 +158,14 @@ export class SessionWriter<M> {
     );
   }
 
-  /** The messages framed as one text, if all are text; undefined otherwise. */
-  #frameText(messages: Array<M | string>): { run: string; framing: number } | undefined {
-    const textFraming = this.#textFraming as (text: string) => string;
-    const { logger, verbosity } = this.host;
-    let run = '';
-    let framing = 0;
-    for (const message of messages) {
-      if (typeof message !== 'string') return undefined;
-      if (verbosity >= 4) logger.debug(`sending message of ${sizeOf(message)} bytes`);
-      const framed = textFraming(message);
-      run += framed;
-      framing += framed.length - message.length;
-    }
-    return { run, framing };
-  }
-
-  #frame(messages: Array<M | string>, sizes: Array<number | undefined>): { framed: Uint8Array[]; total: number; unframed: number } {
+  /**
+   * Frames the messages: consecutive text messages as one text, encoded once;
+   * when everything is one text and the transport takes text, it stays text.
+   */
+  #frame(
+    messages: Array<M | string>,
+    sizes: Array<number | undefined>,
+  ): { framed: Uint8Array[]; total: number; unframed: number; text: string | undefined } {
     const { framer, logger, verbosity } = this.host;
     const textFraming = this.#textFraming;
     const framed: Uint8Array[] = [];
@@ -221,8 +199,10 @@ export class SessionWriter<M> {
       total += bytes.length;
       unframed += sizes[i] ?? (raw instanceof Uint8Array ? raw.length : bytes.length);
     }
+    const textBytes = this.#textBytes;
+    if (framed.length === 0 && textBytes !== undefined) return { framed, total, unframed: textBytes(run) - runFraming, text: run };
     endRun();
-    return { framed, total, unframed };
+    return { framed, total, unframed, text: undefined };
   }
 
   #progress(): void {
@@ -260,7 +240,7 @@ export class SessionWriter<M> {
 
 /** The flush action: a plain function with the writer as state, so scheduling makes no closure. */
 function runFlush(this: unknown, writer?: SessionWriter<unknown>): void {
-  writer?.scheduledFlush();
+  writer?.flush();
 }
 
 function sizeOf(message: unknown): number {

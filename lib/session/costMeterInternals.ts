@@ -57,6 +57,13 @@ export class CostMeter {
     if (Math.abs(this.cost - this.#costAtRecalc) > 100) this.recalc();
   }
 
+  /** Sets the cost as it is now (no decay owed for the time before) and recalculates. */
+  set(cost: number): void {
+    this.cost = Math.max(0, cost);
+    this.#recalcTime = this.host.scheduler.now() / 1000;
+    this.recalc();
+  }
+
   /** Bandwidth: `bytes` at `bwCostPerByte`. */
   bumpBytes(bytes: number): void {
     this.bump(bytes * this.host.bwCostPerByte);

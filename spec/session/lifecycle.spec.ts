@@ -110,4 +110,21 @@ describe('the session lifecycle (marbles)', () => {
       });
     });
   });
+
+  describe('cost', () => {
+    it('set by hand is the cost from then on: no decay is owed for the time before', () => {
+      testScheduler().run(({ cold, expectObservable }) => {
+        const { server } = pair();
+        const costs$ = cold('5s a 1s b').pipe(
+          map((tick) => {
+            if (tick === 'a') server.cost = 3000;
+            else server.recalcConcurrency();
+            return server.cost;
+          }),
+        );
+        // 1.001 s after it was set ('a' takes a frame), that long's decay (10000 / 3600 a second).
+        expectObservable(costs$).toBe('5s a 1s b', { a: 3000, b: 3000 - (1.001 * 10000) / 3600 });
+      });
+    });
+  });
 });

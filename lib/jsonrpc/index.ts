@@ -29,3 +29,13 @@ export { JSONRPCAutoDetect, type DetectedProtocol } from './JSONRPCAutoDetect';
 export { JSONRPCConnection, type JSONRPCConnectionOptions, type ReceivedMessage } from './JSONRPCConnection';
 export { defineHandler, type HandlerSignature, type RPCHandler, type SignatureInfo } from './defineHandler';
 export { handlerInvocation } from './handlerInvocation';
+export {
+  type CallArgs,
+  type MethodContract,
+  type MethodName,
+  type MethodSpec,
+  type NotificationOf,
+  type ParamsOf,
+  type ResultOf,
+  type UntypedContract,
+} from './MethodContract';

@@ -13,3 +13,4 @@ export * from './jsonrpc';
 export * from './tasks';
 export * from './session';
 export * from './transport';
+export * from './client';

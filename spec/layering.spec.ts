@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 const libDir = join(__dirname, '..', 'lib');
 
 /** Runtime order: a layer may import itself and the layers before it. */
-const layers = ['util', 'framing', 'jsonrpc', 'tasks', 'transport', 'session', 'node'] as const;
+const layers = ['util', 'framing', 'jsonrpc', 'tasks', 'transport', 'session', 'client', 'node'] as const;
 const packagesAllowed: Record<string, readonly string[]> = {
   core: ['rxjs', '@noble/hashes'],
   node: ['rxjs', '@noble/hashes', 'ws', 'socks'],

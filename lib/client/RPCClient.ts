@@ -592,9 +592,11 @@ function subscribeOn(
   belongs: (n: Notification) => boolean,
 ): Observable<SubscriptionEvent<unknown, unknown>> {
   return new Observable<SubscriptionEvent<unknown, unknown>>((subscriber) => {
-    const subscription = session.notifications$
-      .pipe(filter(belongs))
-      .subscribe((notification) => subscriber.next({ kind: 'notification', args: notification.args, notification }));
+    // Complete with the session: the next session, if any, subscribes again.
+    const subscription = session.notifications$.pipe(filter(belongs)).subscribe({
+      next: (notification) => subscriber.next({ kind: 'notification', args: notification.args, notification }),
+      complete: () => subscriber.complete(),
+    });
     subscription.add(
       session.request(method, args).subscribe({
         next: (result) => subscriber.next({ kind: 'result', result }),

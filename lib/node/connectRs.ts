@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
@@ -67,24 +66,25 @@ export async function connectRs<S extends SessionBase<M>, M>(
   port: number,
   options: ConnectRsOptions<S, M> = {},
 ): Promise<S> {
-  const scheduler = options.scheduler ?? asyncScheduler;
-  const timeout = options.timeout ?? 30;
-  let socket: Socket;
-  let transport: SocketTransport;
-  if (options.proxy) {
-    const connection = await options.proxy.createConnection(host, port, { tls: options.tls, timeout, scheduler });
-    socket = connection.socket;
-    transport = new SocketTransport(socket, SessionKind.CLIENT, {
-      scheduler,
-      proxy: options.proxy,
-      remoteAddress: connection.remoteAddress,
-    });
-  } else {
-    socket = await openSocket(host, port, { tls: options.tls, timeout, scheduler });
-    transport = new SocketTransport(socket, SessionKind.CLIENT, { scheduler });
-  }
+  const transport = await openRsTransport(host, port, options);
   const factory = (options.sessionFactory ?? defaultSessionFactory) as SessionFactory<S, M>;
   return startSession(transport, () => factory(transport, factoryOptions(options)));
+}
+
+/** The transport half of connectRs (also connect$'s for `tcp://` and `tls://`): a socket, through the proxy if one is given. */
+export async function openRsTransport(
+  host: string,
+  port: number,
+  options: Pick<ConnectRsOptions<SessionBase<unknown>, unknown>, 'proxy' | 'tls' | 'timeout' | 'scheduler'> & { readonly signal?: AbortSignal },
+): Promise<SocketTransport> {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const timeout = options.timeout ?? 30;
+  if (options.proxy) {
+    const connection = await options.proxy.createConnection(host, port, { tls: options.tls, timeout, scheduler });
+    return new SocketTransport(connection.socket, SessionKind.CLIENT, { scheduler, proxy: options.proxy, remoteAddress: connection.remoteAddress });
+  }
+  const socket = await openSocket(host, port, { tls: options.tls, timeout, scheduler, ...(options.signal ? { signal: options.signal } : {}) });
+  return new SocketTransport(socket, SessionKind.CLIENT, { scheduler });
 }
 
 /**

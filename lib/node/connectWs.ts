@@ -54,6 +54,18 @@ export async function connectWs<S extends SessionBase<Uint8Array> = RPCSession>(
   uri: string,
   options: ConnectWsOptions<S> = {},
 ): Promise<S> {
+  const transport = await openWsTransport(uri, options);
+  const factory = (options.sessionFactory ?? defaultSessionFactory) as SessionFactory<S>;
+  return startSession(transport, () => factory(transport, factoryOptions(options)));
+}
+
+/** The transport half of connectWs (also connect$'s for `ws://` and `wss://`). */
+export async function openWsTransport(
+  uri: string,
+  options: Pick<ConnectWsOptions<SessionBase<Uint8Array>>, 'maxPayload' | 'pingInterval' | 'tls' | 'headers' | 'timeout' | 'scheduler'> & {
+    readonly signal?: AbortSignal;
+  },
+): Promise<WsTransport> {
   const scheduler = options.scheduler ?? asyncScheduler;
   const { socket, remoteAddress } = await openWebSocket(uri, {
     maxPayload: options.maxPayload ?? DEFAULT_WS_MAX_PAYLOAD,
@@ -61,14 +73,9 @@ export async function connectWs<S extends SessionBase<Uint8Array> = RPCSession>(
     headers: options.headers,
     timeout: options.timeout ?? 30,
     scheduler,
+    ...(options.signal ? { signal: options.signal } : {}),
   });
-  const transport = new WsTransport(socket, SessionKind.CLIENT, {
-    scheduler,
-    remoteAddress,
-    pingInterval: options.pingInterval ?? 0,
-  });
-  const factory = (options.sessionFactory ?? defaultSessionFactory) as SessionFactory<S>;
-  return startSession(transport, () => factory(transport, factoryOptions(options)));
+  return new WsTransport(socket, SessionKind.CLIENT, { scheduler, remoteAddress, pingInterval: options.pingInterval ?? 0 });
 }
 
 /**

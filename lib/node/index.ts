@@ -20,3 +20,4 @@ export { defaultSessionFactory, type SessionFactory, type SessionFactoryOptions 
 export type { SessionServer, SessionServerCloseOptions } from './SessionServer';
 export type { ProxyConnector } from './ProxyConnector';
 export * from './socks';
+export { connect$, nodeConnector, type NodeConnectOptions } from './connect$';

@@ -210,6 +210,13 @@ export interface TestPage {
    * with the problems seen if no report came in time.
    */
   result<T = unknown>(): Promise<T>;
+  /**
+   * `promise`, unless the page's run fails first: then rejects as
+   * {@link result} does. Wrap test-side waits that depend on the page (a
+   * server's next session, say), so a page that fails shows its error at once
+   * rather than a jest timeout.
+   */
+  unlessPageFails<T>(promise: Promise<T>): Promise<T>;
   /** The raw report, or undefined if the page has not reported yet. */
   peekReport(): Promise<PageReport | undefined>;
   /** Closes the context and the HTTP server (also done by `runCleanups`). */
@@ -244,13 +251,22 @@ export async function openPage(browser: Browser, entryFile: string, options: Ope
   await page.goto(url, { waitUntil: 'load', timeout: 10_000 });
   const timeout = options.timeout ?? 10_000;
   const peekReport = () => page.evaluate(() => window.__rxrpcxReport);
-  return {
+  const testPage: TestPage = {
     page,
     context,
     url,
     problems,
     peekReport,
     close,
+    unlessPageFails<T>(promise: Promise<T>): Promise<T> {
+      const failed = new Promise<never>((_resolve, reject) => {
+        page
+          .waitForFunction(() => window.__rxrpcxReport?.ok === false, undefined, { timeout: 0, polling: 50 })
+          .then(() => testPage.result(), () => undefined) // the page closed first: nothing to report
+          .then(() => undefined, reject);
+      });
+      return Promise.race([promise, failed]);
+    },
     async result<T>(): Promise<T> {
       try {
         await page.waitForFunction(() => window.__rxrpcxReport !== undefined, undefined, { timeout, polling: 20 });
@@ -265,4 +281,5 @@ export async function openPage(browser: Browser, entryFile: string, options: Ope
       throw Object.assign(failure, { pageError: report.error });
     },
   };
+  return testPage;
 }

@@ -89,6 +89,12 @@ describe('openPage', () => {
     });
   });
 
+  it('unlessPageFails() rejects with the page\'s error instead of waiting on', async () => {
+    const page = await openPage(browser!, pageEntry('failingPage'));
+    await expect(page.unlessPageFails(new Promise(() => undefined))).rejects.toThrow(/^the page failed: ConnectError/);
+    expect(await page.unlessPageFails(Promise.resolve('settled'))).toBe('settled');
+  });
+
   it('rejects result() when the page never reports, saying so', async () => {
     const page = await openPage(browser!, pageEntry('failingPage'), { timeout: 200 });
     await page.page.evaluate(() => delete window.__rxrpcxReport);

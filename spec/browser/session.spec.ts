@@ -24,7 +24,7 @@ async function pageAgainstServer(scenario: string) {
   const server = trackServer(await serveWs(echoFactory(), '127.0.0.1', 0));
   const accepted = nextSession(server);
   const page = await openPage(browser!, sessionPage, { query: { ws: `ws://127.0.0.1:${server.address.port}/rpc`, scenario } });
-  return { server, page, serverSide: await accepted };
+  return { server, page, serverSide: await page.unlessPageFails(accepted) };
 }
 
 describe('RPCSession in Chromium over the native WebSocket', () => {

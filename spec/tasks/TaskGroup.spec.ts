@@ -444,7 +444,6 @@ describe('TaskGroup', () => {
     });
 
     it('a long-lived group that ran 100,000 short tasks holds none of them', async () => {
-      const started = Date.now();
       const scheduler = new VirtualTimeScheduler();
       const session = new Subject<number>();
       const group = new TaskGroup<number>();
@@ -465,11 +464,9 @@ describe('TaskGroup', () => {
       expect(group.size).toBe(0);
       expect(childCount(group.subscription)).toBe(0);
       expect(scheduler.actions.length).toBe(0);
-      expect(Date.now() - started).toBeLessThan(2000);
     });
 
     it('100,000 finished tasks drained with for await leave nothing behind', async () => {
-      const started = Date.now();
       const group = new TaskGroup<number>();
       for (let i = 0; i < 100_000; i++) group.spawn(of(i));
       expect(group.size).toBe(100_000); // finished, waiting to be taken
@@ -480,7 +477,6 @@ describe('TaskGroup', () => {
       expect(childCount(group.subscription)).toBe(1);
       await group.join();
       expect(childCount(group.subscription)).toBe(0);
-      expect(Date.now() - started).toBeLessThan(2000);
     });
 
     it('fire-and-forget daemons leave the group as they finish, with nobody taking them', () => {

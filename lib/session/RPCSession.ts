@@ -18,9 +18,10 @@ import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
 import { TaskTimeout } from '../tasks/TaskTimeout';
 import type { Transport } from '../transport/Transport';
 import { BatchRequest } from './BatchRequest';
+import { cancelKeyOf, cancellationMethod, cancelledKey } from './cancellationInternals';
 import { OutgoingPath, PromiseSink, type ExchangeSink, type OutgoingSender } from './outgoingInternals';
 import { SessionBase } from './SessionBase';
-import { rpcSessionDefaults, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions';
+import { rpcSessionDefaults, type RequestOptions, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions';
 import { errorText, firstResult, wholeMessageFramer } from './sessionInternals';
 
 /**
@@ -141,14 +142,19 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
   /** Made when first asked for: most sessions never are. */
   #notifications: Subject<Notification> | undefined;
   #calls: Subject<IncomingCall> | undefined;
+  /** The wire cancellation method; undefined when off. */
+  readonly #cancelMethod: string | undefined;
 
   /**
    * @param transport - the connection
    * @param config - tunables, protocol or connection, handlers, framer, scheduler, logger
    */
   constructor(transport: Transport, config: RPCSessionConfig = {}) {
+    // Checked before the session starts anything.
+    const cancelMethod = cancellationMethod(config.cancellation ?? (new.target as typeof RPCSession).defaults.cancellation);
     super(transport, config);
     const defaults = (this.constructor as typeof RPCSession).defaults;
+    this.#cancelMethod = cancelMethod;
     this.connection = config.connection ?? this.defaultConnection(config.protocol ?? JSONRPCv2);
     this.handlers = config.handlers ?? {};
     this.targetResponseTime = config.targetResponseTime ?? defaults.targetResponseTime;
@@ -215,9 +221,11 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
    * RPCError of an error reply, the ProtocolError of a malformed reply, a
    * ConnectionError if the connection goes, or TaskTimeout after `timeout`
    * seconds (default `sentRequestTimeout`). Unsubscribing before the reply
-   * forgets the request.
+   * forgets the request (with the `cancellation` option, and the request
+   * written, the peer is told); aborting `options.signal` does the same and
+   * fails it with TaskCancelledError.
    */
-  request<T = unknown>(method: string, args?: RequestArgs, options: { readonly timeout?: number } = {}): Observable<T> {
+  request<T = unknown>(method: string, args?: RequestArgs, options: RequestOptions = {}): Observable<T> {
     return new Observable<T>((subscriber) => this.#openRequest(subscriber as Subscriber<unknown>, method, args, options));
   }
 
@@ -225,7 +233,7 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
    * {@link RPCSession.request} as a Promise: the same exchange, its outcome
    * delivered to a Promise instead of a subscriber.
    */
-  sendRequest<T = unknown>(method: string, args?: RequestArgs, options: { readonly timeout?: number } = {}): Promise<T> {
+  sendRequest<T = unknown>(method: string, args?: RequestArgs, options: RequestOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#openRequest(new PromiseSink(resolve as (value: unknown) => void, reject), method, args, options);
     });
@@ -234,12 +242,12 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
   /** The outgoing path, made with the first request or batch. */
   #path(): OutgoingPath {
     // The path queues and arms deadlines through the session's protected enqueue, deadline and now.
-    return (this.#outgoing ??= new OutgoingPath(this, this as unknown as OutgoingSender, this.#initialOutgoing));
+    return (this.#outgoing ??= new OutgoingPath(this, this as unknown as OutgoingSender, this.#initialOutgoing, this.#cancelMethod));
   }
 
   /** The one body of `request` and `sendRequest`. */
-  #openRequest(sink: ExchangeSink, method: string, args: RequestArgs | undefined, options: { readonly timeout?: number }): Unsubscribable | undefined {
-    return this.#path().open(sink, new Request(method, args), 1, options.timeout ?? this.sentRequestTimeout);
+  #openRequest(sink: ExchangeSink, method: string, args: RequestArgs | undefined, options: RequestOptions): Unsubscribable | undefined {
+    return this.#path().open(sink, new Request(method, args), 1, options.timeout ?? this.sentRequestTimeout, options.signal);
   }
 
   /** Sends a notification; resolves when the transport has taken it. */
@@ -284,9 +292,16 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
       this.logger.debug(error.message);
       this.bumpErrors(error, error.code === JSONRPC.PARSE_ERROR ? this.errorBaseCost * 10 : undefined);
     }
+    const cancelMethod = this.#cancelMethod;
     for (const item of received.items) {
+      if (cancelMethod !== undefined && item.method === cancelMethod && item instanceof Notification) {
+        // Wire cancellation: the session's own message, not a handler's.
+        const key = cancelledKey(item);
+        if (key !== undefined) this.cancelItem(key);
+        continue;
+      }
       if (item instanceof Notification) this.#notifications?.next(item);
-      this.admit(item);
+      this.admit(item, cancelMethod === undefined ? undefined : cancelKeyOf(item, message));
     }
   }
 

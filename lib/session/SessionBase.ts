@@ -3,6 +3,7 @@ import type { FramerBase } from '../framing/FramerBase';
 import type { FramingError } from '../framing/FramingError';
 import { readFrames } from '../framing/framingInternals';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
+import type { PendingKey } from '../jsonrpc/connectionInternals';
 import { DeadlineQueue } from '../tasks/deadlineQueueInternals';
 import { SessionKind } from '../transport/SessionKind';
 import type { CloseOptions, Transport, TransportProxy } from '../transport/Transport';
@@ -291,9 +292,21 @@ export abstract class SessionBase<M, T = unknown> {
    */
   protected abstract answerItem(item: T, failed: boolean, value: unknown): void;
 
-  /** Hands one item of a received message to the dispatcher: it runs now or waits for a slot. */
-  protected admit(item: T): void {
-    this.#dispatcher.admit(item);
+  /**
+   * Hands one item of a received message to the dispatcher: it runs now or waits for a slot.
+   * @param key - the key the peer may cancel it by ({@link SessionBase.cancelItem}), if any
+   */
+  protected admit(item: T, key?: PendingKey): void {
+    this.#dispatcher.admit(item, key);
+  }
+
+  /**
+   * Ends the unanswered item admitted with `key` with no answer: its handler
+   * is unsubscribed (or its Promise's answer dropped), or it leaves the
+   * queue, and its slot goes to the next. An unknown key does nothing.
+   */
+  protected cancelItem(key: PendingKey): void {
+    this.#dispatcher.cancel(key);
   }
 
   /**

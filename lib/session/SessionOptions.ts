@@ -72,6 +72,62 @@ export interface RPCSessionOptions extends SessionOptions {
   readonly initialOutgoingConcurrent?: number;
   /** Log every incoming message at info level. @default false */
   readonly logMe?: boolean;
+  /**
+   * Wire cancellation, an extension aiorpcX does not have: off by default,
+   * so the wire stays the reference's. Turn it on at both ends: `true` uses
+   * the method `'$/cancelRequest'` (as LSP does), or name another one.
+   *
+   * When on, a lone request abandoned before its answer — its subscriber
+   * unsubscribed, or the `signal` given to `sendRequest` aborted — after it
+   * was written sends the notification `{ method, params: { id } }`
+   * (`[id]` under JSON-RPC 1.0, which has no named arguments). A request
+   * still waiting for an outgoing slot was never written, and sends nothing;
+   * a timeout, the end of the connection and batches send nothing either.
+   * Incoming, such a notification is taken by the session, not by handlers
+   * or `notifications$`: the lone request with that id ends with no reply —
+   * a running handler's Observable is unsubscribed, a Promise handler's
+   * answer is dropped, a request waiting for a slot leaves the queue — and
+   * its slot goes to the next. An unknown, answered or batch member's id is
+   * ignored. When off, such a notification is an ordinary one.
+   *
+   * ## Example
+   * ```ts
+   * import { RPCSession, memoryTransportPair } from 'rxrpcx';
+   * const [clientEnd, serverEnd] = memoryTransportPair();
+   * new RPCSession(serverEnd, { cancellation: true, handlers: { slow: () => new Promise(() => undefined) } });
+   * const client = new RPCSession(clientEnd, { cancellation: { method: 'cancel' } });
+   * const signal = AbortSignal.timeout(1000);
+   * await client.sendRequest('slow', [], { signal }).catch((error: Error) => console.log(error.name)); // TaskCancelledError
+   * ```
+   * @default false
+   */
+  readonly cancellation?: boolean | { readonly method?: string };
+}
+
+/**
+ * The per-call options of {@link RPCSession.request} and `sendRequest`.
+ *
+ * ## Example
+ * ```ts
+ * import { RPCSession, memoryTransportPair, type RequestOptions } from 'rxrpcx';
+ * const [clientEnd] = memoryTransportPair();
+ * const client = new RPCSession(clientEnd);
+ * const controller = new AbortController();
+ * const options: RequestOptions = { timeout: 5, signal: controller.signal };
+ * const answer = client.sendRequest('ping', [], options);
+ * controller.abort(); // answer rejects with TaskCancelledError
+ * ```
+ */
+export interface RequestOptions {
+  /** Seconds to wait for the answer before failing with TaskTimeout. @default sentRequestTimeout */
+  readonly timeout?: number;
+  /**
+   * Aborting it abandons the request as unsubscribing does — the request is
+   * forgotten (and, with `cancellation` on, the peer told) — and fails it
+   * with a `TaskCancelledError` whose `cause` is the signal's reason.
+   * An already aborted signal fails the request at once, unsent.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -136,4 +192,5 @@ export const rpcSessionDefaults: RPCSessionDefaults = Object.freeze({
   sentRequestTimeout: 30.0,
   initialOutgoingConcurrent: 50,
   logMe: false,
+  cancellation: false,
 });

@@ -1,4 +1,5 @@
 import { Subscription, isObservable, type Observable, type SchedulerLike } from 'rxjs';
+import type { PendingKey } from '../jsonrpc/connectionInternals';
 import type { Deadline, DeadlineQueue } from '../tasks/deadlineQueueInternals';
 import { Fifo } from '../tasks/tasksInternals';
 import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
@@ -49,6 +50,8 @@ class Job<T> {
   running: Subscription | undefined = undefined;
   constructor(
     readonly item: T,
+    /** The key the peer may cancel it by (wire cancellation), if any. */
+    readonly key: PendingKey | undefined,
     private readonly dispatcher: { timedOut(job: Job<T>): void },
   ) {}
 
@@ -71,7 +74,9 @@ class Job<T> {
  * value is answered in the same turn, a Promise or Observable is awaited.
  * `processingTimeout` covers the wait for a slot, the sleep and the handler.
  * When the limit falls to 0, waiting and new items fail with
- * ExcessiveSessionCostError. One finalizer (`#finish`) answers, releases the
+ * ExcessiveSessionCostError. With wire cancellation, the peer may end a
+ * job by its key (`cancel`): that is one more outcome of the same finalizer,
+ * one that sends no answer. One finalizer (`#finish`) answers, releases the
  * slot, admits the next waiter and lets the backlog in. Timeouts and sleeps
  * are entries in the session's one deadline queue; the handlers' Observables
  * belong to one Subscription, unsubscribed on close.
@@ -91,6 +96,8 @@ export class IncomingDispatcher<M, T> {
   #closed = false;
   /** The handlers' Observables still awaited; made when the first is. */
   #running: Subscription | undefined;
+  /** Unanswered jobs the peer may cancel, by key; made when the first is admitted. */
+  #cancellable: Map<PendingKey, Job<T>> | undefined;
 
   /**
    * @param host - the session: tunables and transport
@@ -142,12 +149,17 @@ export class IncomingDispatcher<M, T> {
     this.target.receive(message);
   }
 
-  /** One item of a received message: runs now, or waits for a slot. */
-  admit(item: T): void {
+  /**
+   * One item of a received message: runs now, or waits for a slot.
+   * @param key - the key the peer may cancel it by, with wire cancellation on
+   */
+  admit(item: T, key?: PendingKey): void {
     if (this.#closed) return;
     this.#unanswered += 1;
     this.#updateReading();
-    const job = new Job(item, this);
+    const job = new Job(item, key, this);
+    // A reused key names the newest job: the peer can only mean the one it sent last.
+    if (key !== undefined) (this.#cancellable ??= new Map()).set(key, job);
     const limit = this.meter.target;
     if (limit <= 0) {
       this.#finish(job, true, new ExcessiveSessionCostError());
@@ -159,6 +171,17 @@ export class IncomingDispatcher<M, T> {
       // Waiters ahead of it may all have been answered already (timed out): start what fits.
       this.#drain();
     }
+  }
+
+  /**
+   * The peer cancelled the job with `key`: it ends with no answer, through
+   * the one finalizer (a running handler unsubscribed, a Promise's answer
+   * dropped, a waiter out of the queue, its slot to the next). An unknown or
+   * answered key does nothing.
+   */
+  cancel(key: PendingKey): void {
+    const job = this.#cancellable?.get(key);
+    if (job !== undefined) this.#finish(job, false, undefined, false);
   }
 
   /** The concurrency limit moved: admit waiters that now fit, or fail them all if it fell to 0. */
@@ -176,6 +199,7 @@ export class IncomingDispatcher<M, T> {
     this.#active = 0;
     this.#waiting = undefined;
     this.#backlog = undefined;
+    this.#cancellable = undefined;
   }
 
   #arm(job: Job<T>): void {
@@ -237,8 +261,11 @@ export class IncomingDispatcher<M, T> {
     }
   }
 
-  /** The one way out: answer, release the slot, admit the next, let the backlog in. */
-  #finish(job: Job<T>, failed: boolean, value: unknown): void {
+  /**
+   * The one way out: answer (unless cancelled by the peer: `answer` false),
+   * release the slot, admit the next, let the backlog in.
+   */
+  #finish(job: Job<T>, failed: boolean, value: unknown, answer = true): void {
     if (job.state === DONE || this.#closed) return;
     const held = job.state !== QUEUED;
     job.state = DONE;
@@ -252,7 +279,8 @@ export class IncomingDispatcher<M, T> {
     }
     if (held) this.#active -= 1;
     this.#unanswered -= 1;
-    this.target.answerItem(job.item, failed, value);
+    if (job.key !== undefined && this.#cancellable?.get(job.key) === job) this.#cancellable.delete(job.key);
+    if (answer) this.target.answerItem(job.item, failed, value);
     if (this.#closed) return;
     this.#drain();
     this.#drainBacklog();

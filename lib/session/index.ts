@@ -8,6 +8,7 @@ export {
   rpcSessionDefaults,
   type SessionOptions,
   type RPCSessionOptions,
+  type RequestOptions,
   type SessionDefaults,
   type RPCSessionDefaults,
 } from './SessionOptions';

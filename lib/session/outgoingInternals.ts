@@ -6,6 +6,7 @@ import type { Notification } from '../jsonrpc/Notification';
 import { Request } from '../jsonrpc/Request';
 import type { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection';
 import { TaskTimeout } from '../tasks/TaskTimeout';
+import { abortError, cancelMessage } from './cancellationInternals';
 import type { SessionLogger } from './SessionLogger';
 
 /** The most outgoing requests in flight, however fast replies come (the reference's cap). */
@@ -66,10 +67,10 @@ export type Sent = Request | Batch<Request | Notification>;
 /**
  * One request or batch from subscription to its one outcome: waits for a
  * slot, registers with the connection and queues its message, then settles
- * once — answer, timeout, end of the connection or unsubscription — giving
- * the slot back and timing the outcome. One object per exchange, whose
- * methods are the connection's receiver, the deadline's target and the
- * subscription's teardown.
+ * once — answer, timeout, end of the connection, unsubscription or its
+ * signal's abort — giving the slot back and timing the outcome. One object
+ * per exchange, whose methods are the connection's receiver, the deadline's
+ * target, the subscription's teardown and the signal's listener.
  */
 class Exchange implements ResponseReceiver, Unsubscribable {
   key: PendingKey | undefined = undefined;
@@ -77,6 +78,8 @@ class Exchange implements ResponseReceiver, Unsubscribable {
   sentAt = -1;
   holding = false;
   settled = false;
+  /** The signal listened to, until the exchange settles. */
+  signal: AbortSignal | undefined = undefined;
 
   constructor(
     private readonly path: OutgoingPath,
@@ -125,16 +128,29 @@ class Exchange implements ResponseReceiver, Unsubscribable {
     this.deliver(new TaskTimeout(this.timeout));
   }
 
-  /** The subscriber left: forget the request, or leave the queue. */
+  /**
+   * The subscriber left: forget the request (telling the peer, with wire
+   * cancellation on, if it was written and not yet answered), or leave the queue.
+   */
   unsubscribe(): void {
     this.path.waiting?.delete(this);
     if (this.settled) return;
-    if (this.key !== undefined) forgetRequest(this.path.host.connection, this.key);
+    if (this.key !== undefined && forgetRequest(this.path.host.connection, this.key)) this.path.cancelled(this.sent, this.key);
     this.#finish();
+  }
+
+  /** The signal aborted: abandoned as by unsubscribing, and failed with TaskCancelledError. */
+  handleEvent(): void {
+    if (this.settled) return;
+    const signal = this.signal as AbortSignal;
+    this.unsubscribe();
+    this.sink.error(abortError(signal));
   }
 
   #finish(): void {
     this.settled = true;
+    this.signal?.removeEventListener('abort', this);
+    this.signal = undefined;
     this.deadline?.cancel();
     const path = this.path;
     if (this.sentAt >= 0) path.recordTime(Math.max(0, path.sender.now() - this.sentAt), this.requestCount);
@@ -164,24 +180,55 @@ export class OutgoingPath {
   #timeSum = 0;
   #timeCount = 0;
 
+  /**
+   * @param host - the session
+   * @param sender - the session's protected enqueue, deadline and now
+   * @param initialTarget - the outgoing limit at first
+   * @param cancelMethod - the method of the cancel notification sent for an abandoned request; undefined: wire cancellation off
+   */
   constructor(
     readonly host: OutgoingHost,
     readonly sender: OutgoingSender,
     initialTarget: number,
+    readonly cancelMethod?: string,
   ) {
     this.target = Math.trunc(initialTarget);
   }
 
-  /** Starts an exchange whose outcome goes to `sink`; returns its teardown (unsubscribing forgets it). */
-  open(sink: ExchangeSink, sent: Sent, requestCount: number, timeout: number): Unsubscribable | undefined {
+  /**
+   * Starts an exchange whose outcome goes to `sink`; returns its teardown
+   * (unsubscribing forgets it). Aborting `signal` abandons it the same way
+   * and fails it with TaskCancelledError.
+   */
+  open(sink: ExchangeSink, sent: Sent, requestCount: number, timeout: number, signal?: AbortSignal): Unsubscribable | undefined {
     if (this.host.isClosing()) {
       sink.error(new ConnectionError('connection is closed'));
       return undefined;
     }
+    if (signal?.aborted === true) {
+      sink.error(abortError(signal));
+      return undefined;
+    }
     const exchange = new Exchange(this, sink, sent, requestCount, timeout);
+    if (signal !== undefined) {
+      exchange.signal = signal;
+      signal.addEventListener('abort', exchange);
+    }
     if (this.active < this.target && (this.waiting === undefined || this.waiting.size === 0)) exchange.go();
     else (this.waiting ??= new Set()).add(exchange);
     return exchange;
+  }
+
+  /**
+   * A written request was abandoned unanswered: with wire cancellation on,
+   * tell the peer. Batches are not cancelled (the peer answers them whole).
+   */
+  cancelled(sent: Sent, key: PendingKey): void {
+    const method = this.cancelMethod;
+    if (method === undefined || !(sent instanceof Request) || this.host.isClosing()) return;
+    // A validated method name and our own numeric id: encoding cannot fail.
+    const message = cancelMessage(this.host.connection, method, key);
+    this.sender.enqueue(message, message.length);
   }
 
   /** Starts waiting exchanges while slots are free. */

@@ -7,7 +7,10 @@
  * exists on the Task handle, so that `task.result` has something to throw and
  * `task.exception` something to report, as asyncio's `CancelledError` does
  * for a cancelled task. {@link TimeoutCancellationError} is the variant for a
- * task cancelled because an enclosing timeout expired.
+ * task cancelled because an enclosing timeout expired. An outgoing request
+ * abandoned through the `signal` of its options fails with it too (message
+ * `'request was cancelled'`, `cause` the signal's reason), since a Promise
+ * cannot be unsubscribed.
  *
  * ## Example
  * ```ts
@@ -26,8 +29,9 @@ export class TaskCancelledError extends Error {
 
   /**
    * @param message - defaults to `'task was cancelled'`.
+   * @param options - `cause`: why (for a request aborted by its signal, the signal's reason)
    */
-  constructor(message = 'task was cancelled') {
-    super(message);
+  constructor(message = 'task was cancelled', options?: { readonly cause?: unknown }) {
+    super(message, options);
   }
 }

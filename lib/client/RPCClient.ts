@@ -21,6 +21,7 @@ import type { RequestArgs } from '../jsonrpc/Request';
 import { RPCSession, type RPCSessionConfig } from '../session/RPCSession';
 import { quietLogger, type SessionLogger } from '../session/SessionLogger';
 import { rpcSessionDefaults } from '../session/SessionOptions';
+import { TaskCancelledError } from '../tasks/TaskCancelledError';
 import { TaskTimeout } from '../tasks/TaskTimeout';
 import type { Transport } from '../transport/Transport';
 import { browserWakeUps } from './browserWakeUps';
@@ -46,6 +47,8 @@ import type { SubscriptionEvent, SubscriptionOptions } from './SubscriptionOptio
 export interface ClientRequestOptions {
   /** Seconds for the whole request, waiting for a session included. @default the client's `requestTimeout` */
   readonly timeout?: number;
+  /** Aborting it abandons the call (as unsubscribing does) and fails it with `TaskCancelledError`; a written request is cancelled on the wire if the session's `cancellation` is on. @default none */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -215,8 +218,12 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
     ...rest: CallArgs<C, K, ClientRequestOptions>
   ): Observable<[unknown] extends [R] ? ResultOf<C, K> : R> {
     const [args, options] = rest;
-    return this.#withSession(options?.timeout, (session, seconds) =>
-      session.request<[unknown] extends [R] ? ResultOf<C, K> : R>(method, args as RequestArgs | undefined, { timeout: seconds }),
+    const signal = options?.signal;
+    return this.#withSession(options, (session, seconds) =>
+      session.request<[unknown] extends [R] ? ResultOf<C, K> : R>(method, args as RequestArgs | undefined, {
+        timeout: seconds,
+        ...(signal === undefined ? {} : { signal }),
+      }),
     );
   }
 
@@ -260,7 +267,7 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
    * @param rest - its arguments, then {@link ClientRequestOptions} (the timeout bounds the wait for a session)
    */
   sendNotification<K extends MethodName<C>>(method: K, ...rest: CallArgs<C, K, ClientRequestOptions>): Promise<void> {
-    return lastValueFrom(this.#notification(method, rest[0] as RequestArgs | undefined, rest[1]?.timeout), { defaultValue: undefined });
+    return lastValueFrom(this.#notification(method, rest[0] as RequestArgs | undefined, rest[1]), { defaultValue: undefined });
   }
 
   /**
@@ -279,7 +286,7 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
    * @param rest - its arguments, then {@link ClientRequestOptions}
    */
   notify<K extends MethodName<C>>(method: K, ...rest: CallArgs<C, K, ClientRequestOptions>): void {
-    this.#notification(method, rest[0] as RequestArgs | undefined, rest[1]?.timeout).subscribe({
+    this.#notification(method, rest[0] as RequestArgs | undefined, rest[1]).subscribe({
       error: (error: unknown) => this.#logger.warn(`notification ${method} not sent: ${describeError(error)}`),
     });
   }
@@ -492,9 +499,14 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
   }
 
   /** Runs `use` on the live session, or on the next one within the timeout (the rest of it is the exchange's). */
-  #withSession<T>(timeout: number | undefined, use: (session: RPCSession, seconds: number) => Observable<T>): Observable<T> {
+  #withSession<T>(options: ClientRequestOptions | undefined, use: (session: RPCSession, seconds: number) => Observable<T>): Observable<T> {
     return new Observable<T>((subscriber) => {
-      const seconds = timeout ?? this.#requestTimeout;
+      const seconds = options?.timeout ?? this.#requestTimeout;
+      const signal = options?.signal;
+      if (signal?.aborted === true) {
+        subscriber.error(cancelled(signal));
+        return undefined;
+      }
       const state = this.#state.value;
       if (state.status === 'open' && !state.session.isClosing()) return use(state.session, seconds).subscribe(subscriber);
       if (state.status === 'closed') {
@@ -519,6 +531,11 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
       const subscription = new Subscription(stopWaiting);
       const timer = this.#scheduler.schedule(() => subscriber.error(new TaskTimeout(seconds)), seconds * 1000);
       subscription.add(timer);
+      if (signal !== undefined) {
+        const onAbort = (): void => subscriber.error(cancelled(signal));
+        signal.addEventListener('abort', onAbort, { once: true });
+        subscription.add(() => signal.removeEventListener('abort', onAbort));
+      }
       subscription.add(
         this.#state
           .pipe(
@@ -540,8 +557,8 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
     });
   }
 
-  #notification(method: string, args: RequestArgs | undefined, timeout: number | undefined): Observable<void> {
-    return this.#withSession(timeout, (session) => from(session.sendNotification(method, args)));
+  #notification(method: string, args: RequestArgs | undefined, options: ClientRequestOptions | undefined): Observable<void> {
+    return this.#withSession(options, (session) => from(session.sendNotification(method, args)));
   }
 
   #sharedSubscription(key: string, method: string, args: RequestArgs, options: SubscriptionOptions<C>): Observable<SubscriptionEvent<unknown, unknown>> {
@@ -606,6 +623,10 @@ function subscribeOn(
     );
     return subscription;
   });
+}
+
+function cancelled(signal: AbortSignal): TaskCancelledError {
+  return new TaskCancelledError('request was cancelled', { cause: signal.reason });
 }
 
 function gaveUp(cause: unknown): NotConnectedError {

@@ -331,6 +331,23 @@ describe('RPCClient: calls while disconnected', () => {
     expect(logger.lines.filter((l) => l.startsWith('warn'))).toEqual(['warn: notification log not sent: TaskTimeout: task timed out after 0.1s']);
   });
 
+  it('a signal abandons a call: at once if already aborted, or while it waits for a session', () => {
+    const record: string[] = [];
+    testScheduler().run(() => {
+      const server = virtualServer({ handlers: { echo: (x: unknown) => x } }, { latency: 100 });
+      const client = clientOf(server);
+      const aborted = new AbortController();
+      aborted.abort();
+      client.request('echo', ['a'], { signal: aborted.signal }).subscribe(outcome(record, 'already'));
+      const later = new AbortController();
+      client.request('echo', ['b'], { signal: later.signal }).subscribe(outcome(record, 'waiting'));
+      client.request('echo', ['c']).subscribe(outcome(record, 'kept'));
+      at(50, () => later.abort());
+      at(300, () => void client.close());
+    });
+    expect(record).toEqual(['already TaskCancelledError', 'waiting TaskCancelledError', 'kept "c"']);
+  });
+
   it('close() fails waiting calls with NotConnectedError closed and later calls too', () => {
     const record: string[] = [];
     testScheduler().run(() => {

@@ -30,12 +30,18 @@ export { JSONRPCConnection, type JSONRPCConnectionOptions, type ReceivedMessage 
 export { defineHandler, type HandlerSignature, type RPCHandler, type SignatureInfo } from './defineHandler';
 export { handlerInvocation } from './handlerInvocation';
 export {
+  type ArgsOf,
   type CallArgs,
+  type HandlerResult,
   type MethodContract,
+  type MethodHandler,
+  type MethodHandlers,
   type MethodName,
   type MethodSpec,
   type NotificationOf,
   type ParamsOf,
+  type RequestResult,
   type ResultOf,
+  type ResultOverride,
   type UntypedContract,
 } from './MethodContract';

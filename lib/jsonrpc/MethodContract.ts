@@ -147,22 +147,33 @@ export type CallArgs<C extends MethodContract, K extends MethodName<C>, O> = [] 
   : [args: ParamsOf<C, K>, options?: O];
 
 /**
- * The trailing arguments of a call that takes no options (a notification):
- * the method's arguments, optional when the method takes none, or any.
+ * The trailing arguments of a notification: the method's arguments
+ * (optional when it takes none, or any) — or, for a subscribe method whose
+ * spec declares `notification`, the arguments of the notifications it
+ * brings, which is what a server sends under that name.
  *
  * ## Example
  *
  * ```ts
- * import type { ArgsOf } from 'rxrpcx';
+ * import type { NotificationArgs } from 'rxrpcx';
  *
- * type Contract = { 'server.ping': { params: []; result: null }; log: { params: [string] } };
- * const ping: ArgsOf<Contract, 'server.ping'> = [];
- * const log: ArgsOf<Contract, 'log'> = [['done']];
+ * type Contract = {
+ *   log: { params: [line: string] };
+ *   'scripthash.subscribe': { params: [scripthash: string]; result: string | null; notification: [string, string | null] };
+ * };
+ * const log: NotificationArgs<Contract, 'log'> = [['done']];
+ * const status: NotificationArgs<Contract, 'scripthash.subscribe'> = [['8b01…', 'f3e1…']];
  * ```
  */
-export type ArgsOf<C extends MethodContract, K extends MethodName<C>> = [] extends ParamsOf<C, K>
-  ? [args?: ParamsOf<C, K>]
-  : [args: ParamsOf<C, K>];
+export type NotificationArgs<C extends MethodContract, K extends MethodName<C>> = C[K] extends {
+  readonly notification: infer N;
+}
+  ? [] extends ParamsOf<C, K> | N
+    ? [args?: ParamsOf<C, K> | N]
+    : [args: ParamsOf<C, K> | N]
+  : [] extends ParamsOf<C, K>
+    ? [args?: ParamsOf<C, K>]
+    : [args: ParamsOf<C, K>];
 
 /**
  * What a handler may return for a result of type `R`: the value, a Promise
@@ -206,7 +217,9 @@ export type MethodHandler<C extends MethodContract, K extends MethodName<C>> = P
 
 /**
  * A server's handlers for a contract: for each declared method, an optional
- * {@link MethodHandler}; any other name fails to compile. For
+ * {@link MethodHandler}; any other name fails to compile. Handlers answer
+ * the contract's requests (the notifications a subscription brings reach a
+ * client on `notifications$`, typed by {@link NotificationOf}). For
  * {@link UntypedContract} (or any contract declaring no method names) it is
  * the untyped table, `RPCMethodTable`: any name, plain functions taking any
  * positional arguments, or `defineHandler` handlers.

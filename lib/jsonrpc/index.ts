@@ -30,7 +30,6 @@ export { JSONRPCConnection, type JSONRPCConnectionOptions, type ReceivedMessage 
 export { defineHandler, type HandlerSignature, type RPCHandler, type SignatureInfo } from './defineHandler';
 export { handlerInvocation } from './handlerInvocation';
 export {
-  type ArgsOf,
   type CallArgs,
   type HandlerResult,
   type MethodContract,
@@ -38,6 +37,7 @@ export {
   type MethodHandlers,
   type MethodName,
   type MethodSpec,
+  type NotificationArgs,
   type NotificationOf,
   type ParamsOf,
   type RequestResult,

@@ -11,11 +11,11 @@ import type { JSONRPCProtocol } from '../jsonrpc/JSONRPC';
 import { JSONRPCConnection, type ReceivedMessage } from '../jsonrpc/JSONRPCConnection';
 import { JSONRPCv2 } from '../jsonrpc/JSONRPCv2';
 import type {
-  ArgsOf,
   CallArgs,
   MethodContract,
   MethodHandlers,
   MethodName,
+  NotificationArgs,
   RequestResult,
   ResultOverride,
   UntypedContract,
@@ -357,7 +357,9 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
 
   /**
    * Sends a notification; resolves when the transport has taken it. On a
-   * typed session the method and arguments are checked against the contract.
+   * typed session the method and arguments are checked against the
+   * contract: the method's params, or for a subscribe method the arguments
+   * of the notifications it brings (a server pushing a status change).
    *
    * ## Example
    * ```ts
@@ -373,7 +375,7 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
    * @param method - the method's name
    * @param rest - the arguments (optional when the method takes none)
    */
-  async sendNotification<K extends MethodName<C>>(method: K, ...rest: ArgsOf<C, K>): Promise<void> {
+  async sendNotification<K extends MethodName<C>>(method: K, ...rest: NotificationArgs<C, K>): Promise<void> {
     const [args] = rest as RequestRest;
     const message = this.connection.sendNotification(new Notification(method, args));
     await this.send(message, message.length);

@@ -15,7 +15,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
-import type { CallArgs, MethodContract, MethodName, NotificationOf, ResultOf, UntypedContract } from '../jsonrpc/MethodContract';
+import type { CallArgs, MethodContract, MethodName, NotificationOf, RequestResult, ResultOf, ResultOverride, UntypedContract } from '../jsonrpc/MethodContract';
 import type { Notification } from '../jsonrpc/Notification';
 import type { RequestArgs } from '../jsonrpc/Request';
 import { RPCSession, type RPCSessionConfig } from '../session/RPCSession';
@@ -213,18 +213,19 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
    * @param rest - its arguments (see the contract), then {@link ClientRequestOptions}
    * @returns the result, then completion
    */
-  request<R = unknown, K extends MethodName<C> = MethodName<C>>(
+  request<R extends ResultOverride<C> = never, K extends MethodName<C> = MethodName<C>>(
     method: K,
     ...rest: CallArgs<C, K, ClientRequestOptions>
-  ): Observable<[unknown] extends [R] ? ResultOf<C, K> : R> {
+  ): Observable<RequestResult<C, K, R>> {
     const [args, options] = rest;
     const signal = options?.signal;
+    // The client checked the call against C; its sessions are untyped underneath.
     return this.#withSession(options, (session, seconds) =>
-      session.request<[unknown] extends [R] ? ResultOf<C, K> : R>(method, args as RequestArgs | undefined, {
+      session.request(method, args as RequestArgs | undefined, {
         timeout: seconds,
         ...(signal === undefined ? {} : { signal }),
       }),
-    );
+    ) as Observable<RequestResult<C, K, R>>;
   }
 
   /**
@@ -243,10 +244,10 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
    * @param rest - its arguments, then {@link ClientRequestOptions}
    * @returns the result
    */
-  sendRequest<R = unknown, K extends MethodName<C> = MethodName<C>>(
+  sendRequest<R extends ResultOverride<C> = never, K extends MethodName<C> = MethodName<C>>(
     method: K,
     ...rest: CallArgs<C, K, ClientRequestOptions>
-  ): Promise<[unknown] extends [R] ? ResultOf<C, K> : R> {
+  ): Promise<RequestResult<C, K, R>> {
     return firstValueFrom(this.request<R, K>(method, ...rest));
   }
 

@@ -31,11 +31,17 @@ export { defineHandler, type HandlerSignature, type RPCHandler, type SignatureIn
 export { handlerInvocation } from './handlerInvocation';
 export {
   type CallArgs,
+  type HandlerResult,
   type MethodContract,
+  type MethodHandler,
+  type MethodHandlers,
   type MethodName,
   type MethodSpec,
+  type NotificationArgs,
   type NotificationOf,
   type ParamsOf,
+  type RequestResult,
   type ResultOf,
+  type ResultOverride,
   type UntypedContract,
 } from './MethodContract';

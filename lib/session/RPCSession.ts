@@ -10,6 +10,16 @@ import { JSONRPC } from '../jsonrpc/JSONRPC';
 import type { JSONRPCProtocol } from '../jsonrpc/JSONRPC';
 import { JSONRPCConnection, type ReceivedMessage } from '../jsonrpc/JSONRPCConnection';
 import { JSONRPCv2 } from '../jsonrpc/JSONRPCv2';
+import type {
+  CallArgs,
+  MethodContract,
+  MethodHandlers,
+  MethodName,
+  NotificationArgs,
+  RequestResult,
+  ResultOverride,
+  UntypedContract,
+} from '../jsonrpc/MethodContract';
 import { Notification } from '../jsonrpc/Notification';
 import { ReplyAndDisconnect } from '../jsonrpc/ReplyAndDisconnect';
 import { Request, type RequestArgs } from '../jsonrpc/Request';
@@ -53,23 +63,31 @@ export type RPCMethod = RPCHandler | ((...args: never[]) => unknown);
 export type RPCMethodTable = Readonly<Record<string, RPCMethod>>;
 
 /**
- * The options of an {@link RPCSession}.
+ * The options of an {@link RPCSession}; `C`, the session's method contract,
+ * types `handlers`.
  *
  * ## Example
  * ```ts
- * import { JSONRPCAutoDetect, type RPCSessionConfig } from 'rxrpcx';
+ * import { JSONRPCAutoDetect, type MethodContract, type RPCSessionConfig } from 'rxrpcx';
  * const config: RPCSessionConfig = { protocol: JSONRPCAutoDetect, handlers: { ping: () => 'pong' } };
+ *
+ * interface Pinger extends MethodContract {
+ *   ping: { params: []; result: string };
+ * }
+ * const typed: RPCSessionConfig<Pinger> = { handlers: { ping: () => 'pong' } }; // { pong: … } would not compile
  * ```
+ *
+ * @typeParam C - the method contract; default untyped
  */
-export interface RPCSessionConfig extends RPCSessionOptions {
+export interface RPCSessionConfig<C extends MethodContract = UntypedContract> extends RPCSessionOptions {
   /** The framer; default newline framing, or none on a transport that keeps message boundaries. */
   readonly framer?: FramerBase<Uint8Array>;
   /** The JSON-RPC protocol of the default connection. @default JSONRPCv2 */
   readonly protocol?: JSONRPCProtocol;
   /** A connection to use instead of a new one. */
   readonly connection?: JSONRPCConnection;
-  /** Handlers for incoming requests and notifications, by method name. */
-  readonly handlers?: RPCMethodTable;
+  /** Handlers for incoming requests and notifications, by method name (typed by the contract: see {@link MethodHandlers}). */
+  readonly handlers?: MethodHandlers<C>;
 }
 
 /**
@@ -110,22 +128,53 @@ export interface IncomingCall {
  * taken at once, never behind the throttle, so two peers calling each other
  * cannot deadlock.
  *
+ * Typed by a method contract (`new RPCSession<Electrum>(…)`), the session
+ * checks at compile time the method names, arguments and results of
+ * `request`, `sendRequest` and `sendNotification`, and the names,
+ * parameters and results of its `handlers`; untyped (the default), any
+ * method goes and results are `unknown` unless asked for
+ * (`sendRequest<number>(…)`). The contract is a compile-time promise only:
+ * nothing checks a peer's replies at run time.
+ *
  * ## Example
  * ```ts
- * import { RPCSession, memoryTransportPair } from 'rxrpcx';
+ * import { RPCSession, memoryTransportPair, type MethodContract } from 'rxrpcx';
  * const [clientEnd, serverEnd] = memoryTransportPair();
  * new RPCSession(serverEnd, { handlers: { add: (a: number, b: number) => a + b } });
  * const client = new RPCSession(clientEnd);
  * console.log(await client.sendRequest('add', [2, 3])); // 5
+ *
+ * interface Calculator extends MethodContract {
+ *   add: { params: [a: number, b: number]; result: number };
+ * }
+ * const typed = new RPCSession<Calculator>(clientEnd);
+ * const sum: number = await typed.sendRequest('add', [2, 3]); // 'sub', ['2', 3] or [2] would not compile
  * ```
+ *
+ * @typeParam C - the method contract (a {@link MethodContract}); default {@link UntypedContract}
  */
-export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notification> {
+export class RPCSession<C extends MethodContract = UntypedContract> extends SessionBase<Uint8Array, IncomingRequest | Notification> {
   static override defaults: RPCSessionDefaults = rpcSessionDefaults;
 
   /** The JSON-RPC state: ids, pending requests, the protocol. */
   readonly connection: JSONRPCConnection;
-  /** Handlers by method name, used by the default `handleRequest`. */
-  handlers: RPCMethodTable;
+  /**
+   * Handlers by method name, used by the default `handleRequest`. For a
+   * typed contract, each declared method may have one (see
+   * {@link MethodHandlers}); untyped, it is an {@link RPCMethodTable}.
+   *
+   * ## Example
+   * ```ts
+   * import { RPCSession, memoryTransportPair, type MethodContract } from 'rxrpcx';
+   * interface Greeter extends MethodContract {
+   *   greet: { params: [name: string]; result: string };
+   * }
+   * const [, serverEnd] = memoryTransportPair();
+   * const server = new RPCSession<Greeter>(serverEnd);
+   * server.handlers = { greet: (name) => `hello ${name}` };
+   * ```
+   */
+  handlers: MethodHandlers<C>;
   /** Seconds an outgoing request should take; outgoing concurrency is tuned toward it. */
   targetResponseTime: number;
   /** Outgoing requests timed between two retunings of outgoing concurrency. */
@@ -149,14 +198,14 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
    * @param transport - the connection
    * @param config - tunables, protocol or connection, handlers, framer, scheduler, logger
    */
-  constructor(transport: Transport, config: RPCSessionConfig = {}) {
+  constructor(transport: Transport, config: RPCSessionConfig<C> = {}) {
     // Checked before the session starts anything.
     const cancelMethod = cancellationMethod(config.cancellation ?? (new.target as typeof RPCSession).defaults.cancellation);
     super(transport, config);
     const defaults = (this.constructor as typeof RPCSession).defaults;
     this.#cancelMethod = cancelMethod;
     this.connection = config.connection ?? this.defaultConnection(config.protocol ?? JSONRPCv2);
-    this.handlers = config.handlers ?? {};
+    this.handlers = config.handlers ?? ({} as MethodHandlers<C>);
     this.targetResponseTime = config.targetResponseTime ?? defaults.targetResponseTime;
     this.recalibrateCount = config.recalibrateCount ?? defaults.recalibrateCount;
     this.sentRequestTimeout = config.sentRequestTimeout ?? defaults.sentRequestTimeout;
@@ -203,7 +252,9 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
    * `handlerInvocation`.
    */
   handleRequest(request: Request | Notification): unknown {
-    const method = Object.hasOwn(this.handlers, request.method) ? this.handlers[request.method] : undefined;
+    // Whatever the contract, the table is looked up by the name on the wire.
+    const table = this.handlers as Readonly<Record<string, RPCMethod | undefined>>;
+    const method = Object.hasOwn(table, request.method) ? table[request.method] : undefined;
     if (method === undefined) {
       if (this.#calls?.observed === true) return this.#offer(request);
       if (request instanceof Notification && this.#notifications?.observed === true) return undefined;
@@ -224,17 +275,79 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
    * forgets the request (with the `cancellation` option, and the request
    * written, the peer is told); aborting `options.signal` does the same and
    * fails it with TaskCancelledError.
+   *
+   * On a typed session the method must be one of the contract's, the
+   * arguments its params (optional when it takes none), and the result type
+   * is the contract's. Untyped, any method and arguments go, and the result
+   * is `unknown` or the type given: `request<number>('add', [1, 2])`. (A
+   * typed session takes no result type argument: its results come from the
+   * contract.)
+   *
+   * ## Example
+   * ```ts
+   * import { firstValueFrom } from 'rxjs';
+   * import { RPCSession, memoryTransportPair, type MethodContract } from 'rxrpcx';
+   * interface Calculator extends MethodContract {
+   *   add: { params: [a: number, b: number]; result: number };
+   *   ping: { params: []; result: null };
+   * }
+   * const [clientEnd, serverEnd] = memoryTransportPair();
+   * new RPCSession<Calculator>(serverEnd, { handlers: { add: (a, b) => a + b, ping: () => null } });
+   * const client = new RPCSession<Calculator>(clientEnd);
+   * const sum = await firstValueFrom(client.request('add', [2, 3], { timeout: 5 })); // number
+   * await firstValueFrom(client.request('ping')); // no arguments needed
+   *
+   * const untyped = new RPCSession(clientEnd);
+   * const same = await firstValueFrom(untyped.request<number>('add', [2, 3]));
+   * console.log(sum, same); // 5 5
+   * ```
+   *
+   * @typeParam R - untyped sessions only: the result type to assume
+   * @typeParam K - the method name, inferred from `method`
+   * @param method - the method's name
+   * @param rest - the arguments (a tuple, or an object for named arguments), then {@link RequestOptions} (`timeout` in seconds, `signal`)
+   * @returns a cold Observable of the result
    */
-  request<T = unknown>(method: string, args?: RequestArgs, options: RequestOptions = {}): Observable<T> {
-    return new Observable<T>((subscriber) => this.#openRequest(subscriber as Subscriber<unknown>, method, args, options));
+  request<R extends ResultOverride<C> = never, K extends MethodName<C> = MethodName<C>>(
+    method: K,
+    ...rest: CallArgs<C, K, RequestOptions>
+  ): Observable<RequestResult<C, K, R>> {
+    const [args, options = {}] = rest as RequestRest;
+    return new Observable<RequestResult<C, K, R>>((subscriber) =>
+      this.#openRequest(subscriber as Subscriber<unknown>, method, args, options),
+    );
   }
 
   /**
    * {@link RPCSession.request} as a Promise: the same exchange, its outcome
-   * delivered to a Promise instead of a subscriber.
+   * delivered to a Promise instead of a subscriber. Typed by the contract
+   * as `request` is.
+   *
+   * ## Example
+   * ```ts
+   * import { RPCSession, memoryTransportPair, type MethodContract } from 'rxrpcx';
+   * interface Echo extends MethodContract {
+   *   echo: { params: [text: string]; result: string };
+   * }
+   * const [clientEnd, serverEnd] = memoryTransportPair();
+   * new RPCSession<Echo>(serverEnd, { handlers: { echo: (text) => text } });
+   * const client = new RPCSession<Echo>(clientEnd);
+   * const text: string = await client.sendRequest('echo', ['hi']);
+   * console.log(text); // hi
+   * ```
+   *
+   * @typeParam R - untyped sessions only: the result type to assume
+   * @typeParam K - the method name, inferred from `method`
+   * @param method - the method's name
+   * @param rest - the arguments, then `{ timeout }` in seconds
+   * @returns a Promise of the result
    */
-  sendRequest<T = unknown>(method: string, args?: RequestArgs, options: RequestOptions = {}): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
+  sendRequest<R extends ResultOverride<C> = never, K extends MethodName<C> = MethodName<C>>(
+    method: K,
+    ...rest: CallArgs<C, K, RequestOptions>
+  ): Promise<RequestResult<C, K, R>> {
+    const [args, options = {}] = rest as RequestRest;
+    return new Promise<RequestResult<C, K, R>>((resolve, reject) => {
       this.#openRequest(new PromiseSink(resolve as (value: unknown) => void, reject), method, args, options);
     });
   }
@@ -250,8 +363,28 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
     return this.#path().open(sink, new Request(method, args), 1, options.timeout ?? this.sentRequestTimeout, options.signal);
   }
 
-  /** Sends a notification; resolves when the transport has taken it. */
-  async sendNotification(method: string, args?: RequestArgs): Promise<void> {
+  /**
+   * Sends a notification; resolves when the transport has taken it. On a
+   * typed session the method and arguments are checked against the
+   * contract: the method's params, or for a subscribe method the arguments
+   * of the notifications it brings (a server pushing a status change).
+   *
+   * ## Example
+   * ```ts
+   * import { RPCSession, memoryTransportPair, type MethodContract } from 'rxrpcx';
+   * interface Logger extends MethodContract {
+   *   log: { params: [line: string] };
+   * }
+   * const [clientEnd] = memoryTransportPair();
+   * const client = new RPCSession<Logger>(clientEnd);
+   * await client.sendNotification('log', ['done']);
+   * ```
+   *
+   * @param method - the method's name
+   * @param rest - the arguments (optional when the method takes none)
+   */
+  async sendNotification<K extends MethodName<C>>(method: K, ...rest: NotificationArgs<C, K>): Promise<void> {
+    const [args] = rest as RequestRest;
     const message = this.connection.sendNotification(new Notification(method, args));
     await this.send(message, message.length);
   }
@@ -363,6 +496,9 @@ export class RPCSession extends SessionBase<Uint8Array, IncomingRequest | Notifi
     super.end();
   }
 }
+
+/** The trailing arguments of `request` and `sendRequest`, whatever the contract. */
+type RequestRest = readonly [args?: RequestArgs, options?: RequestOptions];
 
 /** Plain functions as rest-argument handlers, made once per function. */
 const restHandlers = new WeakMap<object, RPCHandler>();

@@ -126,7 +126,12 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
     this.#maxWaiting = options.maxWaiting ?? 100;
     this.#policy = options.reconnect === false ? undefined : resolvePolicy(options.reconnect ?? {});
     this.#state = new BehaviorSubject<ClientState>({ status: 'connecting', attempt: 1, endpoint: this.endpoints[0]! });
-    this.#life.add((options.wakeUps$ ?? browserWakeUps()).subscribe(() => this.#wakeUp()));
+    this.#life.add(
+      (options.wakeUps$ ?? browserWakeUps()).subscribe({
+        next: () => this.#wakeUp(),
+        error: (error: unknown) => this.#logger.warn(`wake-up events ended: ${describeError(error)}`),
+      }),
+    );
     this.#connect();
   }
 

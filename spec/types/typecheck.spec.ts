@@ -63,6 +63,7 @@ describe('type tests', () => {
         .filter((name) => name.endsWith('.ts') && name !== 'typecheck.spec.ts')
         .map((name) => join(__dirname, name)),
       join(root, 'examples', 'electrumContract.ts'),
+      join(root, 'examples', 'angular', 'electrum.service.ts'),
     ];
     expect(files.length).toBeGreaterThan(1);
     const program = ts.createProgram(files, compilerOptions());

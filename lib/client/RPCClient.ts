@@ -148,7 +148,14 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
    * ```
    */
   get state$(): Observable<ClientState> {
-    return this.#state.asObservable();
+    return new Observable<ClientState>((subscriber) => {
+      const state = this.#state.value;
+      // A finished subject tells late subscribers nothing: they still get the final state.
+      if (state.status !== 'closed') return this.#state.subscribe(subscriber);
+      subscriber.next(state);
+      subscriber.complete();
+      return undefined;
+    });
   }
 
   /**
@@ -490,7 +497,7 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
   #sessions(failOnGiveUp: boolean): Observable<RPCSession> {
     return new Observable<RPCSession>((subscriber) => {
       let last: RPCSession | undefined;
-      return this.#state.subscribe({
+      return this.state$.subscribe({
         next: (state) => {
           if (state.status === 'open' && state.session !== last) {
             last = state.session;

@@ -41,6 +41,20 @@ describe('RPCClient: connecting and closing', () => {
     });
   });
 
+  it('late subscribers to a closed client get its final state; session$ and subscriptions end at once', async () => {
+    const client = new RPCClient('mem://x', { connector: () => Promise.reject(new ConnectError('tls', 'mem://x', 'bad certificate')) });
+    await new Promise((r) => setTimeout(r, 0));
+    const states: string[] = [];
+    client.state$.subscribe({ next: (s) => states.push(s.status), complete: () => states.push('|') });
+    expect(states).toEqual(['closed', '|']);
+    let sessions = 'open';
+    client.session$.subscribe({ complete: () => (sessions = 'complete') });
+    expect(sessions).toBe('complete');
+    let error: unknown;
+    client.subscription$('x.subscribe').subscribe({ error: (e: unknown) => (error = e) });
+    expect(error).toMatchObject({ name: 'NotConnectedError', reason: 'closed', cause: { reason: 'tls' } });
+  });
+
   it('session$ gives the live session and each new one; unsubscribing never closes it', () => {
     testScheduler().run(({ expectObservable }) => {
       const server = virtualServer();

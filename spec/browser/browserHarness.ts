@@ -194,6 +194,10 @@ export interface OpenPageOptions {
   readonly query?: Record<string, string>;
   /** Milliseconds {@link TestPage.result} waits for the report. @default 10000 */
   readonly timeout?: number;
+  /** The page's own index.html (an example's, say), loading the bundle as `script`. @default {@link indexHtml}(script) */
+  readonly html?: string;
+  /** The path the bundle is served at. @default 'page.js' */
+  readonly script?: string;
 }
 
 /** A page opened by {@link openPage}. */
@@ -231,7 +235,8 @@ export interface TestPage {
  */
 export async function openPage(browser: Browser, entryFile: string, options: OpenPageOptions = {}): Promise<TestPage> {
   const bundle = await bundleOnce(entryFile);
-  const served = await servePage({ 'index.html': indexHtml(), 'page.js': bundle });
+  const script = options.script ?? 'page.js';
+  const served = await servePage({ 'index.html': options.html ?? indexHtml(script), [script]: bundle });
   let context: BrowserContext | undefined;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>

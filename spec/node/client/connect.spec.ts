@@ -6,7 +6,7 @@
  * that is not retried, and `close()` while reconnecting. Over `tcp://`,
  * `ws://` and `tls://`. Nothing sleeps: every wait is for a condition.
  */
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { firstValueFrom, filter, type Subscription } from 'rxjs';
 import {
   ConnectError,
@@ -18,7 +18,7 @@ import {
   type RPCClient,
   type SubscriptionEvent,
 } from 'rxrpcx';
-import { connect$, serveRs, serveWs, type NodeConnectOptions } from 'rxrpcx/node';
+import { SOCKS5, SOCKSProxy, connect$, serveRs, serveWs, type NodeConnectOptions } from 'rxrpcx/node';
 import { selfSignedCertificate, type Certificate } from '../nodeHelpers';
 import { defer, rejectionOf, runCleanups, trackServer, until } from '../sessions/sessionHelpers';
 import { Chain, CountingScheduler, factoryOf, recordStates, restartableServer, tcp, tls, trackClient, watch, ws, type Kind } from './e2eServers';
@@ -263,3 +263,28 @@ describe('connect$ over TLS with a certificate the client does not trust', () =>
   });
 });
 
+
+describe('connect$ through a proxy that never answers', () => {
+  it('close() during the SOCKS handshake closes the connection to the proxy at once, not at connectTimeout', async () => {
+    // A "proxy" that accepts and stays silent: the handshake hangs.
+    const accepted: Socket[] = [];
+    const closedSockets: Socket[] = [];
+    const silent = createServer((socket) => {
+      accepted.push(socket);
+      socket.resume(); // reads (and drops) the greeting, so the client's end is seen
+      socket.on('close', () => closedSockets.push(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    defer(async () => {
+      for (const socket of accepted) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    });
+    const proxy = new SOCKSProxy(`127.0.0.1:${(silent.address() as { port: number }).port}`, SOCKS5, null);
+    const client = trackClient(connect$('tcp://127.0.0.1:50001', { ...FAST, proxy, connectTimeout: 30 }));
+
+    await until(() => accepted.length === 1, 'the client to reach the proxy');
+    await client.close();
+    expect(client.state).toEqual({ status: 'closed' });
+    await until(() => closedSockets.length === 1, 'the connection to the proxy to close', 3);
+  });
+});

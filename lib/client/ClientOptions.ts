@@ -75,7 +75,7 @@ export interface ReconnectOptions {
   readonly jitter?: boolean;
   /**
    * Whether a failed attempt is worth repeating.
-   * @default {@link isRetryable}: every `ConnectError` but `tls`, `unsupported` and `aborted`, and `ConnectionError`
+   * @default {@link isRetryable}: every `ConnectError` but `tls`, `unsupported` and `aborted`, `ConnectionError`, and a SOCKS proxy that could not reach the server
    */
   readonly retryable?: (error: unknown) => boolean;
   /** A number in [0, 1) for the jitter. @default Math.random */

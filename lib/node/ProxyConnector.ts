@@ -19,6 +19,6 @@ export interface ProxyConnector extends TransportProxy {
   createConnection(
     host: string,
     port: number,
-    options?: { readonly tls?: ConnectionOptions | true; readonly timeout?: number; readonly scheduler?: SchedulerLike },
+    options?: { readonly tls?: ConnectionOptions | true; readonly timeout?: number; readonly scheduler?: SchedulerLike; readonly signal?: AbortSignal },
   ): Promise<{ readonly socket: Socket; readonly remoteAddress: NetAddress }>;
 }

@@ -80,7 +80,8 @@ export async function openRsTransport(
   const scheduler = options.scheduler ?? asyncScheduler;
   const timeout = options.timeout ?? 30;
   if (options.proxy) {
-    const connection = await options.proxy.createConnection(host, port, { tls: options.tls, timeout, scheduler });
+    // The signal too: a client that gives the attempt up (close(), a wake-up) ends the handshake with the proxy now.
+    const connection = await options.proxy.createConnection(host, port, { tls: options.tls, timeout, scheduler, ...(options.signal ? { signal: options.signal } : {}) });
     return new SocketTransport(connection.socket, SessionKind.CLIENT, { scheduler, proxy: options.proxy, remoteAddress: connection.remoteAddress });
   }
   const socket = await openSocket(host, port, { tls: options.tls, timeout, scheduler, ...(options.signal ? { signal: options.signal } : {}) });

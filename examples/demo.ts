@@ -6,8 +6,10 @@
  *    over TCP: requests both ways, a batch, a notification, errors, and the
  *    statistics.
  * 3. The same over WebSocket.
+ * 4. A `connect$` client across a server restart: its state, a queued
+ *    request answered by the new server, a subscription that continues.
  */
-import { from, lastValueFrom, toArray } from 'rxjs';
+import { filter, firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
 import {
   BitcoinFramer,
   JSONRPCConnection,
@@ -19,7 +21,7 @@ import {
   defineHandler,
   type Transport,
 } from 'rxrpcx';
-import { connectRs, connectWs, serveRs, serveWs, type SessionFactoryOptions } from 'rxrpcx/node';
+import { connect$, connectRs, connectWs, serveRs, serveWs, type SessionFactoryOptions } from 'rxrpcx/node';
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -104,10 +106,49 @@ async function overWebSocket(): Promise<void> {
   await server.close({ closeSessions: true });
 }
 
+/** A server with a chain tip that moves: `tip.subscribe` answers it and pushes each new one. */
+async function tipServer(port: number, tip: { height: number }) {
+  const server = await serveRs(
+    (transport, options) =>
+      new RPCSession(transport, { ...options, handlers: { 'tip.subscribe': () => tip.height, echo: (x: unknown) => x } }),
+    '127.0.0.1',
+    port,
+  );
+  const timer = setInterval(() => {
+    tip.height += 1;
+    for (const session of server.sessions) session.sendNotification('tip.subscribe', [tip.height]).catch(() => undefined);
+  }, 100);
+  return { server, stop: async () => (clearInterval(timer), server.close({ closeSessions: true })) };
+}
+
+async function acrossARestart(): Promise<void> {
+  const tip = { height: 820_000 };
+  let running = await tipServer(0, tip);
+  const port = running.server.address.port;
+  console.log(`\n— connect$: a client across a server restart (tcp://127.0.0.1:${port}) —`);
+  const client = connect$(`tcp://127.0.0.1:${port}`, { reconnect: { initialDelay: 0.2, maxDelay: 1 } });
+  const stateLog = client.state$.subscribe((s) =>
+    console.log(`  state: ${s.status}${s.status === 'reconnecting' ? ` (attempt ${s.attempt}, in ${s.delay.toFixed(2)} s)` : ''}`),
+  );
+  const tips = client.subscription$('tip.subscribe').subscribe((e) => console.log(`  tip: ${e.kind === 'result' ? `${e.result} (subscribed)` : e.args[0]}`));
+  await firstValueFrom(client.subscription$('tip.subscribe').pipe(filter((e) => e.kind === 'notification')));
+  await running.stop();
+  const queued = client.sendRequest('echo', ['asked while the server was down']);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  running = await tipServer(port, tip);
+  console.log('  queued request →', await queued);
+  await firstValueFrom(client.subscription$('tip.subscribe').pipe(filter((e) => e.kind === 'notification')));
+  tips.unsubscribe();
+  await client.close();
+  stateLog.unsubscribe();
+  await running.stop();
+}
+
 async function main(): Promise<void> {
   await framingAndCodec();
   await overTcp();
   await overWebSocket();
+  await acrossARestart();
 }
 
 main().catch((error: unknown) => {

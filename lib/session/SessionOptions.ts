@@ -34,7 +34,12 @@ export interface SessionOptions {
   readonly initialConcurrent?: number;
   /** Seconds an incoming request may take before it is answered 'server busy'. @default 30 */
   readonly processingTimeout?: number;
-  /** Seconds a write may stay blocked before the connection is aborted. @default 20 */
+  /**
+   * Seconds writes may stay blocked without progress before the connection is
+   * aborted, counted from the stall: the last progress seen (a write settling,
+   * or the transport holding fewer bytes than before) or the write that found
+   * the transport holding bytes. @default 20
+   */
   readonly maxSendDelay?: number;
   /**
    * The most incoming requests unanswered at once. At the limit the session

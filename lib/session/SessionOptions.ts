@@ -51,7 +51,7 @@ export interface SessionOptions {
   readonly maxPendingRequests?: number;
   /** Drives every timer, delay and clock reading of the session. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
-  /** Where log lines go. @default quietLogger */
+  /** Where log lines go, as they are. @default the default logger ({@link setDefaultLogger}; `console` for `warn` and `error`), each line prefixed with the peer's address */
   readonly logger?: SessionLogger;
   /** How much debug logging: 0 none; 2 adds received data; 4 adds sent messages. @default 0 */
   readonly verbosity?: number;

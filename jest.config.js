@@ -13,5 +13,7 @@ module.exports = {
     '^rxrpcx/node$': '<rootDir>/lib/node/index.ts',
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Sessions log handler exceptions to console by default; the suite's are on purpose.
+  setupFiles: ['<rootDir>/spec/helpers/quietDefaultLogger.ts'],
   testTimeout: 20000,
 };

@@ -123,7 +123,7 @@ export interface KeepAliveOptions {
 export interface ClientOptions {
   /** Options for each session the client opens (handlers the server may call, protocol, limits, logger…). @default {} */
   readonly session?: RPCSessionConfig;
-  /** Makes each session from its transport; `config` is `session` with the client's scheduler and logger. @default `new RPCSession(transport, config)` */
+  /** Makes each session from its transport; `config` is `session` with the client's scheduler, and its logger if it has one. @default `new RPCSession(transport, config)` */
   readonly sessionFactory?: (transport: Transport, config: RPCSessionConfig) => RPCSession;
   /** Opens transports. @default the entry's own: WebSocket URLs (`rxrpcx`); also `tcp://`, `tls://` (`rxrpcx/node`) */
   readonly connector?: Connector;
@@ -145,6 +145,6 @@ export interface ClientOptions {
   readonly wakeUps$?: Observable<unknown>;
   /** Drives backoff, timeouts, keep-alive and every session. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
-  /** Where the client reports dropped sessions, failed attempts and failed notifications. @default the session's logger, else quiet */
+  /** Where the client reports dropped sessions, failed attempts and failed notifications. @default the session's logger, else the default logger (`setDefaultLogger`) */
   readonly logger?: SessionLogger;
 }

@@ -19,7 +19,8 @@ import type { CallArgs, MethodContract, MethodName, NotificationOf, RequestResul
 import type { Notification } from '../jsonrpc/Notification';
 import type { RequestArgs } from '../jsonrpc/Request';
 import { RPCSession, type RPCSessionConfig } from '../session/RPCSession';
-import { quietLogger, type SessionLogger } from '../session/SessionLogger';
+import type { SessionLogger } from '../session/SessionLogger';
+import { defaultLogger } from '../session/setDefaultLogger';
 import { rpcSessionDefaults } from '../session/SessionOptions';
 import { TaskCancelledError } from '../tasks/TaskCancelledError';
 import { TaskTimeout } from '../tasks/TaskTimeout';
@@ -120,7 +121,7 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
     this.#options = options;
     this.#connector = options.connector;
     this.#scheduler = options.scheduler ?? options.session?.scheduler ?? asyncScheduler;
-    this.#logger = options.logger ?? options.session?.logger ?? quietLogger;
+    this.#logger = options.logger ?? options.session?.logger ?? defaultLogger();
     this.#requestTimeout = options.requestTimeout ?? options.session?.sentRequestTimeout ?? rpcSessionDefaults.sentRequestTimeout;
     this.#connectTimeout = options.connectTimeout ?? 30;
     this.#maxWaiting = options.maxWaiting ?? 100;
@@ -390,7 +391,9 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
   #opened(endpoint: string, transport: Transport): void {
     let session: RPCSession;
     try {
-      const config: RPCSessionConfig = { ...this.#options.session, scheduler: this.#scheduler, logger: this.#logger };
+      // A client's own logger goes to its sessions; without one, each session takes the default with its peer's address.
+      const logger = this.#options.logger ?? this.#options.session?.logger;
+      const config: RPCSessionConfig = { ...this.#options.session, scheduler: this.#scheduler, ...(logger === undefined ? {} : { logger }) };
       session = this.#options.sessionFactory?.(transport, config) ?? new RPCSession(transport, config);
       session.start();
     } catch (error) {

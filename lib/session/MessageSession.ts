@@ -6,9 +6,9 @@ import { ProtocolError } from '../jsonrpc/ProtocolError';
 import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
 import { TaskTimeout } from '../tasks/TaskTimeout';
 import type { Transport } from '../transport/Transport';
+import { exceptionLine } from './handlerFailureInternals';
 import { SessionBase } from './SessionBase';
 import type { SessionOptions } from './SessionOptions';
-import { errorText } from './sessionInternals';
 
 /**
  * The options of a {@link MessageSession}.
@@ -100,7 +100,7 @@ export class MessageSession extends SessionBase<BinaryMessage, BinaryMessage> {
       this.onDisconnectDueToExcessiveSessionCost();
       void this.close();
     } else {
-      this.logger.error(`exception handling ${message.command}: ${errorText(error)}`, error);
+      this.logger.warn(exceptionLine(message.command, error), error);
       this.bumpErrors();
     }
   }

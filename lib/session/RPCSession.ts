@@ -28,6 +28,7 @@ import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
 import { TaskTimeout } from '../tasks/TaskTimeout';
 import type { Transport } from '../transport/Transport';
 import { BatchRequest } from './BatchRequest';
+import { BatchFailures, exceptionLine } from './handlerFailureInternals';
 import { cancelKeyOf, cancellationMethod, cancelledKey } from './cancellationInternals';
 import { OutgoingPath, PromiseSink, type ExchangeSink, type OutgoingSender } from './outgoingInternals';
 import { SessionBase } from './SessionBase';
@@ -193,6 +194,10 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
   #calls: Subject<IncomingCall> | undefined;
   /** The wire cancellation method; undefined when off. */
   readonly #cancelMethod: string | undefined;
+  /** Each unanswered member of an incoming batch, to its batch's failure report; made with the first batch. */
+  #batchOf: WeakMap<object, BatchFailures> | undefined;
+  /** Reports holding a failure while members are still unanswered: logged at the end if they never finish. */
+  #openReports: Set<BatchFailures> | undefined;
 
   /**
    * @param transport - the connection
@@ -426,6 +431,8 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
       this.bumpErrors(error, error.code === JSONRPC.PARSE_ERROR ? this.errorBaseCost * 10 : undefined);
     }
     const cancelMethod = this.#cancelMethod;
+    // A batch's handler exceptions are one log line, so a batch of failing members is not a flood.
+    const report = received.items.length > 1 ? new BatchFailures() : undefined;
     for (const item of received.items) {
       if (cancelMethod !== undefined && item.method === cancelMethod && item instanceof Notification) {
         // Wire cancellation: the session's own message, not a handler's.
@@ -434,8 +441,22 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
         continue;
       }
       if (item instanceof Notification) this.#notifications?.next(item);
+      if (report !== undefined) {
+        report.size += 1;
+        report.pending += 1;
+        (this.#batchOf ??= new WeakMap()).set(item, report);
+      }
       this.admit(item, cancelMethod === undefined ? undefined : cancelKeyOf(item, message));
     }
+    if (report !== undefined) this.#memberDone(report);
+  }
+
+  /** A member of a batch is answered (or all were admitted): the last one logs the batch's failures. */
+  #memberDone(report: BatchFailures): void {
+    report.pending -= 1;
+    if (report.pending > 0) return;
+    this.#openReports?.delete(report);
+    report.report(this.logger);
   }
 
   protected override handleItem(item: IncomingRequest | Notification): unknown {
@@ -446,16 +467,21 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
   protected override answerItem(item: IncomingRequest | Notification, failed: boolean, value: unknown): void {
     let result = value;
     let disconnect = false;
-    if (failed) ({ result, disconnect } = this.#outcomeOf(value, item));
+    const report = this.#batchOf?.get(item);
+    if (failed) ({ result, disconnect } = this.#outcomeOf(value, item, report));
     if (item instanceof IncomingRequest) {
       const reply = replyText(item, result);
       if (reply !== undefined) this.enqueue(reply, typeof reply === 'string' ? undefined : reply.length);
     }
     if (result instanceof Error) this.bumpErrors(result);
+    if (report !== undefined) {
+      this.#batchOf!.delete(item);
+      this.#memberDone(report);
+    }
     if (disconnect) this.closeAfterThisTurn();
   }
 
-  #outcomeOf(error: unknown, item: Request | Notification): { result: unknown; disconnect: boolean } {
+  #outcomeOf(error: unknown, item: Request | Notification, report: BatchFailures | undefined): { result: unknown; disconnect: boolean } {
     if (error instanceof RPCError) return { result: error, disconnect: false };
     if (error instanceof ReplyAndDisconnect) return { result: error.result, disconnect: true };
     if (error instanceof TaskTimeout) {
@@ -466,7 +492,12 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
       this.onDisconnectDueToExcessiveSessionCost();
       return { result: new RPCError(JSONRPC.EXCESSIVE_RESOURCE_USAGE, 'excessive resource usage'), disconnect: true };
     }
-    this.logger.error(`exception handling ${item.toString()}: ${errorText(error)}`, error);
+    // A handler's bug, not the peer's fault: a warning, once per message (the batch's report counts members).
+    if (report === undefined) this.logger.warn(exceptionLine(item, error), error);
+    else {
+      report.fail(item, error);
+      (this.#openReports ??= new Set()).add(report);
+    }
     return { result: new RPCError(JSONRPC.INTERNAL_ERROR, 'internal server error'), disconnect: false };
   }
 
@@ -493,6 +524,9 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
     this.connection.cancelPendingRequests();
     this.#notifications?.complete();
     this.#calls?.complete();
+    // Batches that will never finish still report their failures.
+    for (const report of this.#openReports ?? []) report.report(this.logger);
+    this.#openReports = undefined;
     super.end();
   }
 }

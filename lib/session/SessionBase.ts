@@ -10,7 +10,8 @@ import type { CloseOptions, Transport, TransportProxy } from '../transport/Trans
 import type { NetAddress } from '../util/NetAddress';
 import { CostMeter } from './costMeterInternals';
 import { IncomingDispatcher, type DispatchTarget } from './dispatcherInternals';
-import { quietLogger, type SessionLogger } from './SessionLogger';
+import type { SessionLogger } from './SessionLogger';
+import { defaultLogger, peerLogger } from './setDefaultLogger';
 import { sessionDefaults, type SessionDefaults, type SessionOptions } from './SessionOptions';
 import type { SessionStats } from './SessionStats';
 import { bindWhenEnded, errorText } from './sessionInternals';
@@ -121,7 +122,8 @@ export abstract class SessionBase<M, T = unknown> {
     this.transport = transport;
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.#deferScheduler = options.scheduler ?? asapScheduler;
-    this.logger = options.logger ?? quietLogger;
+    // The default as it is now, with the peer's address on every line (read when logged: it may come later).
+    this.logger = options.logger ?? peerLogger(defaultLogger(), () => this.remoteAddress());
     this.verbosity = value('verbosity');
     this.bwCostPerByte = value('bwCostPerByte');
     this.costSoftLimit = value('costSoftLimit');

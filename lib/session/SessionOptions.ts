@@ -34,7 +34,12 @@ export interface SessionOptions {
   readonly initialConcurrent?: number;
   /** Seconds an incoming request may take before it is answered 'server busy'. @default 30 */
   readonly processingTimeout?: number;
-  /** Seconds a write may stay blocked before the connection is aborted. @default 20 */
+  /**
+   * Seconds writes may stay blocked without progress before the connection is
+   * aborted, counted from the stall: the last progress seen (a write settling,
+   * or the transport holding fewer bytes than before) or the write that found
+   * the transport holding bytes. @default 20
+   */
   readonly maxSendDelay?: number;
   /**
    * The most incoming requests unanswered at once. At the limit the session
@@ -46,7 +51,7 @@ export interface SessionOptions {
   readonly maxPendingRequests?: number;
   /** Drives every timer, delay and clock reading of the session. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
-  /** Where log lines go. @default quietLogger */
+  /** Where log lines go, as they are. @default the default logger ({@link setDefaultLogger}; `console` for `warn` and `error`), each line prefixed with the peer's address */
   readonly logger?: SessionLogger;
   /** How much debug logging: 0 none; 2 adds received data; 4 adds sent messages. @default 0 */
   readonly verbosity?: number;

@@ -13,4 +13,5 @@ export {
   type RPCSessionDefaults,
 } from './SessionOptions';
 export type { SessionStats } from './SessionStats';
-export { quietLogger, type SessionLogger } from './SessionLogger';
+export { consoleLogger, quietLogger, type SessionLogger } from './SessionLogger';
+export { setDefaultLogger } from './setDefaultLogger';

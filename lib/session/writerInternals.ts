@@ -46,7 +46,10 @@ export class SessionWriter<M> {
   /** Settles when the outbox's write is taken; made only when someone waits. */
   #waiter: WriteWaiter | undefined;
   #writesPending = 0;
+  /** When the writer last saw progress: the start of a stall, if writes are blocked now. */
   #lastProgress = 0;
+  /** What the transport held at the writer's last look, to see it go down. */
+  #held = 0;
   #stalled = false;
   #watchdog: Subscription | undefined;
   #closed = false;
@@ -130,9 +133,9 @@ export class SessionWriter<M> {
 
   #write(messages: Array<M | string>, sizes: Array<number | undefined>, waiter: WriteWaiter | undefined): void {
     const transport = this.host.transport;
-    // A transport holding nothing has sent every earlier write: that is progress, whether or
-    // not their Promises have settled yet (they never do inside TestScheduler.run).
-    if (transport.bufferedAmount() === 0) this.#lastProgress = this.host.scheduler.now();
+    // A transport holding nothing, or less than at the last look, has passed bytes on: that is
+    // progress, whether or not their Promises have settled yet (they never do inside TestScheduler.run).
+    this.#look();
     let written: Promise<void>;
     const { framed, total, unframed, text } = this.#frame(messages, sizes);
     // All text, to a transport that takes text: one string, encoded by the socket itself.
@@ -143,6 +146,7 @@ export class SessionWriter<M> {
     // Counted when handed over, as the reference counts before its write.
     this.listener.sent(messages.length, unframed);
     this.#writesPending += 1;
+    this.#held = transport.bufferedAmount();
     this.#armWatchdog();
     written.then(
       () => {
@@ -208,34 +212,66 @@ export class SessionWriter<M> {
   #progress(): void {
     this.#writesPending -= 1;
     this.#lastProgress = this.host.scheduler.now();
+    this.#held = this.host.transport.bufferedAmount();
   }
 
   /**
-   * One timer watches every write: it fires `maxSendDelay` after the last
-   * progress and reports a stall if writes are still blocked then — a write
-   * not yet settled while the transport still holds bytes. A busy session
-   * re-arms it once per `maxSendDelay`, not once per write.
+   * Looks at what the transport holds: nothing, or less than at the last
+   * look, is progress, dated now (the transport says nothing in between).
+   *
+   * @returns what it holds
+   */
+  #look(): number {
+    const held = this.host.transport.bufferedAmount();
+    if (held === 0 || held < this.#held) this.#lastProgress = this.host.scheduler.now();
+    this.#held = held;
+    return held;
+  }
+
+  /**
+   * One timer watches every write, and aborts the connection exactly
+   * `maxSendDelay` after the stall began: the last progress the writer saw —
+   * a write settling, or the transport found holding less than before (at a
+   * write, or at the timer's check) — or, when no timer was running, the
+   * write that found the transport holding bytes. A stall is a write not yet
+   * settled while the transport still holds bytes. On progress the timer
+   * re-arms for `maxSendDelay` after that progress, not after its check, so a
+   * busy session has one timer action per `maxSendDelay`, not one per write.
    */
   #armWatchdog(): void {
     if (this.#watchdog !== undefined || this.#closed || this.#writesPending === 0) return;
     // A write the transport passed on at once needs no watching (the common case: no timer per burst).
-    if (this.host.transport.bufferedAmount() === 0) return;
-    const scheduler = this.host.scheduler;
-    const limit = this.host.maxSendDelay * 1000;
-    this.#lastProgress = Math.max(this.#lastProgress, scheduler.now());
-    this.#watchdog = scheduler.schedule(() => {
-      this.#watchdog = undefined;
-      // Nothing held by the transport means nothing is blocked (a taken write may still be settling).
-      if (this.#writesPending === 0 || this.#closed || this.host.transport.bufferedAmount() === 0) return;
-      if (scheduler.now() - this.#lastProgress >= limit) {
-        this.host.logger.warn(`no write progress for ${this.host.maxSendDelay} secs, aborting the connection`);
-        this.#stalled = true;
-        this.host.abort();
-        return;
-      }
-      this.#armWatchdog();
-    }, Math.max(0, this.#lastProgress + limit - scheduler.now()));
+    if (this.#held === 0) return;
+    // Nothing was being watched: the stall begins with this write at the earliest.
+    this.#lastProgress = this.host.scheduler.now();
+    this.#scheduleCheck();
   }
+
+  #scheduleCheck(): void {
+    const scheduler = this.host.scheduler;
+    const due = this.#lastProgress + this.host.maxSendDelay * 1000;
+    this.#watchdog = scheduler.schedule(runWatchdog, Math.max(0, due - scheduler.now()), this);
+  }
+
+  /** The watchdog's check: abort if no progress since `maxSendDelay` ago, else watch on from the last progress. */
+  check(): void {
+    this.#watchdog = undefined;
+    if (this.#writesPending === 0 || this.#closed) return;
+    // Nothing held by the transport means nothing is blocked (a taken write may still be settling).
+    if (this.#look() === 0) return;
+    if (this.host.scheduler.now() - this.#lastProgress >= this.host.maxSendDelay * 1000) {
+      this.host.logger.warn(`no write progress for ${this.host.maxSendDelay} secs, aborting the connection`);
+      this.#stalled = true;
+      this.host.abort();
+      return;
+    }
+    this.#scheduleCheck();
+  }
+}
+
+/** The watchdog action: a plain function with the writer as state, as `runFlush`. */
+function runWatchdog(this: unknown, writer?: SessionWriter<unknown>): void {
+  writer?.check();
 }
 
 /** The flush action: a plain function with the writer as state, so scheduling makes no closure. */

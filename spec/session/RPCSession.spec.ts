@@ -162,7 +162,7 @@ describe('RPCSession', () => {
       await expect(client.sendRequest('reject')).rejects.toMatchObject({ code: 43 });
       expect(server.errors).toBe(3);
       expect(server.cost).toBeCloseTo(350, 0); // decays a little in real time
-      expect(logger.lines.some((l) => l.startsWith('error: exception handling') && l.includes('TypeError: bug'))).toBe(true);
+      expect(logger.lines.some((l) => l.startsWith('warn: exception handling') && l.includes('TypeError: bug'))).toBe(true);
       await client.close();
     });
 

@@ -344,7 +344,7 @@ describe('the incoming dispatcher (marbles)', () => {
       testScheduler().run(({ cold, expectObservable }) => {
         const logger = capturingLogger();
         const peer = rawPeer({ logger, handlers: outcomeHandlers });
-        const errorLines = (): string[] => logger.lines.filter((line) => line.startsWith('error:'));
+        const warnLines = (): string[] => logger.lines.filter((line) => line.startsWith('warn:'));
         const requests = '-a-b-c';
         const replies = ' -a-b- 5ms c';
         const ticks = '   --a 6ms b';
@@ -354,9 +354,9 @@ describe('the incoming dispatcher (marbles)', () => {
           b: err(1, JSONRPC.INTERNAL_ERROR, 'internal server error'),
           c: err(2, -8, 'later'),
         });
-        expectObservable(probe(cold(ticks), errorLines)).toBe(ticks, {
+        expectObservable(probe(cold(ticks), warnLines)).toBe(ticks, {
           a: [],
-          b: ['error: exception handling IncomingRequest("boom", []): Error: boom'],
+          b: ['warn: exception handling IncomingRequest("boom", []): Error: boom'],
         });
       });
     });

@@ -68,6 +68,41 @@ describe('the writer (marbles)', () => {
       expect(client.sendCount).toBe(3);
     });
 
+    it('aborts maxSendDelay after the stall, not after the watchdog re-armed (progress between checks)', () => {
+      testScheduler().run(({ hot, expectObservable }) => {
+        const [clientEnd, serverEnd] = memoryTransportPair({ highWaterMark: 100 });
+        const server = new RPCSession(serverEnd);
+        serverEnd.pauseReading(); // a peer that reads once, at 500 ms, then never again
+        const client = new RPCSession(clientEnd, { maxSendDelay: 2 });
+        // 0: blocked; 500 ms: the peer takes it (the transport holds nothing: progress), and the next write blocks for good.
+        hot('a 499ms (rb)').subscribe((step) => {
+          if (step === 'r') {
+            serverEnd.resumeReading();
+            serverEnd.pauseReading();
+          }
+          if (step !== 'r') void client.sendNotification('n', [big]).catch(() => undefined);
+        });
+        // The stall began at 500 ms: the abort is due at 2.5 s (it used to come at 4 s, 2 s after the check at 2 s).
+        expectObservable(client.closed$).toBe('2500ms (c|)', { c: undefined });
+        expectObservable(server.closed$).toBe('2500ms (c|)', { c: undefined });
+      });
+    });
+
+    it('counts bytes the transport passed on since the last check as progress, dated at the check', () => {
+      testScheduler().run(({ hot, expectObservable }) => {
+        // Each write spends 1.5 s in flight; the peer takes the first at 1.5 s, then stops reading.
+        const [clientEnd, serverEnd] = memoryTransportPair({ highWaterMark: 100, delay: 1.5 });
+        const server = new RPCSession(serverEnd);
+        const client = new RPCSession(clientEnd, { maxSendDelay: 2 });
+        hot('a 99ms a').subscribe(() => void client.sendNotification('n', [big]).catch(() => undefined));
+        hot('1550ms p').subscribe(() => serverEnd.pauseReading());
+        // The check at 2 s finds the transport holding half what it held: not stalled, so it
+        // watches 2 s more from then (nothing reported the progress earlier) and aborts at 4 s.
+        expectObservable(client.closed$).toBe('4s (c|)', { c: undefined });
+        expectObservable(server.closed$).toBe('4s (c|)', { c: undefined });
+      });
+    });
+
     it('keeps a connection that stays busy longer than maxSendDelay while its writes drain', () => {
       testScheduler().run(({ hot, expectObservable, flush }) => {
         // Each 200-byte write blocks (high-water mark 100) until the peer takes it 400 ms later.

@@ -163,8 +163,8 @@ export class SOCKSProxy implements TransportProxy {
   readonly address: NetAddress;
   /** The protocol spoken to it. */
   readonly protocol: SOCKSProtocol;
-  /** How to authenticate, or `null` for no authentication. */
-  readonly auth: SOCKSAuth | null;
+  // Private, so that no enumerable field, inspect or JSON reaches credentials a custom auth may hold.
+  readonly #auth: SOCKSAuth | null;
   /**
    * The proxy's address as actually connected to (its IP when `address` is a
    * host name), set by every successful connection; `undefined` before.
@@ -183,7 +183,12 @@ export class SOCKSProxy implements TransportProxy {
     if (!isSOCKSProtocol(protocol)) throw new TypeError(`not a SOCKS protocol: ${String(protocol)}`);
     if (auth !== null && auth !== undefined && !isAuth(auth)) throw new TypeError('auth must have a credentials() method, or be null');
     this.protocol = protocol;
-    this.auth = auth ?? null;
+    this.#auth = auth ?? null;
+  }
+
+  /** How to authenticate, or `null` for no authentication. */
+  get auth(): SOCKSAuth | null {
+    return this.#auth;
   }
 
   /**
@@ -271,7 +276,23 @@ export class SOCKSProxy implements TransportProxy {
    * @returns the description
    */
   toString(): string {
-    return `${this.protocol} proxy at ${this.address}, auth: ${this.auth ? 'username' : 'none'}`;
+    return `${this.protocol} proxy at ${this.address}, auth: ${this.#auth ? 'username' : 'none'}`;
+  }
+
+  /**
+   * What `JSON.stringify` shows: the address, the protocol, whether there
+   * are credentials (`'username'` or `'none'`, as in {@link toString}) and
+   * the peer name — never the credentials or the auth object.
+   *
+   * @returns a plain description
+   */
+  toJSON(): { readonly address: NetAddress; readonly protocol: SOCKSProtocol; readonly auth: 'username' | 'none'; readonly peername: NetAddress | undefined } {
+    return { address: this.address, protocol: this.protocol, auth: this.#auth ? 'username' : 'none', peername: this.peername };
+  }
+
+  /** What `util.inspect` (and so `console.log`) shows: the fields of {@link toJSON}. */
+  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: object, inspect: (value: unknown, options?: object) => string): string {
+    return `SOCKSProxy ${inspect(this.toJSON(), options)}`;
   }
 
   /**
@@ -315,9 +336,9 @@ export class SOCKSProxy implements TransportProxy {
 
     // Everything that can be checked is checked before any I/O, DNS included;
     // the credentials drawn for that serve the first attempt, later ones draw afresh.
-    let drawn: SOCKSCredentials | null | undefined = this.auth?.credentials() ?? null;
+    let drawn: SOCKSCredentials | null | undefined = this.#auth?.credentials() ?? null;
     const nextCredentials = (): SOCKSCredentials | null => {
-      const credentials = drawn === undefined ? (this.auth?.credentials() ?? null) : drawn;
+      const credentials = drawn === undefined ? (this.#auth?.credentials() ?? null) : drawn;
       drawn = undefined;
       return credentials;
     };

@@ -5,8 +5,12 @@ import type { SOCKSAuth, SOCKSCredentials } from './SOCKSAuth';
  *
  * All protocols send the username (SOCKS4 and SOCKS4a as the user id); only
  * SOCKS5 sends the password, and it requires both to be 1–255 bytes of UTF-8
- * (checked before any I/O). The password is kept in a private field behind a
- * getter, so logging or `JSON.stringify` of the object never shows it.
+ * (checked before any I/O). Both are kept in private fields behind getters,
+ * so nothing that shows or copies the object reveals them: `util.inspect`
+ * (hidden properties included) prints
+ * `SOCKSUserAuth { username: '<redacted>', password: '<redacted>' }`,
+ * `JSON.stringify` the same redacted pair, and `Object.keys` and
+ * `structuredClone` find no field at all.
  *
  * ## Example
  * ```ts
@@ -16,8 +20,7 @@ import type { SOCKSAuth, SOCKSCredentials } from './SOCKSAuth';
  * ```
  */
 export class SOCKSUserAuth implements SOCKSAuth {
-  /** The username (the user id for SOCKS4 and SOCKS4a). */
-  readonly username: string;
+  readonly #username: string;
   readonly #password: string;
 
   /**
@@ -28,8 +31,13 @@ export class SOCKSUserAuth implements SOCKSAuth {
   constructor(username: string, password: string) {
     if (typeof username !== 'string') throw new TypeError('SOCKS username must be a string');
     if (typeof password !== 'string') throw new TypeError('SOCKS password must be a string');
-    this.username = username;
+    this.#username = username;
     this.#password = password;
+  }
+
+  /** The username (the user id for SOCKS4 and SOCKS4a). */
+  get username(): string {
+    return this.#username;
   }
 
   /** The password. */
@@ -43,6 +51,22 @@ export class SOCKSUserAuth implements SOCKSAuth {
    * @returns the credentials
    */
   credentials(): SOCKSCredentials {
-    return { username: this.username, password: this.#password };
+    return { username: this.#username, password: this.#password };
+  }
+
+  /**
+   * What `JSON.stringify` shows: that there are credentials, not what they are.
+   *
+   * @returns `{ username: '<redacted>', password: '<redacted>' }`
+   */
+  toJSON(): { readonly username: string; readonly password: string } {
+    return { username: REDACTED, password: REDACTED };
+  }
+
+  /** What `util.inspect` (and so `console.log`) shows: the redacted pair. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `SOCKSUserAuth { username: '${REDACTED}', password: '${REDACTED}' }`;
   }
 }
+
+const REDACTED = '<redacted>';

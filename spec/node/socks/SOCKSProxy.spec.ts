@@ -33,14 +33,15 @@ describe('protocol markers', () => {
 });
 
 describe('SOCKSUserAuth', () => {
-  it('answers the same credentials every time and never shows the password', () => {
+  it('answers the same credentials every time and never shows them', () => {
     const auth = new SOCKSUserAuth('alice', 's3cret-pw');
     expect(auth.username).toBe('alice');
     expect(auth.password).toBe('s3cret-pw');
     expect(auth.credentials()).toEqual({ username: 'alice', password: 's3cret-pw' });
     expect(auth.credentials()).toEqual(auth.credentials());
     expect(inspect(auth, { showHidden: true, depth: Infinity })).not.toContain('s3cret-pw');
-    expect(JSON.stringify(auth)).toBe('{"username":"alice"}');
+    expect(JSON.stringify(auth)).toBe('{"username":"<redacted>","password":"<redacted>"}');
+    expect(inspect(auth, { showHidden: true, depth: Infinity })).not.toContain('alice');
   });
 
   it('takes strings only', () => {

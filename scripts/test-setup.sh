@@ -1,0 +1,23 @@
+#!/bin/sh
+# What the test suite needs beyond npm packages, installed if missing, so that
+# `npm ci && npm test` works on a fresh Debian machine: the reference aiorpcX
+# (differential and interop tests), real SOCKS proxies, headless Chromium (the
+# browser tests), and the tools of the loopback-only network namespace the
+# suite runs in. One list, used by `npm test`, `npm run test:interop`,
+# `npm run test:socks` and `.ci/run`.
+set -eu
+packages="python3-aiorpcx python3-websockets microsocks dante-server iproute2 util-linux openssl chromium"
+missing=""
+for pkg in $packages; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "test-setup: missing Debian packages:$missing" >&2
+  echo "test-setup: install them with: sudo apt-get install -y$missing" >&2
+  exit 1
+fi
+echo "test-setup: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq $missing >/dev/null

@@ -28,6 +28,7 @@ import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
 import { TaskTimeout } from '../tasks/TaskTimeout';
 import type { Transport } from '../transport/Transport';
 import { BatchRequest } from './BatchRequest';
+import { MalformedMessage } from './malformedInternals';
 import { cancelKeyOf, cancellationMethod, cancelledKey } from './cancellationInternals';
 import { OutgoingPath, PromiseSink, type ExchangeSink, type OutgoingSender } from './outgoingInternals';
 import { SessionBase } from './SessionBase';
@@ -420,10 +421,15 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
       this.bumpErrors(error);
       return;
     }
-    if (received.reply !== undefined) this.enqueue(received.reply, received.reply.length);
+    // Counted first, as the reference does: the message whose errors reach the hard limit is itself refused.
     for (const error of received.errors) {
       this.logger.debug(error.message);
       this.bumpErrors(error, error.code === JSONRPC.PARSE_ERROR ? this.errorBaseCost * 10 : undefined);
+    }
+    // A malformed message goes through the dispatcher too (answered at once, with no handler),
+    // so that at the hard limit it is refused like a request.
+    if (received.reply !== undefined || (received.errors.length > 0 && received.items.length === 0)) {
+      this.admit(new MalformedMessage(this.connection.protocol, received.reply), undefined, false);
     }
     const cancelMethod = this.#cancelMethod;
     for (const item of received.items) {

@@ -125,7 +125,7 @@ describe('the hard cost limit, by any route (marbles)', () => {
       const peer = rawPeer({ bwCostPerByte: 1, costSoftLimit: 100, costHardLimit: 2000, handlers: { echo: (s: string) => s } });
       // A 3,000-byte push, written at 1, crosses the limit; the peer's request comes at 10.
       const big = 'x'.repeat(3000);
-      at(1, () => void peer.server.sendNotification('big', [big]).catch(() => undefined));
+      at(1, () => peer.server.notify('big', [big]));
       peer.send(cold('10ms a', { a: req(1, 'echo', ['y']) }));
       expectObservable(peer.replies$).toBe('-n 8ms (b|)', { n: { jsonrpc: '2.0', method: 'big', params: [big] }, b: excessive(1) });
     });

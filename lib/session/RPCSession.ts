@@ -29,6 +29,7 @@ import { TaskTimeout } from '../tasks/TaskTimeout';
 import type { Transport } from '../transport/Transport';
 import { BatchRequest } from './BatchRequest';
 import { BatchFailures, exceptionLine } from './handlerFailureInternals';
+import { MalformedMessage } from './malformedInternals';
 import { cancelKeyOf, cancellationMethod, cancelledKey } from './cancellationInternals';
 import { OutgoingPath, PromiseSink, type ExchangeSink, type OutgoingSender } from './outgoingInternals';
 import { SessionBase } from './SessionBase';
@@ -369,10 +370,14 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
   }
 
   /**
-   * Sends a notification; resolves when the transport has taken it. On a
-   * typed session the method and arguments are checked against the
-   * contract: the method's params, or for a subscribe method the arguments
-   * of the notifications it brings (a server pushing a status change).
+   * Sends a notification; resolves when the transport has taken it, and
+   * rejects with ConnectionError if the connection is closing or is lost
+   * before — so await it or catch it. To push without waiting (a server
+   * notifying every live session from a timer), use
+   * {@link RPCSession.notify}, which never rejects. On a typed session the
+   * method and arguments are checked against the contract: the method's
+   * params, or for a subscribe method the arguments of the notifications it
+   * brings (a server pushing a status change).
    *
    * ## Example
    * ```ts
@@ -389,9 +394,65 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
    * @param rest - the arguments (optional when the method takes none)
    */
   async sendNotification<K extends MethodName<C>>(method: K, ...rest: NotificationArgs<C, K>): Promise<void> {
-    const [args] = rest as RequestRest;
-    const message = this.connection.sendNotification(new Notification(method, args));
+    const message = this.#notification(method, rest);
     await this.send(message, message.length);
+  }
+
+  /**
+   * Sends a notification and forgets it: never throws, never rejects, so a
+   * server may push to every live session without awaiting each push. A
+   * peer that is gone is normal: the notification is dropped and logged at
+   * debug level, and the session's `closed$` tells that it went; arguments
+   * the protocol cannot send are logged as a warning. Typed by the contract
+   * as {@link RPCSession.sendNotification} is (`RPCClient.notify` is the
+   * same for a reconnecting client).
+   *
+   * ## Example
+   * ```ts
+   * import { interval } from 'rxjs';
+   * import { RPCSession, type MethodContract } from 'rxrpcx';
+   * import { serveRs } from 'rxrpcx/node';
+   *
+   * interface Headers extends MethodContract {
+   *   'blockchain.headers.subscribe': { params: []; result: { height: number }; notification: [{ height: number }] };
+   * }
+   * const live = new Set<RPCSession<Headers>>();
+   * const server = await serveRs((transport, options) => new RPCSession<Headers>(transport, options), '127.0.0.1', 0);
+   * server.sessions$.subscribe((session) => {
+   *   live.add(session);
+   *   session.closed$.subscribe(() => live.delete(session));
+   * });
+   * let height = 0;
+   * // Safe as written: a client that leaves mid-push cannot crash the process.
+   * interval(1000).subscribe(() => {
+   *   height += 1;
+   *   for (const session of live) session.notify('blockchain.headers.subscribe', [{ height }]);
+   * });
+   * ```
+   *
+   * @param method - the method's name
+   * @param rest - the arguments (optional when the method takes none)
+   */
+  notify<K extends MethodName<C>>(method: K, ...rest: NotificationArgs<C, K>): void {
+    if (this.isClosing()) {
+      this.logger.debug(`notification ${method} not sent: the connection is closed`);
+      return;
+    }
+    let message: Uint8Array;
+    try {
+      message = this.#notification(method, rest);
+    } catch (error) {
+      this.logger.warn(`notification ${method} not sent: ${errorText(error)}`);
+      return;
+    }
+    // Queued for this turn's write with no waiter: a write the lost connection fails ends the session, nothing rejects.
+    this.enqueue(message, message.length);
+  }
+
+  /** The one encoding of `sendNotification` and `notify`. */
+  #notification(method: string, rest: readonly unknown[]): Uint8Array {
+    const [args] = rest as RequestRest;
+    return this.connection.sendNotification(new Notification(method, args));
   }
 
   /**
@@ -425,10 +486,15 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
       this.bumpErrors(error);
       return;
     }
-    if (received.reply !== undefined) this.enqueue(received.reply, received.reply.length);
+    // Counted first, as the reference does: the message whose errors reach the hard limit is itself refused.
     for (const error of received.errors) {
       this.logger.debug(error.message);
       this.bumpErrors(error, error.code === JSONRPC.PARSE_ERROR ? this.errorBaseCost * 10 : undefined);
+    }
+    // A malformed message goes through the dispatcher too (answered at once, with no handler),
+    // so that at the hard limit it is refused like a request.
+    if (received.reply !== undefined || (received.errors.length > 0 && received.items.length === 0)) {
+      this.admit(new MalformedMessage(this.connection.protocol, received.reply), undefined, false);
     }
     const cancelMethod = this.#cancelMethod;
     // A batch's handler exceptions are one log line, so a batch of failing members is not a flood.

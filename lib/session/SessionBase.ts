@@ -295,11 +295,14 @@ export abstract class SessionBase<M, T = unknown> {
   protected abstract answerItem(item: T, failed: boolean, value: unknown): void;
 
   /**
-   * Hands one item of a received message to the dispatcher: it runs now or waits for a slot.
+   * Hands one item of a received message to the dispatcher: it runs now or
+   * waits for a slot; at the hard cost limit it is refused (answered with
+   * ExcessiveSessionCostError).
    * @param key - the key the peer may cancel it by ({@link SessionBase.cancelItem}), if any
+   * @param needsHandler - false for an item answered as it is, at once (`answerItem` with no value): no slot, no handler
    */
-  protected admit(item: T, key?: PendingKey): void {
-    this.#dispatcher.admit(item, key);
+  protected admit(item: T, key?: PendingKey, needsHandler = true): void {
+    this.#dispatcher.admit(item, key, needsHandler);
   }
 
   /**

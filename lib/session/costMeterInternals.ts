@@ -20,7 +20,9 @@ export interface CostMeterHost {
  * A session's resource usage and what it implies: the incoming concurrency
  * target (shrinking from `initialConcurrent` to 0 between the soft and hard
  * limits) and the sleep before each request above the soft limit. Cost
- * decays with time, refunded whenever it is recalculated.
+ * decays with time, refunded whenever it is recalculated. A target of 0 is
+ * the hard limit: the incoming dispatcher then refuses what the peer sends
+ * and the session closes (see `IncomingDispatcher`).
  *
  * Internal to the session layer.
  */
@@ -51,10 +53,19 @@ export class CostMeter {
     return this.fraction * this.host.costSleep;
   }
 
-  /** Adds (or refunds, if negative) cost; recalculates once it has drifted by more than 100. */
+  /**
+   * Adds (or refunds, if negative) cost; recalculates once it has drifted by
+   * more than 100, or at once when it reaches the hard limit, so that the
+   * limit is never passed unnoticed.
+   */
   bump(delta: number): void {
     this.cost = Math.max(0, this.cost + delta);
-    if (Math.abs(this.cost - this.#costAtRecalc) > 100) this.recalc();
+    if (Math.abs(this.cost - this.#costAtRecalc) > 100 || (this.target > 0 && this.#reachesHardLimit())) this.recalc();
+  }
+
+  #reachesHardLimit(): boolean {
+    const host = this.host;
+    return host.costHardLimit > host.costSoftLimit && this.cost >= host.costHardLimit;
   }
 
   /** Sets the cost as it is now (no decay owed for the time before) and recalculates. */

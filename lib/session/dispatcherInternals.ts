@@ -6,12 +6,15 @@ import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
 import { TaskTimeout } from '../tasks/TaskTimeout';
 import type { Transport } from '../transport/Transport';
 import type { CostMeter } from './costMeterInternals';
+import type { SessionLogger } from './SessionLogger';
 import type { SessionCounters } from './statsInternals';
 
 /** The tunables the dispatcher reads from its session, live, and its transport. */
 export interface DispatcherHost {
   readonly processingTimeout: number;
   readonly maxPendingRequests: number;
+  readonly costHardLimit: number;
+  readonly logger: SessionLogger;
   readonly transport: Transport;
   readonly scheduler: SchedulerLike;
 }
@@ -25,7 +28,8 @@ export interface DispatchTarget<M, T> {
   /**
    * The item's outcome: its result, or (with `failed`) what it failed with —
    * the handler's error, a TaskTimeout after `processingTimeout`, or an
-   * ExcessiveSessionCostError when the concurrency limit has fallen to 0.
+   * ExcessiveSessionCostError when the session is at its hard cost limit
+   * (the session answers −101 and closes).
    */
   answerItem(item: T, failed: boolean, value: unknown): void;
   /** The message stream failed (a lost connection, a fatal framing error). */
@@ -73,8 +77,16 @@ class Job<T> {
  * sleeps while cost is above the soft limit, then its handler runs; a plain
  * value is answered in the same turn, a Promise or Observable is awaited.
  * `processingTimeout` covers the wait for a slot, the sleep and the handler.
- * When the limit falls to 0, waiting and new items fail with
- * ExcessiveSessionCostError. With wire cancellation, the peer may end a
+ * An item that needs no handler (the error reply to a malformed message) is
+ * answered at once, without a slot.
+ *
+ * The hard cost limit, once, here: when the limit has fallen to 0 — however
+ * the cost got there: errors, bandwidth read or written, cost set by hand —
+ * whatever the peer sends next is refused. Waiting items and every item
+ * admitted at 0, a malformed message's too, fail with
+ * ExcessiveSessionCostError (the session answers −101 and closes after the
+ * turn); from then on the dispatcher reads nothing more and answers nothing
+ * else, so a peer cannot be answered past the limit. With wire cancellation, the peer may end a
  * job by its key (`cancel`): that is one more outcome of the same finalizer,
  * one that sends no answer. One finalizer (`#finish`) answers, releases the
  * slot, admits the next waiter and lets the backlog in. Timeouts and sleeps
@@ -94,6 +106,8 @@ export class IncomingDispatcher<M, T> {
   #drainingBacklog = false;
   #readPaused = false;
   #closed = false;
+  /** Set by the first refusal at the hard limit: nothing more is read or answered but refusals. */
+  #refusing = false;
   /** The handlers' Observables still awaited; made when the first is. */
   #running: Subscription | undefined;
   /** Unanswered jobs the peer may cancel, by key; made when the first is admitted. */
@@ -126,7 +140,7 @@ export class IncomingDispatcher<M, T> {
 
   /** One message from the framer: the dispatcher is the session's reader. */
   next(message: M): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#refusing) return;
     if ((this.#backlog?.length ?? 0) > 0 || this.#unanswered >= this.host.maxPendingRequests) {
       (this.#backlog ??= new Fifo()).push(message);
       this.#updateReading();
@@ -150,10 +164,12 @@ export class IncomingDispatcher<M, T> {
   }
 
   /**
-   * One item of a received message: runs now, or waits for a slot.
+   * One item of a received message: runs now, or waits for a slot; at the
+   * hard limit, it is refused.
    * @param key - the key the peer may cancel it by, with wire cancellation on
+   * @param needsHandler - false for an item answered as it is (a malformed message's error reply): no slot, no handler
    */
-  admit(item: T, key?: PendingKey): void {
+  admit(item: T, key?: PendingKey, needsHandler = true): void {
     if (this.#closed) return;
     this.#unanswered += 1;
     this.#updateReading();
@@ -162,7 +178,9 @@ export class IncomingDispatcher<M, T> {
     if (key !== undefined) (this.#cancellable ??= new Map()).set(key, job);
     const limit = this.meter.target;
     if (limit <= 0) {
-      this.#finish(job, true, new ExcessiveSessionCostError());
+      this.#refuse(job);
+    } else if (!needsHandler) {
+      this.#finish(job, false, undefined);
     } else if (this.#active < limit && (this.#waiting?.length ?? 0) === 0) {
       this.#start(job);
     } else {
@@ -200,6 +218,22 @@ export class IncomingDispatcher<M, T> {
     this.#waiting = undefined;
     this.#backlog = undefined;
     this.#cancellable = undefined;
+  }
+
+  /**
+   * The hard limit: `job` fails with ExcessiveSessionCostError. The first
+   * refusal logs; from then on messages read are dropped and only refusals
+   * are answered (the session closes after the turn; reading is not paused,
+   * so that the orderly close can see the peer's end).
+   */
+  #refuse(job: Job<T>): void {
+    if (!this.#refusing) {
+      this.#refusing = true;
+      this.host.logger.info(
+        `excessive resource usage: cost ${Math.round(this.meter.cost)} at hard limit ${this.host.costHardLimit}, refusing the peer and disconnecting`,
+      );
+    }
+    this.#finish(job, true, new ExcessiveSessionCostError(), true, true);
   }
 
   #arm(job: Job<T>): void {
@@ -262,10 +296,11 @@ export class IncomingDispatcher<M, T> {
   }
 
   /**
-   * The one way out: answer (unless cancelled by the peer: `answer` false),
-   * release the slot, admit the next, let the backlog in.
+   * The one way out: answer (unless cancelled by the peer: `answer` false;
+   * once refusing, only refusals are answered), release the slot, admit the
+   * next, let the backlog in.
    */
-  #finish(job: Job<T>, failed: boolean, value: unknown, answer = true): void {
+  #finish(job: Job<T>, failed: boolean, value: unknown, answer = true, refusal = false): void {
     if (job.state === DONE || this.#closed) return;
     const held = job.state !== QUEUED;
     job.state = DONE;
@@ -280,7 +315,7 @@ export class IncomingDispatcher<M, T> {
     if (held) this.#active -= 1;
     this.#unanswered -= 1;
     if (job.key !== undefined && this.#cancellable?.get(job.key) === job) this.#cancellable.delete(job.key);
-    if (answer) this.target.answerItem(job.item, failed, value);
+    if (answer && (refusal || !this.#refusing)) this.target.answerItem(job.item, failed, value);
     if (this.#closed) return;
     this.#drain();
     this.#drainBacklog();
@@ -298,7 +333,7 @@ export class IncomingDispatcher<M, T> {
         if (limit > 0 && this.#active >= limit) break;
         const job = waiting.shift() as Job<T>;
         if (job.state !== QUEUED) continue;
-        if (limit <= 0) this.#finish(job, true, new ExcessiveSessionCostError());
+        if (limit <= 0) this.#refuse(job);
         else this.#start(job);
       }
     } finally {
@@ -313,7 +348,13 @@ export class IncomingDispatcher<M, T> {
     this.#drainingBacklog = true;
     try {
       const backlog = this.#backlog;
-      while (backlog !== undefined && backlog.length > 0 && this.#unanswered < this.host.maxPendingRequests && !this.#closed) {
+      while (
+        backlog !== undefined &&
+        backlog.length > 0 &&
+        this.#unanswered < this.host.maxPendingRequests &&
+        !this.#closed &&
+        !this.#refusing
+      ) {
         this.#receive(backlog.shift() as M);
       }
     } finally {

@@ -180,9 +180,10 @@ const SAME: ReadonlyArray<readonly [string, ReadonlyArray<string | Uint8Array>]>
       ...Array.from({ length: 5000 }, (_, i) => (i % 2 ? line('{"jsonrpc":"2.0","method":"note","params":[1]}') : request('sum', [i, i, i], `s${i}`))),
     ],
   ],
-  // Enough errors to pass the hard cost limit: the next request is refused and the server hangs up.
-  ['garbage until the excessive-cost disconnect', Array.from({ length: 12 }, (_, i) => line(`garbage ${i}`))],
 ];
+
+/** Enough errors to pass the hard cost limit (1,100 a parse error against 10,000). */
+const GARBAGE = Array.from({ length: 12 }, (_, i) => line(`garbage ${i}`));
 
 /** Cases where rxrpcx deliberately differs; `check` asserts both sides. */
 const DIFFERENT: ReadonlyArray<
@@ -312,6 +313,24 @@ describe.each(PROTOCOLS)('servers speaking %s', (protocol) => {
       replies: expected.replies,
       pings: expected.pings,
     });
+    await stillAnswers();
+  });
+
+  test('garbage until the excessive-cost disconnect: the reference answers every line and refuses the next request, rxrpcx refuses the line that reaches the limit', async () => {
+    const expected = await exchange(py, reference.server, reference.port, GARBAGE);
+    const actual = await exchange(rx, ours.server, ours.port, GARBAGE);
+    // The reference: an error reply to each of the 12 lines (13,200 > 10,000), then the final ping refused, and it hangs up.
+    expect(expected.end).toBe('closed');
+    expect(expected.replies).toHaveLength(12);
+    expect(new Set(expected.replies.map(key)).size).toBe(1);
+    expect(expected.pings).toHaveLength(1);
+    const refusal = expected.pings[0] as { entries: Array<[string, unknown]> };
+    expect(refusal.entries).toContainEqual(['id', 'final']);
+    // rxrpcx: the same error reply to the first nine lines; the tenth (cost 11,000) gets the same refusal, with
+    // the id its error reply would have carried (null); nothing after it is answered.
+    const refusedAsNull = { entries: refusal.entries.map(([name, value]) => [name, name === 'id' ? null : value]) };
+    expect(actual).toMatchObject({ end: 'closed', pings: [] });
+    expect(actual.replies).toEqual([...expected.replies.slice(0, 9), refusedAsNull].sort((a, b) => key(a).localeCompare(key(b))));
     await stillAnswers();
   });
 

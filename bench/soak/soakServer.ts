@@ -56,9 +56,7 @@ async function main(): Promise<void> {
 
 /** The push, as the README writes it: fire and forget. */
 function pushTo(session: RPCSession, n: number): void {
-  const notify = (session as unknown as { notify?: (method: string, args: unknown[]) => void }).notify;
-  if (typeof notify === 'function') notify.call(session, 'tick', [n]);
-  else session.sendNotification('tick', [n]).catch(() => undefined);
+  session.notify('tick', [n]);
 }
 
 process.on('unhandledRejection', (reason) => {

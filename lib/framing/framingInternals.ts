@@ -5,7 +5,7 @@ import type { FramingError } from './FramingError';
 /** A chunk at least this long, and at least half of its ArrayBuffer, is held by reference. */
 const KEEP_MIN = 4096;
 /** The first capacity of a coalescing buffer; also the slack a piece may carry beyond twice its bytes. */
-const COALESCE_MIN = 64;
+const COALESCE_MIN = 256;
 
 /**
  * A byte queue holding what a decoder must keep between chunks: the frame in
@@ -23,13 +23,18 @@ const COALESCE_MIN = 64;
  * copies nothing.
  */
 export class ChunkQueue {
-  /** The held bytes in order; while `tail` is open, the last piece is its view `[tailStart, tailEnd)`. */
+  /**
+   * The held bytes in order; while `tail` is open, the last piece is its view
+   * `[tailStart, tailEnd)` (of the right buffer, but short while `tailStale`:
+   * a dribble of tiny pushes makes no view per push).
+   */
   private chunks: Uint8Array[] = [];
   private size = 0;
   /** The open coalescing buffer, written only past `tailEnd`; undefined once any view of it is handed out. */
   private tail: Uint8Array | undefined;
   private tailStart = 0;
   private tailEnd = 0;
+  private tailStale = false;
 
   /** Bytes queued. */
   get length(): number {
@@ -42,6 +47,7 @@ export class ChunkQueue {
     if (n === 0) return;
     this.size += n;
     if (n >= KEEP_MIN && chunk.buffer.byteLength <= 2 * n) {
+      this.syncTail();
       this.tail = undefined; // sealed: its piece stays as it is, within twice its bytes
       this.chunks.push(chunk);
       return;
@@ -63,16 +69,24 @@ export class ChunkQueue {
       tail = this.tail = grown;
       this.tailStart = 0;
       this.tailEnd = used;
+      this.chunks[this.chunks.length - 1] = grown.subarray(0, used);
     }
-    tail.set(chunk, this.tailEnd);
-    this.tailEnd += n;
-    this.chunks[this.chunks.length - 1] = tail.subarray(this.tailStart, this.tailEnd);
+    const end = this.tailEnd;
+    if (n <= 16) {
+      // A few bytes: a loop is cheaper than set()'s call.
+      for (let i = 0; i < n; i += 1) tail[end + i] = chunk[i]!;
+    } else {
+      tail.set(chunk, end);
+    }
+    this.tailEnd = end + n;
+    this.tailStale = true;
   }
 
   /** Removes and returns the first `n` bytes (`n` ≤ `length`). */
   take(n: number): Uint8Array {
     if (n > this.size) throw new RangeError(`take(${n}) from a queue of ${this.size} bytes`);
     if (n === 0) return new Uint8Array(0);
+    this.syncTail();
     const chunks = this.chunks;
     const first = chunks[0]!;
     this.size -= n;
@@ -114,6 +128,14 @@ export class ChunkQueue {
     this.chunks = [];
     this.size = 0;
     this.tail = undefined;
+    this.tailStale = false;
+  }
+
+  /** Brings the open buffer's piece up to date with the bytes appended since. */
+  private syncTail(): void {
+    if (!this.tailStale) return;
+    this.tailStale = false;
+    this.chunks[this.chunks.length - 1] = this.tail!.subarray(this.tailStart, this.tailEnd);
   }
 
   /** After a partial take: a head piece left small in a big buffer is copied out, so it does not pin the buffer. */

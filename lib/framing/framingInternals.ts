@@ -124,6 +124,7 @@ export class ChunkQueue {
     return out;
   }
 
+  /** Drops everything held. */
   clear(): void {
     this.chunks = [];
     this.size = 0;

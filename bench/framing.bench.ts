@@ -1,7 +1,8 @@
 /**
  * Framing throughput: how fast each framer's `messages()` operator turns a
  * byte stream into messages, for chunks as a socket delivers them (64 KiB),
- * for tiny chunks (every frame split), and for `frame()`.
+ * for a message per chunk, for tiny chunks (every frame split), for a byte
+ * per chunk (a dribbling peer), and for `frame()`.
  *
  * Run after a build: `npm run build && npx tsc -p tsconfig.bench.json &&
  * node dist-bench/framing.bench.js` (or through `bench/run.ts`, which can call
@@ -47,7 +48,11 @@ function time(run: () => number): { ms: number; count: number } {
 }
 
 function measureUnframe<M>(name: string, framer: FramerBase<M>, stream: Uint8Array, chunkSize: number): FramingBenchResult {
-  const chunks = split(stream, chunkSize);
+  return measureChunks(name, framer, split(stream, chunkSize));
+}
+
+function measureChunks<M>(name: string, framer: FramerBase<M>, chunks: readonly Uint8Array[]): FramingBenchResult {
+  const stream = { length: chunks.reduce((n, chunk) => n + chunk.length, 0) };
   const { ms, count } = time(() => {
     let n = 0;
     from(chunks)
@@ -81,7 +86,19 @@ export function runFramingBench(): FramingBenchResult[] {
   const bitcoinStream = concat(binary.map((m) => bitcoin.frame(m)));
   const block = bitcoin.frame({ command: 'block', payload: new Uint8Array(16_000_000) });
 
+  // Dribbled: every byte its own chunk (a smaller stream: a chunk per byte is slow by nature).
+  const few = 1_000;
+  const newlineFew = concat(lines.slice(0, few).map((m) => newline.frame(m)));
+  const contentLengthFew = concat(lines.slice(0, few).map((m) => contentLength.frame(m)));
+  const bitcoinFew = concat(binary.slice(0, few).map((m) => bitcoin.frame(m)));
+
   return [
+    measureChunks('newline, a message per chunk', newline, lines.map((m) => newline.frame(m))),
+    measureChunks('content-length, a message per chunk', contentLength, lines.map((m) => contentLength.frame(m))),
+    measureChunks('bitcoin 300-byte tx, a message per chunk', bitcoin, binary.map((m) => bitcoin.frame(m))),
+    measureUnframe('newline, 1-byte chunks', newline, newlineFew, 1),
+    measureUnframe('content-length, 1-byte chunks', contentLength, contentLengthFew, 1),
+    measureUnframe('bitcoin 300-byte tx, 1-byte chunks', bitcoin, bitcoinFew, 1),
     measureUnframe('newline, 64 KiB chunks', newline, newlineStream, 65536),
     measureUnframe('newline, 7-byte chunks', newline, newlineStream, 7),
     measureUnframe('content-length, 64 KiB chunks', contentLength, contentLengthStream, 65536),

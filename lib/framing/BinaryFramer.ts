@@ -145,6 +145,22 @@ export abstract class BinaryFramer implements FramerBase<BinaryMessage> {
             continue;
           }
           if (pos === chunk.length) return;
+          if (queue.length === 0) {
+            // A header or payload that lies whole in this chunk is read as a view, nothing copied.
+            const wholeLength = header === undefined ? headerSize : header.payloadLength;
+            if (chunk.length - pos >= wholeLength) {
+              const whole = pos === 0 && wholeLength === chunk.length ? chunk : chunk.subarray(pos, pos + wholeLength);
+              pos += wholeLength;
+              if (header === undefined) {
+                header = this.parseHeader(whole);
+              } else {
+                const complete = header;
+                header = undefined;
+                deliver(complete, whole);
+              }
+              continue;
+            }
+          }
           const wanted = (header === undefined ? headerSize : header.payloadLength) - queue.length;
           const n = Math.min(wanted, chunk.length - pos);
           queue.push(n === chunk.length ? chunk : chunk.subarray(pos, pos + n));

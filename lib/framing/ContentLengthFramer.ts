@@ -151,6 +151,13 @@ function contentLengthDecoder(maxSize: number, maxHeaderSize: number, sink: Fram
           continue;
         }
         if (state === 'body') {
+          if (queue.length === 0 && chunk.length - pos >= length) {
+            // The whole body lies in this chunk: a view, nothing copied.
+            state = 'header';
+            sink.emit(pos === 0 && length === chunk.length ? chunk : chunk.subarray(pos, pos + length));
+            pos += length;
+            continue;
+          }
           const n = Math.min(length - queue.length, chunk.length - pos);
           queue.push(n === chunk.length ? chunk : chunk.subarray(pos, pos + n));
           pos += n;
@@ -169,12 +176,20 @@ function contentLengthDecoder(maxSize: number, maxHeaderSize: number, sink: Fram
           m = byte === BLANK_LINE[m] ? m + 1 : byte === CR ? 1 : 0;
           i += 1;
         }
-        queue.push(chunk.subarray(pos, i));
+        const part = chunk.subarray(pos, i);
         pos = i;
         matched = m;
-        if (m < 4) continue;
+        if (m < 4) {
+          queue.push(part);
+          continue;
+        }
         matched = 0;
-        const declared = parseContentLength(queue.take(queue.length));
+        let block = part;
+        if (queue.length > 0) {
+          queue.push(part);
+          block = queue.take(queue.length);
+        }
+        const declared = parseContentLength(block);
         if (maxSize !== 0 && declared > maxSize) {
           sink.drop(new OversizedMessageError(maxSize, declared));
           state = 'skip';

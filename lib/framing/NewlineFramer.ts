@@ -129,6 +129,9 @@ function newlineDecoder(maxSize: number, sink: FrameSink<Uint8Array>): FrameDeco
           resyncing = false;
         } else if (pending.length + end - start > limit) {
           drop();
+        } else if (pending.length === 0) {
+          // The whole line lies in this chunk: a view, nothing copied.
+          sink.emit(chunk.subarray(start, end));
         } else {
           pending.push(chunk.subarray(start, end));
           sink.emit(pending.take(pending.length));

@@ -2,39 +2,103 @@ import { Observable, type OperatorFunction, type Unsubscribable } from 'rxjs';
 import type { FramerBase, FramerMessagesOptions } from './FramerBase';
 import type { FramingError } from './FramingError';
 
+/** A chunk at least this long, and at least half of its ArrayBuffer, is held by reference. */
+const KEEP_MIN = 4096;
+/** The first capacity of a coalescing buffer; also the slack a piece may carry beyond twice its bytes. */
+const COALESCE_MIN = 256;
+
 /**
- * A byte queue holding the frame in progress as a list of chunks. `take`
- * returns a view when the bytes lie within one chunk and copies only when
- * they span chunks, so a frame that arrived whole is never copied.
+ * A byte queue holding what a decoder must keep between chunks: the frame in
+ * progress. Memory stays within about twice the bytes held, whatever the
+ * chunking: a big chunk (4 KiB or more, and at least half of its
+ * ArrayBuffer) is held by reference, while small chunks and small views of
+ * big buffers are copied into a growable buffer (doubling, so amortised O(1)
+ * per byte). Holding every chunk object as it came would cost about 100
+ * bytes of heap per byte for a peer that sends one byte at a time, and a
+ * 1-byte view of a pooled 64 KiB slab would pin the slab.
+ *
+ * `take` returns a view when the bytes lie within one piece and copies only
+ * when they span pieces. Decoders read a frame that lies whole in its chunk
+ * straight from the chunk, without pushing it here, so the common path
+ * copies nothing.
  */
 export class ChunkQueue {
+  /**
+   * The held bytes in order; while `tail` is open, the last piece is its view
+   * `[tailStart, tailEnd)` (of the right buffer, but short while `tailStale`:
+   * a dribble of tiny pushes makes no view per push).
+   */
   private chunks: Uint8Array[] = [];
   private size = 0;
+  /** The open coalescing buffer, written only past `tailEnd`; undefined once any view of it is handed out. */
+  private tail: Uint8Array | undefined;
+  private tailStart = 0;
+  private tailEnd = 0;
+  private tailStale = false;
 
   /** Bytes queued. */
   get length(): number {
     return this.size;
   }
 
+  /** Appends `chunk`'s bytes: by reference when big and compact, by copy otherwise. */
   push(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
-    this.chunks.push(chunk);
-    this.size += chunk.length;
+    const n = chunk.length;
+    if (n === 0) return;
+    this.size += n;
+    if (n >= KEEP_MIN && chunk.buffer.byteLength <= 2 * n) {
+      this.syncTail();
+      this.tail = undefined; // sealed: its piece stays as it is, within twice its bytes
+      this.chunks.push(chunk);
+      return;
+    }
+    let tail = this.tail;
+    if (tail === undefined) {
+      tail = this.tail = new Uint8Array(Math.max(COALESCE_MIN, n));
+      tail.set(chunk);
+      this.tailStart = 0;
+      this.tailEnd = n;
+      this.chunks.push(tail.subarray(0, n));
+      return;
+    }
+    const used = this.tailEnd - this.tailStart;
+    if (this.tailEnd + n > tail.length) {
+      // Grow to twice what is held (or move the live bytes down): amortised O(1) per byte.
+      const grown = new Uint8Array(Math.max(used + n, 2 * used, COALESCE_MIN));
+      grown.set(tail.subarray(this.tailStart, this.tailEnd));
+      tail = this.tail = grown;
+      this.tailStart = 0;
+      this.tailEnd = used;
+      this.chunks[this.chunks.length - 1] = grown.subarray(0, used);
+    }
+    const end = this.tailEnd;
+    if (n <= 16) {
+      // A few bytes: a loop is cheaper than set()'s call.
+      for (let i = 0; i < n; i += 1) tail[end + i] = chunk[i]!;
+    } else {
+      tail.set(chunk, end);
+    }
+    this.tailEnd = end + n;
+    this.tailStale = true;
   }
 
   /** Removes and returns the first `n` bytes (`n` ≤ `length`). */
   take(n: number): Uint8Array {
     if (n > this.size) throw new RangeError(`take(${n}) from a queue of ${this.size} bytes`);
     if (n === 0) return new Uint8Array(0);
+    this.syncTail();
     const chunks = this.chunks;
     const first = chunks[0]!;
     this.size -= n;
     if (first.length >= n) {
+      // A view of the open buffer goes out: never write to that buffer again.
+      if (chunks.length === 1) this.tail = undefined;
       if (first.length === n) {
         chunks.shift();
         return first;
       }
       chunks[0] = first.subarray(n);
+      this.rehomeHead();
       return first.subarray(0, n);
     }
     const out = new Uint8Array(n);
@@ -50,16 +114,41 @@ export class ChunkQueue {
       } else {
         out.set(chunk.subarray(0, want), filled);
         chunks[used] = chunk.subarray(want);
+        if (used === chunks.length - 1 && this.tail !== undefined) this.tailStart += want;
         filled = n;
       }
     }
     chunks.splice(0, used);
+    if (chunks.length === 0) this.tail = undefined;
+    else this.rehomeHead();
     return out;
   }
 
+  /** Drops everything held. */
   clear(): void {
     this.chunks = [];
     this.size = 0;
+    this.tail = undefined;
+    this.tailStale = false;
+  }
+
+  /** Brings the open buffer's piece up to date with the bytes appended since. */
+  private syncTail(): void {
+    if (!this.tailStale) return;
+    this.tailStale = false;
+    this.chunks[this.chunks.length - 1] = this.tail!.subarray(this.tailStart, this.tailEnd);
+  }
+
+  /** After a partial take: a head piece left small in a big buffer is copied out, so it does not pin the buffer. */
+  private rehomeHead(): void {
+    const head = this.chunks[0]!;
+    if (head.buffer.byteLength <= 2 * head.length + COALESCE_MIN) return;
+    if (this.chunks.length === 1) {
+      this.clear();
+      this.push(head);
+    } else {
+      this.chunks[0] = head.slice();
+    }
   }
 }
 

@@ -17,12 +17,16 @@ export interface Expirable {
 /** Nothing to do: the work finished in time. */
 const FINISHED: Expirable = { expire: () => undefined };
 
+/** A lane compacts once it holds more than this many cancelled entries and they are over half of it. */
+const COMPACT_MIN = 16;
+
 class Entry implements Deadline {
   done = false;
   constructor(
     readonly due: number,
     public target: Expirable,
-    private readonly lane: Lane,
+    /** The lane holding this entry; undefined once it has left it (expired, compacted away, or never queued). */
+    public lane: Lane | undefined,
   ) {}
 
   cancel(): void {
@@ -30,15 +34,24 @@ class Entry implements Deadline {
     this.done = true;
     // A finished entry may wait in its lane behind a live one: it must not keep its work alive.
     this.target = FINISHED;
-    this.lane.dropFinishedHead();
+    this.lane?.cancelled();
   }
 }
 
-/** Entries of one timeout length: added in due order, so a FIFO. */
+/**
+ * Entries of one timeout length: added in due order, so a FIFO. Cancelled
+ * entries leave at once from the head, and by compaction from anywhere else
+ * once they are more than half of the lane, so the lane holds at most twice
+ * its live entries (plus a few): one slow request cannot make every later,
+ * finished one wait in memory until its timeout.
+ */
 class Lane {
   private entries: Entry[] = [];
   private head = 0;
+  /** Cancelled entries still stored, at or after `head`. */
+  private dead = 0;
 
+  /** Entries stored: the live ones and at most as many cancelled ones (or a few). */
   get size(): number {
     return this.entries.length - this.head;
   }
@@ -55,6 +68,8 @@ class Lane {
     const entry = this.entries[this.head];
     if (entry === undefined) return undefined;
     this.entries[this.head++] = undefined as unknown as Entry;
+    entry.lane = undefined;
+    if (entry.done) this.dead -= 1;
     if (this.head > 1024 && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);
       this.head = 0;
@@ -62,9 +77,37 @@ class Lane {
     return entry;
   }
 
-  /** Work mostly finishes in the order it started: finished heads leave at once, so the lane stays short. */
-  dropFinishedHead(): void {
+  /**
+   * One of this lane's entries was cancelled. Work mostly finishes in the
+   * order it started, so finished heads leave at once and the lane stays
+   * short; behind a live head, the lane compacts when over half is dead
+   * (each compaction follows as many cancels as it moves entries: amortised
+   * O(1)).
+   */
+  cancelled(): void {
+    this.dead += 1;
     for (let entry = this.first(); entry?.done === true; entry = this.first()) this.shift();
+    if (this.dead > COMPACT_MIN && this.dead * 2 > this.size) this.compact();
+  }
+
+  /** Drops every entry (the queue has closed). */
+  clear(): void {
+    for (let i = this.head; i < this.entries.length; i += 1) this.entries[i]!.lane = undefined;
+    this.entries = [];
+    this.head = 0;
+    this.dead = 0;
+  }
+
+  private compact(): void {
+    const live: Entry[] = [];
+    for (let i = this.head; i < this.entries.length; i += 1) {
+      const entry = this.entries[i]!;
+      if (entry.done) entry.lane = undefined;
+      else live.push(entry);
+    }
+    this.entries = live;
+    this.head = 0;
+    this.dead = 0;
   }
 }
 
@@ -74,9 +117,12 @@ class Lane {
  *
  * Entries with the same timeout length expire in the order they were added,
  * so each length keeps a FIFO lane; one scheduler action is armed for the
- * earliest head. Cancelling is O(1) (finished heads are dropped as they
- * finish). A cancelled head does not re-arm the timer: the armed action may
- * wake once for nothing and then re-arms for the next live head.
+ * earliest head. Cancelling is amortised O(1) and releases the entry's
+ * target at once; a lane stores at most about twice its live entries
+ * (finished heads are dropped as they finish, and a lane compacts when
+ * more than half of it is cancelled). A cancelled head does not re-arm the
+ * timer: the armed action may wake once for nothing and then re-arms for
+ * the next live head.
  *
  * Internal to the session layer.
  */
@@ -92,7 +138,7 @@ export class DeadlineQueue {
   /** Calls `target.expire()` after `seconds` unless the returned deadline is cancelled first. */
   add(seconds: number, target: Expirable): Deadline {
     const delay = Math.max(0, seconds * 1000);
-    if (this.closed) return new Entry(this.scheduler.now() + delay, target, new Lane());
+    if (this.closed) return new Entry(this.scheduler.now() + delay, target, undefined);
     const lanes = (this.lanes ??= new Map());
     let lane = lanes.get(delay);
     if (lane === undefined) {
@@ -108,6 +154,8 @@ export class DeadlineQueue {
   /** Drops every deadline and the timer; nothing expires afterwards. */
   close(): void {
     this.closed = true;
+    // Entries still referenced by their work must not keep the lanes, and so every other entry, alive.
+    for (const lane of this.lanes?.values() ?? []) lane.clear();
     this.lanes = undefined;
     this.timer?.unsubscribe();
     this.timer = undefined;

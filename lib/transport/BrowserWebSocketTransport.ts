@@ -65,7 +65,10 @@ export interface BrowserWebSocketTransportOptions {
   /**
    * Bytes of messages kept while nobody subscribes to `incoming` or reading
    * is paused (the API cannot stop the socket reading); beyond it the
-   * connection is aborted and `incoming` errors. @default 4 MiB
+   * connection is aborted and `incoming` errors. Each message counts 128
+   * bytes more than its length, what a small one costs in memory, so a peer
+   * sending 1-byte messages cannot make the backlog 100 times larger than
+   * this. @default 4 MiB
    */
   readonly maxBacklog?: number;
   /** What `remoteAddress()` reports. @default the URL's host and port */

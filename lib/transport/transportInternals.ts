@@ -18,11 +18,18 @@ import type { ConnectFailure } from './ConnectError';
  * backlog is dropped and it hears the end at once (as after a reset). An
  * absent reader still finds the backlog, then the end, when it comes.
  */
+/**
+ * What a waiting chunk costs beyond its bytes: a small ArrayBuffer and its
+ * view take about this much heap, so a backlog of 1-byte messages is
+ * bounded by what it holds, not by its byte count (~100× less).
+ */
+export const BACKLOG_CHUNK_COST = 128;
+
 export class IncomingChannel {
   readonly observable: Observable<Uint8Array>;
   private reader: Subscriber<Uint8Array> | undefined;
   private readonly backlog: Uint8Array[] = [];
-  private backlogBytes = 0;
+  private backlogCost = 0;
   private paused = false;
   private gone = false;
   private ending: { readonly error: ConnectionError | undefined } | undefined;
@@ -53,9 +60,9 @@ export class IncomingChannel {
     return this.ending !== undefined;
   }
 
-  /** Bytes waiting for a reader. */
+  /** Memory held by what waits for a reader: its bytes plus {@link BACKLOG_CHUNK_COST} per chunk. */
   backlogSize(): number {
-    return this.backlogBytes;
+    return this.backlogCost;
   }
 
   pause(): void {
@@ -78,7 +85,7 @@ export class IncomingChannel {
       return;
     }
     this.backlog.push(chunk);
-    this.backlogBytes += chunk.length;
+    this.backlogCost += chunk.length + BACKLOG_CHUNK_COST;
   }
 
   /** Ends the stream: completes after the backlog, or errors with `error` at once. First call wins. */
@@ -103,13 +110,13 @@ export class IncomingChannel {
 
   private dropBacklog(): void {
     this.backlog.length = 0;
-    this.backlogBytes = 0;
+    this.backlogCost = 0;
   }
 
   private drain(): void {
     while (this.reader && !this.paused && this.backlog.length > 0) {
       const chunk = this.backlog.shift()!;
-      this.backlogBytes -= chunk.length;
+      this.backlogCost -= chunk.length + BACKLOG_CHUNK_COST;
       this.reader.next(chunk);
     }
     const reader = this.reader;

@@ -190,11 +190,47 @@ describe('DeadlineQueue (marbles)', () => {
       const { queue, add, expired$, live } = setup(scheduler);
       const deadlines = Array.from({ length: 100 }, (_, i) => add(1, `e${i}`));
       for (let i = 99; i >= 1; i--) deadlines[i]?.cancel();
-      expect(laneSizes(queue)).toEqual([100]);
+      // Compacted as it went: the live head and at most 16 cancelled entries are left.
+      expect(laneSizes(queue)[0]).toBeLessThanOrEqual(17);
       deadlines[0]?.cancel();
       expect(laneSizes(queue)).toEqual([0]);
       expectObservable(expired$).toBe('');
       expectObservable(live(hot('2s x'))).toBe('2s x', { x: 0 });
+    });
+  });
+
+  it('behind one live entry, 10,000 cancelled ones leave the lane at once and keep nothing of their work', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ hot, expectObservable }) => {
+      const { queue, add, expired$ } = setup(scheduler);
+      add(30, 'slow');
+      const targets = Array.from({ length: 10_000 }, () => ({ expire: () => undefined }));
+      const deadlines = targets.map((target) => queue.add(30, target));
+      for (const deadline of deadlines) deadline.cancel();
+      expect(laneSizes(queue)[0]).toBeLessThanOrEqual(1 + 16);
+      deadlines.forEach((deadline, i) => expect((deadline as unknown as { target: unknown }).target).not.toBe(targets[i]));
+      // Interleaved: every other entry cancelled, the lane holds about twice its live ones.
+      const live = Array.from({ length: 1000 }, () => [add(30, 'live'), add(30, 'cancelled')]).map(([keep, drop]) => {
+        drop?.cancel();
+        return keep;
+      });
+      expect(laneSizes(queue)[0]).toBeLessThanOrEqual(2 * (1 + live.length) + 16);
+      // The live ones still expire on time, the slow one first.
+      const fired: string[] = [];
+      expired$.subscribe((label) => fired.push(label));
+      const seen$ = hot('29999ms a 1ms b').pipe(map(() => [fired.length, fired[0]]));
+      expectObservable(seen$).toBe('29999ms a 1ms b', { a: [0, undefined], b: [1001, 'slow'] });
+    });
+  });
+
+  it('close() lets go of the lanes: an entry its work still holds keeps no other entry alive', () => {
+    const scheduler = testScheduler();
+    scheduler.run(() => {
+      const { queue, add } = setup(scheduler);
+      const kept = add(1, 'a');
+      add(1, 'b');
+      queue.close();
+      expect((kept as unknown as { lane: unknown }).lane).toBeUndefined();
     });
   });
 

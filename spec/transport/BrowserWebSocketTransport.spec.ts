@@ -207,6 +207,18 @@ describe('BrowserWebSocketTransport', () => {
   });
 });
 
+describe('BrowserWebSocketTransport backlog of tiny messages', () => {
+  it('counts what each waiting message costs, not only its bytes: 200 one-byte messages exceed a 10,000-byte backlog', async () => {
+    const [transport, server] = await connected({ maxBacklog: 10_000 });
+    const serverClosed = once<number>(server.socket, 'close');
+    for (let i = 0; i < 200; i += 1) server.socket.send(Buffer.of(0x61));
+    expect(await serverClosed).toBe(4000);
+    const seen = record(transport.incoming);
+    await seen.ended;
+    expect(seen.error).toBeInstanceOf(ConnectionError);
+  });
+});
+
 describe('openBrowserWebSocket', () => {
   it('rejects with reason "unsupported" when there is no WebSocket constructor', async () => {
     const error = await rejection(openBrowserWebSocket('ws://127.0.0.1:1/', { WebSocket: undefined }));

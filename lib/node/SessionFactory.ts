@@ -1,5 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase';
+import type { CostGroups } from '../session/CostGroups';
 import { RPCSession } from '../session/RPCSession';
 import type { SessionBase } from '../session/SessionBase';
 import type { Transport } from '../transport/Transport';
@@ -19,6 +20,8 @@ export interface SessionFactoryOptions<M = Uint8Array> {
   readonly framer?: FramerBase<M>;
   /** The scheduler the caller gave (for the session's timers and deferred actions), if any. */
   readonly scheduler?: SchedulerLike;
+  /** The server's cost groups (its `costGroups` option), if any: the session joins one. */
+  readonly costGroups?: CostGroups;
 }
 
 /**

@@ -16,6 +16,7 @@ export { connectRs, connectRs$, type ConnectRsOptions } from './connectRs';
 export { serveRs, type ServeRsOptions } from './serveRs';
 export { connectWs, connectWs$, type ConnectWsOptions } from './connectWs';
 export { serveWs, type ServeWsOptions } from './serveWs';
+export type { ServerCostGroups } from './serverCostGroups';
 export { defaultSessionFactory, type SessionFactory, type SessionFactoryOptions } from './SessionFactory';
 export type { SessionServer, SessionServerCloseOptions } from './SessionServer';
 export type { ProxyConnector } from './ProxyConnector';

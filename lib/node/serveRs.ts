@@ -10,6 +10,7 @@ import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
 import { serveSessions, type SessionServer } from './SessionServer';
 import { SocketTransport } from './SocketTransport';
 import { factoryOptions } from './nodeInternals';
+import { serverCostGroups, type ServerCostGroups } from './serverCostGroups';
 
 /**
  * Options of {@link serveRs}.
@@ -31,6 +32,13 @@ export interface ServeRsOptions<M = Uint8Array> {
   readonly scheduler?: SchedulerLike;
   /** Errors of the listening socket after it is up (rare). @default ignored */
   readonly onError?: (error: Error) => void;
+  /**
+   * Group sessions by client (by default the remote subnet) so that more
+   * connections buy no more budget: `true`, the registry's options, or a
+   * registry to share (see {@link ServerCostGroups}); each session gets it
+   * through the factory's `costGroups` option. @default none
+   */
+  readonly costGroups?: ServerCostGroups;
 }
 
 /**
@@ -76,11 +84,12 @@ export async function serveRs<S extends SessionBase<M>, M>(
 ): Promise<SessionServer<S, M>> {
   const factory = (sessionFactory ?? defaultSessionFactory) as SessionFactory<S, M>;
   const scheduler = options.scheduler ?? asyncScheduler;
+  const groups = serverCostGroups(options.costGroups, options.scheduler);
   const listener = await listenSockets(host, port, { tls: options.tls, backlog: options.backlog, onError: options.onError });
   return serveSessions<Socket, S, M>(
     listener,
     (socket) => new SocketTransport(socket, SessionKind.SERVER, { scheduler }),
-    (transport) => factory(transport, factoryOptions(options)),
+    (transport) => factory(transport, { ...factoryOptions(options), ...groups }),
     options.onError,
   );
 }

@@ -9,6 +9,7 @@ import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
 import { serveSessions, type SessionServer } from './SessionServer';
 import { WsTransport } from './WsTransport';
 import { factoryOptions } from './nodeInternals';
+import { serverCostGroups, type ServerCostGroups } from './serverCostGroups';
 
 /**
  * Options of {@link serveWs}.
@@ -32,6 +33,13 @@ export interface ServeWsOptions {
   readonly scheduler?: SchedulerLike;
   /** Errors of the listening socket after it is up. @default ignored */
   readonly onError?: (error: Error) => void;
+  /**
+   * Group sessions by client (by default the remote subnet) so that more
+   * connections buy no more budget: `true`, the registry's options, or a
+   * registry to share (see {@link ServerCostGroups}); each session gets it
+   * through the factory's `costGroups` option. @default none
+   */
+  readonly costGroups?: ServerCostGroups;
 }
 
 /**
@@ -60,6 +68,7 @@ export async function serveWs<S extends SessionBase<Uint8Array> = RPCSession>(
 ): Promise<SessionServer<S>> {
   const factory = (sessionFactory ?? defaultSessionFactory) as SessionFactory<S>;
   const scheduler = options.scheduler ?? asyncScheduler;
+  const groups = serverCostGroups(options.costGroups, options.scheduler);
   const listener = await listenWebSockets(host, port, {
     maxPayload: options.maxPayload ?? DEFAULT_WS_MAX_PAYLOAD,
     tls: options.tls,
@@ -70,7 +79,7 @@ export async function serveWs<S extends SessionBase<Uint8Array> = RPCSession>(
     listener,
     ({ socket, remoteAddress }) =>
       new WsTransport(socket, SessionKind.SERVER, { scheduler, remoteAddress, pingInterval: options.pingInterval ?? 0 }),
-    (transport) => factory(transport, factoryOptions(options)),
+    (transport) => factory(transport, { ...factoryOptions(options), ...groups }),
     options.onError,
   );
 }

@@ -8,6 +8,8 @@ import { DeadlineQueue } from '../tasks/deadlineQueueInternals';
 import { SessionKind } from '../transport/SessionKind';
 import type { CloseOptions, Transport, TransportProxy } from '../transport/Transport';
 import type { NetAddress } from '../util/NetAddress';
+import { joinGroup } from './costGroupInternals';
+import type { CostGroups } from './CostGroups';
 import { CostMeter } from './costMeterInternals';
 import { IncomingDispatcher, type DispatchTarget } from './dispatcherInternals';
 import type { SessionLogger } from './SessionLogger';
@@ -98,6 +100,8 @@ export abstract class SessionBase<M, T = unknown> {
   readonly #writer: SessionWriter<M>;
   readonly #dispatcher: IncomingDispatcher<M, T>;
   readonly #deferScheduler: SchedulerLike;
+  /** The cost groups the session joins when it starts, if any. */
+  readonly #costGroups: CostGroups | undefined;
   /** How the parts tell each other what happened. */
   readonly #wiring: Wiring;
   /** Reading from the transport, once started. */
@@ -148,6 +152,7 @@ export abstract class SessionBase<M, T = unknown> {
     this.#writer = new SessionWriter<M>(this, this.#deferScheduler, wiring);
     this.#dispatcher = wiring.dispatcher = new IncomingDispatcher<M, T>(this, target, this.#deadlines, this.#meter, this.#counters);
     this.#wiring = wiring;
+    this.#costGroups = options.costGroups;
     // Not kept: if the session ends first, start() does nothing.
     this.#deferScheduler.schedule(startSession, 0, this);
   }
@@ -196,6 +201,23 @@ export abstract class SessionBase<M, T = unknown> {
   }
   set cost(cost: number) {
     this.#meter.set(cost);
+  }
+
+  /**
+   * The key of the cost group the session is in (see the `costGroups`
+   * option), once it has started; `undefined` when it is in none.
+   */
+  get costGroup(): string | undefined {
+    return this.#meter.groupKey;
+  }
+
+  /**
+   * The cost the throttle and the hard limit read: {@link SessionBase.cost}
+   * plus the session's share of its cost group's (the same as `cost` when
+   * it is in no group).
+   */
+  get effectiveCost(): number {
+    return this.#meter.effectiveCost;
   }
 
   /** Between 0 and 1: how far cost is between the soft and hard limits. */
@@ -268,6 +290,8 @@ export abstract class SessionBase<M, T = unknown> {
     if (this.#started || this.#ended) return;
     this.#started = true;
     const wiring = this.#wiring;
+    const group = this.#costGroups === undefined ? undefined : joinGroup(this.#costGroups, this);
+    if (group !== undefined) this.#meter.join(group);
     const incoming = this.transport.incoming;
     // The dispatcher takes the messages, the error and the end of the stream. A built-in
     // framer's decoder reads straight into it, counting bytes as it reads (`onChunk`);
@@ -470,6 +494,7 @@ export abstract class SessionBase<M, T = unknown> {
     this.#deadlines.close();
     this.#dispatcher.close();
     this.#writer.close();
+    this.#meter.leave();
     if (!this.transport.isClosing()) this.transport.abort();
     let hook: void | Promise<void> = undefined;
     try {

@@ -1,4 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
+import type { CostGroups } from './CostGroups';
 import type { SessionLogger } from './SessionLogger';
 
 /**
@@ -55,6 +56,15 @@ export interface SessionOptions {
   readonly logger?: SessionLogger;
   /** How much debug logging: 0 none; 2 adds received data; 4 adds sent messages. @default 0 */
   readonly verbosity?: number;
+  /**
+   * The registry whose group this session joins when it starts (by the
+   * registry's key, by default its remote subnet): the session is then
+   * throttled, delayed and disconnected by its own cost plus its share of
+   * the group's (see {@link CostGroups}). `serveRs` and `serveWs` pass one
+   * to the session factory with their `costGroups` option.
+   * @default none: the session is charged alone
+   */
+  readonly costGroups?: CostGroups;
 }
 
 /**
@@ -145,7 +155,7 @@ export interface RequestOptions {
  * const strict: SessionDefaults = { ...sessionDefaults, costHardLimit: 5000 };
  * ```
  */
-export type SessionDefaults = Readonly<Required<Omit<SessionOptions, 'scheduler' | 'logger'>>>;
+export type SessionDefaults = Readonly<Required<Omit<SessionOptions, 'scheduler' | 'logger' | 'costGroups'>>>;
 
 /**
  * Every tunable of {@link RPCSessionOptions} with a value.
@@ -156,7 +166,7 @@ export type SessionDefaults = Readonly<Required<Omit<SessionOptions, 'scheduler'
  * const patient: RPCSessionDefaults = { ...rpcSessionDefaults, sentRequestTimeout: 120 };
  * ```
  */
-export type RPCSessionDefaults = Readonly<Required<Omit<RPCSessionOptions, 'scheduler' | 'logger'>>>;
+export type RPCSessionDefaults = Readonly<Required<Omit<RPCSessionOptions, 'scheduler' | 'logger' | 'costGroups'>>>;
 
 /**
  * The defaults of {@link SessionOptions}, the reference's values.

@@ -1,4 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
+import type { CostGroup } from './costGroupInternals';
 import type { SessionLogger } from './SessionLogger';
 
 /** What the cost meter reads from its session, live (tunables may change while a session runs). */
@@ -24,6 +25,10 @@ export interface CostMeterHost {
  * the hard limit: the incoming dispatcher then refuses what the peer sends
  * and the session closes (see `IncomingDispatcher`).
  *
+ * Every rule reads the *effective* cost ({@link CostMeter.effectiveCost}):
+ * the session's own, plus its share of its cost group's when it is in one
+ * (see `CostGroups`); each charge is also the group's.
+ *
  * Internal to the session layer.
  */
 export class CostMeter {
@@ -33,8 +38,10 @@ export class CostMeter {
   fraction = 0;
   /** How many incoming requests may run at once. */
   target: number;
-  #costAtRecalc = 0;
+  #effectiveAtRecalc = 0;
   #recalcTime: number;
+  /** The session's cost group, once it has joined one. */
+  #group: CostGroup | undefined;
 
   /**
    * @param host - the session
@@ -59,20 +66,60 @@ export class CostMeter {
    * limit is never passed unnoticed.
    */
   bump(delta: number): void {
-    this.cost = Math.max(0, this.cost + delta);
-    if (Math.abs(this.cost - this.#costAtRecalc) > 100 || (this.target > 0 && this.#reachesHardLimit())) this.recalc();
+    const before = this.cost;
+    this.cost = Math.max(0, before + delta);
+    this.#group?.charge(this.cost - before);
+    const effective = this.effectiveCost;
+    if (Math.abs(effective - this.#effectiveAtRecalc) > 100 || (this.target > 0 && this.#reachesHardLimit(effective))) this.recalc();
   }
 
-  #reachesHardLimit(): boolean {
+  /**
+   * The cost every rule reads: the session's own, plus `weight` × the rest
+   * of its group's cost when it is in a group (what the other members,
+   * present and past, were charged, still owed).
+   */
+  get effectiveCost(): number {
+    const group = this.#group;
+    return group === undefined ? this.cost : this.cost + group.share(this.cost);
+  }
+
+  /** The key of the session's cost group, if it is in one. */
+  get groupKey(): string | undefined {
+    return this.#group?.key;
+  }
+
+  #reachesHardLimit(effective: number): boolean {
     const host = this.host;
-    return host.costHardLimit > host.costSoftLimit && this.cost >= host.costHardLimit;
+    return host.costHardLimit > host.costSoftLimit && effective >= host.costHardLimit;
   }
 
   /** Sets the cost as it is now (no decay owed for the time before) and recalculates. */
   set(cost: number): void {
+    const now = this.host.scheduler.now() / 1000;
+    const owed = Math.max(0, this.cost - (now - this.#recalcTime) * this.host.costDecayPerSec);
     this.cost = Math.max(0, cost);
-    this.#recalcTime = this.host.scheduler.now() / 1000;
+    this.#group?.charge(this.cost - owed);
+    this.#recalcTime = now;
     this.recalc();
+  }
+
+  /**
+   * The session is in `group` from now on: its cost so far becomes part of
+   * the group's, and the throttle is recalculated at once (a new connection
+   * of a client over its budget starts throttled).
+   */
+  join(group: CostGroup): void {
+    this.recalc();
+    this.#group = group;
+    group.charge(this.cost);
+    this.recalc();
+  }
+
+  /** The session has ended: it leaves its group, whose cost keeps what it was charged. */
+  leave(): void {
+    const group = this.#group;
+    this.#group = undefined;
+    group?.leave();
   }
 
   /** Bandwidth: `bytes` at `bwCostPerByte`. */
@@ -91,10 +138,11 @@ export class CostMeter {
     const now = host.scheduler.now() / 1000;
     this.cost = Math.max(0, this.cost - (now - this.#recalcTime) * host.costDecayPerSec);
     this.#recalcTime = now;
-    this.#costAtRecalc = this.cost;
+    const effective = this.effectiveCost;
+    this.#effectiveAtRecalc = effective;
     const softRange = host.costHardLimit - host.costSoftLimit;
     if (softRange > 0) {
-      const cost = this.cost + host.extraCost();
+      const cost = effective + host.extraCost();
       this.fraction = Math.max(0, (cost - host.costSoftLimit) / softRange);
       const target = Math.max(0, Math.ceil((1 - this.fraction) * host.initialConcurrent));
       if (Math.abs(target - this.target) > 1) host.logger.info(`changing task concurrency from ${this.target} to ${target}`);

@@ -230,7 +230,7 @@ export class IncomingDispatcher<M, T> {
     if (!this.#refusing) {
       this.#refusing = true;
       this.host.logger.info(
-        `excessive resource usage: cost ${Math.round(this.meter.cost)} at hard limit ${this.host.costHardLimit}, refusing the peer and disconnecting`,
+        `excessive resource usage: cost ${Math.round(this.meter.effectiveCost)} at hard limit ${this.host.costHardLimit}, refusing the peer and disconnecting`,
       );
     }
     this.#finish(job, true, new ExcessiveSessionCostError(), true, true);

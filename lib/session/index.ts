@@ -15,3 +15,4 @@ export {
 export type { SessionStats } from './SessionStats';
 export { consoleLogger, quietLogger, type SessionLogger } from './SessionLogger';
 export { setDefaultLogger } from './setDefaultLogger';
+export { CostGroups, type CostGroupKey, type CostGroupsOptions } from './CostGroups';

@@ -12,3 +12,4 @@ export { Service, type ServiceDefaultFunc, type ServiceFromStringOptions } from 
 export { ServicePart } from './ServicePart';
 export { validatePort } from './validatePort';
 export { validateProtocol } from './validateProtocol';
+export { subnetKey, type SubnetPrefixes } from './subnetKey';

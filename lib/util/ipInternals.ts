@@ -41,7 +41,7 @@ export function parseIPv4(text: string): number[] | undefined {
  * digits per group in either case; follows `ipaddress._BaseV6._ip_int_from_string`
  * step for step, so every corner (`':1::'`, nine groups with `::`, …) agrees.
  */
-function parseIPv6Hextets(text: string): number[] | undefined {
+export function parseIPv6Hextets(text: string): number[] | undefined {
   const parts = text.split(':');
   if (parts.length < 3) return undefined;
 
@@ -103,7 +103,7 @@ function parseIPv6Hextets(text: string): number[] | undefined {
  * does: lowercase, no leading zeros, and the first longest run of two or more
  * zero groups written `::`.
  */
-function compressHextets(hextets: readonly number[]): string {
+export function compressHextets(hextets: readonly number[]): string {
   let bestStart = -1;
   let bestLength = 0;
   let runStart = -1;

@@ -1,6 +1,6 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { subnetKey, type SubnetPrefixes } from '../util/subnetKey';
-import { CostGroup, bindJoin, type CostGroupHost } from './costGroupInternals';
+import { CostGroup, bindJoin, type CostGroupHost, type CostGroupMember } from './costGroupInternals';
 import type { SessionBase } from './SessionBase';
 import { sessionDefaults } from './SessionOptions';
 import { errorText } from './sessionInternals';
@@ -152,7 +152,7 @@ export class CostGroups {
     bindJoin((groups, session) => groups.#join(session));
   }
 
-  #join(session: SessionBase<unknown>): CostGroup | undefined {
+  #join(session: SessionBase<unknown>): CostGroupMember | undefined {
     let key: string | undefined;
     try {
       key = this.#key(session);
@@ -168,8 +168,7 @@ export class CostGroups {
     } else if (group.members === 0) {
       this.#idle -= 1;
     }
-    group.members += 1;
-    return group;
+    return group.join();
   }
 
   #emptied(group: CostGroup): void {

@@ -1,5 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
-import type { CostGroup } from './costGroupInternals';
+import type { CostGroupMember } from './costGroupInternals';
 import type { SessionLogger } from './SessionLogger';
 
 /** What the cost meter reads from its session, live (tunables may change while a session runs). */
@@ -41,7 +41,7 @@ export class CostMeter {
   #effectiveAtRecalc = 0;
   #recalcTime: number;
   /** The session's cost group, once it has joined one. */
-  #group: CostGroup | undefined;
+  #group: CostGroupMember | undefined;
 
   /**
    * @param host - the session
@@ -80,12 +80,12 @@ export class CostMeter {
    */
   get effectiveCost(): number {
     const group = this.#group;
-    return group === undefined ? this.cost : this.cost + group.share(this.cost);
+    return group === undefined ? this.cost : this.cost + group.share();
   }
 
   /** The key of the session's cost group, if it is in one. */
   get groupKey(): string | undefined {
-    return this.#group?.key;
+    return this.#group?.group.key;
   }
 
   #reachesHardLimit(effective: number): boolean {
@@ -108,7 +108,7 @@ export class CostMeter {
    * the group's, and the throttle is recalculated at once (a new connection
    * of a client over its budget starts throttled).
    */
-  join(group: CostGroup): void {
+  join(group: CostGroupMember): void {
     this.recalc();
     this.#group = group;
     group.charge(this.cost);

@@ -6,8 +6,8 @@
  * limits soft 1000 / hard 2000, so one connection is served 20 requests and
  * its 21st is refused (−101) and the session closed.
  */
-import { interval, take } from 'rxjs';
-import { CostGroups, JSONRPC, type CostGroupsOptions, NetAddress, RPCSession, type RPCSessionConfig } from 'rxrpcx';
+import { asyncScheduler, interval, take } from 'rxjs';
+import { CostGroups, JSONRPC, NetAddress, RPCSession, rpcSessionDefaults, type CostGroupsOptions, type RPCSessionConfig } from 'rxrpcx';
 import { at, capturingLogger, probe, rawPeer, req, testScheduler, type RawPeer } from './sessionTestKit';
 
 /** Exact fractions, no decay, no sleep, no bandwidth cost: only `work` costs. */
@@ -254,5 +254,50 @@ describe('cost groups (marbles)', () => {
     expect(() => new CostGroups({ ipv6Prefix: -1 })).toThrow(RangeError);
     expect(() => new CostGroups({ weight: Number.NaN })).toThrow(RangeError);
     expect(() => new CostGroups({ costDecayPerSec: -1 })).toThrow(RangeError);
+  });
+});
+
+/**
+ * The README's table: N connections from one client (one /24) against N
+ * clients (N subnets), with the default limits. Each connection asks for
+ * `work` (cost 100) every 100 ms for 60 s of virtual time; counted: requests
+ * answered with a result, and connections closed at the hard limit.
+ */
+describe('what N connections from one client get versus N clients (the README table)', () => {
+  const defaults = {
+    costSoftLimit: rpcSessionDefaults.costSoftLimit,
+    costHardLimit: rpcSessionDefaults.costHardLimit,
+    costDecayPerSec: rpcSessionDefaults.costDecayPerSec,
+    costSleep: rpcSessionDefaults.costSleep,
+    bwCostPerByte: rpcSessionDefaults.bwCostPerByte,
+  };
+
+  function run(n: number, grouped: boolean, sameClient: boolean): [served: number, closed: number, lastClosedAt: number] {
+    let result: [number, number, number] = [0, 0, 0];
+    let lastClosedAt = 0;
+    testScheduler().run(() => {
+      const groups = grouped ? new CostGroups() : undefined;
+      const clients = Array.from({ length: n }, (_, i) => client(groups, sameClient ? `192.0.2.${i + 1}` : `198.51.${i}.1`, defaults));
+      interval(100)
+        .pipe(take(600))
+        .subscribe(() => clients.forEach((each) => each.work()));
+      clients.forEach((each) => each.server.closed$.subscribe(() => (lastClosedAt = asyncScheduler.now() / 1000)));
+      at(61_000, () => {
+        const served = clients.reduce((sum, each) => sum + each.served.length, 0);
+        result = [served, clients.filter((each) => each.refused.length > 0).length, Math.round(lastClosedAt * 10) / 10];
+      });
+      at(61_001, () => clients.forEach((each) => void each.server.close()));
+    });
+    return result;
+  }
+
+  it.each([
+    // N; then for one client with no groups, one client with cost groups, and N clients with cost groups:
+    // [requests served, connections closed at the hard limit, when the last was closed (s)]
+    [1, [100, 1, 24.6], [100, 1, 24.6], [100, 1, 24.6]],
+    [5, [500, 5, 24.6], [100, 5, 3.2], [500, 5, 24.6]],
+    [20, [2000, 20, 24.6], [100, 20, 1.1], [2000, 20, 24.6]],
+  ])('N = %d', (n, ungrouped, oneClient, nClients) => {
+    expect([run(n, false, true), run(n, true, true), run(n, true, false)]).toEqual([ungrouped, oneClient, nClients]);
   });
 });

@@ -57,11 +57,12 @@ export interface CostGroupsOptions extends SubnetPrefixes {
  * budget: each session is throttled, delayed and, at the hard limit,
  * disconnected by its *effective* cost,
  *
- *     effective = own cost + weight × (group cost − own cost)
+ *     effective = own cost + weight × (group cost − own charges)
  *
  * where a group's cost is everything its members — those connected now and
  * those gone — were charged, decaying at `costDecayPerSec` like one
- * session's. A session alone in its group gets exactly what it gets without
+ * session's, and a session's own charges are what it added to that, decaying
+ * the same way (so nothing is counted twice). A session alone in its group gets exactly what it gets without
  * groups; with weight 1, ten connections from one subnet share one
  * session's budget and one session's decay. Groups are ElectrumX's session
  * groups, built into the cost meter.

@@ -10,6 +10,7 @@ import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
 import { serveSessions, type SessionServer } from './SessionServer';
 import { SocketTransport } from './SocketTransport';
 import { factoryOptions } from './nodeInternals';
+import type { ProxyProtocolOptions } from './proxyProtocol/ProxyProtocolOptions';
 
 /**
  * Options of {@link serveRs}.
@@ -30,7 +31,13 @@ export interface ServeRsOptions<M = Uint8Array> {
   /** Drives the transports' timers. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
   /** Errors of the listening socket after it is up (rare). @default ignored */
-  readonly onError?: (error: Error) => void;
+  readonly onError?: (error: Error) => void;  /**
+   * Behind HAProxy or another balancer: read a PROXY protocol header (v1 or
+   * v2) from each connection first, so that `remoteAddress()` is the real
+   * client's; only `trusted` balancers may connect ({@link ProxyProtocolOptions};
+   * `true`: a balancer on loopback). @default off
+   */
+  readonly proxyProtocol?: boolean | ProxyProtocolOptions;
 }
 
 /**
@@ -76,7 +83,13 @@ export async function serveRs<S extends SessionBase<M>, M>(
 ): Promise<SessionServer<S, M>> {
   const factory = (sessionFactory ?? defaultSessionFactory) as SessionFactory<S, M>;
   const scheduler = options.scheduler ?? asyncScheduler;
-  const listener = await listenSockets(host, port, { tls: options.tls, backlog: options.backlog, onError: options.onError });
+  const listener = await listenSockets(host, port, {
+    tls: options.tls,
+    backlog: options.backlog,
+    onError: options.onError,
+    proxyProtocol: options.proxyProtocol,
+    scheduler: options.scheduler,
+  });
   return serveSessions<Socket, S, M>(
     listener,
     (socket) => new SocketTransport(socket, SessionKind.SERVER, { scheduler }),

@@ -9,6 +9,7 @@ import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
 import { serveSessions, type SessionServer } from './SessionServer';
 import { WsTransport } from './WsTransport';
 import { factoryOptions } from './nodeInternals';
+import type { ProxyProtocolOptions } from './proxyProtocol/ProxyProtocolOptions';
 
 /**
  * Options of {@link serveWs}.
@@ -31,7 +32,13 @@ export interface ServeWsOptions {
   /** Drives timers. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
   /** Errors of the listening socket after it is up. @default ignored */
-  readonly onError?: (error: Error) => void;
+  readonly onError?: (error: Error) => void;  /**
+   * Behind HAProxy or another balancer: read a PROXY protocol header (v1 or
+   * v2) from each connection first, so that `remoteAddress()` is the real
+   * client's; only `trusted` balancers may connect ({@link ProxyProtocolOptions};
+   * `true`: a balancer on loopback). @default off
+   */
+  readonly proxyProtocol?: boolean | ProxyProtocolOptions;
 }
 
 /**
@@ -65,6 +72,8 @@ export async function serveWs<S extends SessionBase<Uint8Array> = RPCSession>(
     tls: options.tls,
     backlog: options.backlog,
     onError: options.onError,
+    proxyProtocol: options.proxyProtocol,
+    scheduler: options.scheduler,
   });
   return serveSessions<AcceptedWebSocket, S, Uint8Array>(
     listener,

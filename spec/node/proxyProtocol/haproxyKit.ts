@@ -57,10 +57,8 @@ export function haproxyConfig(frontendPort: number, backendPort: number, sendPro
   return [
     'global',
     '  nbthread 1',
-    '  log stderr format raw local0 info',
     'defaults',
     '  mode tcp',
-    '  log global',
     '  timeout connect 5s',
     '  timeout client 30s',
     '  timeout server 30s',

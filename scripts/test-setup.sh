@@ -1,12 +1,12 @@
 #!/bin/sh
 # What the test suite needs beyond npm packages, installed if missing, so that
 # `npm ci && npm test` works on a fresh Debian machine: the reference aiorpcX
-# (differential and interop tests), real SOCKS proxies, headless Chromium (the
-# browser tests), and the tools of the loopback-only network namespace the
-# suite runs in. One list, used by `npm test`, `npm run test:interop`,
-# `npm run test:socks` and `.ci/run`.
+# (differential and interop tests), real SOCKS proxies, HAProxy (the PROXY
+# protocol tests), headless Chromium (the browser tests), and the tools of the
+# loopback-only network namespace the suite runs in. One list, used by
+# `npm test`, `npm run test:interop`, `npm run test:socks` and `.ci/run`.
 set -eu
-packages="python3-aiorpcx python3-websockets microsocks dante-server iproute2 util-linux openssl chromium"
+packages="python3-aiorpcx python3-websockets microsocks dante-server iproute2 util-linux openssl chromium haproxy"
 missing=""
 for pkg in $packages; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"

@@ -5,6 +5,7 @@ import type { TransportProxy } from '../transport/Transport';
 import { StreamTransport } from '../transport/streamTransportInternals';
 import { defineTextWriting, toNetAddress } from '../transport/transportInternals';
 import type { NetAddress } from '../util/NetAddress';
+import { proxyHeaderOf } from './proxyProtocol/proxyHeaderOf';
 
 /**
  * Options of {@link SocketTransport}.
@@ -22,7 +23,8 @@ export interface SocketTransportOptions {
   readonly proxy?: TransportProxy;
   /**
    * What `remoteAddress()` reports instead of the socket's peer (through a
-   * proxy: the target's address). @default the socket's remote address
+   * proxy: the target's address). @default the socket's remote address, or
+   * the PROXY header's source when a listener with `proxyProtocol` read one
    */
   readonly remoteAddress?: NetAddress;
   /** Drives the `forceAfter` timer of `close()`. @default asyncScheduler */
@@ -74,7 +76,8 @@ export class SocketTransport extends StreamTransport {
     options: SocketTransportOptions = {},
   ) {
     super(kind, options);
-    this.peerAddress = toNetAddress(socket.remoteAddress, socket.remotePort);
+    // Behind a balancer speaking the PROXY protocol, the client is the header's source.
+    this.peerAddress = proxyHeaderOf(socket)?.source ?? toNetAddress(socket.remoteAddress, socket.remotePort);
     // Paused before the 'data' listener goes on, so nothing flows until a reader subscribes.
     socket.pause();
     socket.on('data', (chunk: Buffer) => this.received(chunk));

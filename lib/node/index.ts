@@ -22,3 +22,4 @@ export type { SessionServer, SessionServerCloseOptions } from './SessionServer';
 export type { ProxyConnector } from './ProxyConnector';
 export * from './socks';
 export { connect$, nodeConnector, type NodeConnectOptions } from './connect$';
+export * from './proxyProtocol';

@@ -1,8 +1,10 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
-import type { Observable } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 import type { NetAddress } from '../util/NetAddress';
 import { ArrivalStream, startListening, trackHandshakes } from './nodeInternals';
+import { proxyFront, proxyReporter, resolveProxyProtocol } from './proxyProtocol/proxyProtocolInternals';
+import type { ProxyProtocolOptions } from './proxyProtocol/ProxyProtocolOptions';
 
 /**
  * Options of {@link listenSockets}.
@@ -19,8 +21,16 @@ export interface ListenSocketsOptions {
   readonly tls?: TlsOptions;
   /** Length of the queue of connections not yet accepted. @default Node's (511) */
   readonly backlog?: number;
-  /** Called with errors that do not stop the server: failed accepts, failed TLS handshakes. @default ignored */
+  /** Called with errors that do not stop the server: failed accepts, failed TLS handshakes, refused PROXY headers. @default ignored (PROXY refusals: a `warn` line on the default logger) */
   readonly onError?: (error: Error) => void;
+  /**
+   * Expect a PROXY protocol header (v1 or v2) from trusted balancers before
+   * anything else, TLS included, and refuse every other connection; see
+   * {@link ProxyProtocolOptions}. @default off
+   */
+  readonly proxyProtocol?: boolean | ProxyProtocolOptions;
+  /** Drives the PROXY header timeout. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
 }
 
 /**
@@ -75,7 +85,8 @@ export interface SocketListener {
  * @param options - TLS, backlog and a sink for non-fatal errors
  * @returns the listener
  */
-export function listenSockets(host: string | undefined, port: number, options: ListenSocketsOptions = {}): Promise<SocketListener> {
+export async function listenSockets(host: string | undefined, port: number, options: ListenSocketsOptions = {}): Promise<SocketListener> {
+  const proxied = resolveProxyProtocol(options.proxyProtocol);
   const onError = options.onError ?? (() => undefined);
   const arrivals = new ArrivalStream<Socket>((socket) => socket.destroy());
   let destroyHandshaking = (): void => undefined;
@@ -93,5 +104,10 @@ export function listenSockets(host: string | undefined, port: number, options: L
     server = createNetServer({ allowHalfOpen: false, noDelay: true }, (socket) => arrivals.push(socket));
   }
 
-  return startListening(server, host, port, { backlog: options.backlog, onError }, arrivals, destroyHandshaking);
+  if (!proxied) return startListening(server, host, port, { backlog: options.backlog, onError }, arrivals, destroyHandshaking);
+  const front = proxyFront(server, proxied, { scheduler: options.scheduler, report: proxyReporter(options.onError), flowing: false });
+  return startListening(front.server, host, port, { backlog: options.backlog, onError }, arrivals, () => {
+    front.destroyPending();
+    destroyHandshaking();
+  });
 }

@@ -2,13 +2,16 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
-import type { Observable } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 import type WebSocket from 'ws';
 import { WebSocketServer } from 'ws';
 import { toNetAddress } from '../transport/transportInternals';
 import type { NetAddress } from '../util/NetAddress';
 import { ArrivalStream, startListening, trackHandshakes } from './nodeInternals';
 import { DEFAULT_WS_MAX_PAYLOAD } from './openWebSocket';
+import { proxyHeaderOf } from './proxyProtocol/proxyHeaderOf';
+import { proxyFront, proxyReporter, resolveProxyProtocol } from './proxyProtocol/proxyProtocolInternals';
+import type { ProxyProtocolOptions } from './proxyProtocol/ProxyProtocolOptions';
 
 /**
  * Options of {@link listenWebSockets}.
@@ -28,8 +31,16 @@ export interface ListenWebSocketsOptions {
   readonly backlog?: number;
   /** Accept permessage-deflate compression when a client offers it. @default false */
   readonly perMessageDeflate?: boolean;
-  /** Called with errors that do not stop the server (failed TLS handshakes, accept errors). @default ignored */
+  /** Called with errors that do not stop the server (failed TLS handshakes, accept errors, refused PROXY headers). @default ignored (PROXY refusals: a `warn` line on the default logger) */
   readonly onError?: (error: Error) => void;
+  /**
+   * Expect a PROXY protocol header (v1 or v2) from trusted balancers before
+   * anything else, TLS included, and refuse every other connection; see
+   * {@link ProxyProtocolOptions}. @default off
+   */
+  readonly proxyProtocol?: boolean | ProxyProtocolOptions;
+  /** Drives the PROXY header timeout. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
 }
 
 /**
@@ -45,7 +56,7 @@ export interface ListenWebSocketsOptions {
 export interface AcceptedWebSocket {
   /** The open WebSocket. */
   readonly socket: WebSocket;
-  /** The client's IP address and port. */
+  /** The client's IP address and port (behind a balancer with the PROXY protocol: the header's source). */
   readonly remoteAddress: NetAddress | undefined;
   /** The upgrade request (path, headers). */
   readonly request: IncomingMessage;
@@ -98,7 +109,8 @@ export interface WebSocketListener {
  * @param options - message size limit, TLS, backlog, compression, a sink for non-fatal errors
  * @returns the listener
  */
-export function listenWebSockets(host: string | undefined, port: number, options: ListenWebSocketsOptions = {}): Promise<WebSocketListener> {
+export async function listenWebSockets(host: string | undefined, port: number, options: ListenWebSocketsOptions = {}): Promise<WebSocketListener> {
+  const proxied = resolveProxyProtocol(options.proxyProtocol);
   const onError = options.onError ?? (() => undefined);
   const arrivals = new ArrivalStream<AcceptedWebSocket>(({ socket }) => socket.terminate());
   let destroyHandshaking = (): void => undefined;
@@ -122,14 +134,24 @@ export function listenWebSockets(host: string | undefined, port: number, options
     response.end('Upgrade Required');
   });
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
-    const remoteAddress = toNetAddress(socket.remoteAddress, socket.remotePort);
+    const remoteAddress = proxyHeaderOf(socket)?.source ?? toNetAddress(socket.remoteAddress, socket.remotePort);
     wss.handleUpgrade(request, socket, head, (ws) => arrivals.push({ socket: ws, remoteAddress, request }));
   });
 
-  return startListening(server, host, port, { backlog: options.backlog, onError }, arrivals, () => {
+  const stop = (): void => {
     // Upgraded sockets are no longer the HTTP server's; idle keep-alive ones are.
     server.closeIdleConnections();
     destroyHandshaking();
     wss.close();
+  };
+  if (!proxied) return startListening(server, host, port, { backlog: options.backlog, onError }, arrivals, stop);
+  const front = proxyFront(server, proxied, { scheduler: options.scheduler, report: proxyReporter(options.onError), flowing: !options.tls });
+  // The HTTP server never listens itself; 'listening' starts its connection tracking (header and request timeouts).
+  server.emit('listening');
+  return startListening(front.server, host, port, { backlog: options.backlog, onError }, arrivals, () => {
+    front.destroyPending();
+    stop();
+    // Stops that tracking.
+    server.close();
   });
 }

@@ -11,6 +11,7 @@ import { serveSessions, type SessionServer } from './SessionServer';
 import { SocketTransport } from './SocketTransport';
 import { factoryOptions } from './nodeInternals';
 import { serverCostGroups, type ServerCostGroups } from './serverCostGroups';
+import type { ProxyProtocolOptions } from './proxyProtocol/ProxyProtocolOptions';
 
 /**
  * Options of {@link serveRs}.
@@ -39,6 +40,13 @@ export interface ServeRsOptions<M = Uint8Array> {
    * through the factory's `costGroups` option. @default none
    */
   readonly costGroups?: ServerCostGroups;
+  /**
+   * Behind HAProxy or another balancer: read a PROXY protocol header (v1 or
+   * v2) from each connection first, so that `remoteAddress()` is the real
+   * client's; only `trusted` balancers may connect ({@link ProxyProtocolOptions};
+   * `true`: a balancer on loopback). @default off
+   */
+  readonly proxyProtocol?: boolean | ProxyProtocolOptions;
 }
 
 /**
@@ -85,7 +93,13 @@ export async function serveRs<S extends SessionBase<M>, M>(
   const factory = (sessionFactory ?? defaultSessionFactory) as SessionFactory<S, M>;
   const scheduler = options.scheduler ?? asyncScheduler;
   const groups = serverCostGroups(options.costGroups, options.scheduler);
-  const listener = await listenSockets(host, port, { tls: options.tls, backlog: options.backlog, onError: options.onError });
+  const listener = await listenSockets(host, port, {
+    tls: options.tls,
+    backlog: options.backlog,
+    onError: options.onError,
+    proxyProtocol: options.proxyProtocol,
+    scheduler: options.scheduler,
+  });
   return serveSessions<Socket, S, M>(
     listener,
     (socket) => new SocketTransport(socket, SessionKind.SERVER, { scheduler }),

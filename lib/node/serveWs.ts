@@ -10,6 +10,7 @@ import { serveSessions, type SessionServer } from './SessionServer';
 import { WsTransport } from './WsTransport';
 import { factoryOptions } from './nodeInternals';
 import { serverCostGroups, type ServerCostGroups } from './serverCostGroups';
+import type { ProxyProtocolOptions } from './proxyProtocol/ProxyProtocolOptions';
 
 /**
  * Options of {@link serveWs}.
@@ -40,6 +41,13 @@ export interface ServeWsOptions {
    * through the factory's `costGroups` option. @default none
    */
   readonly costGroups?: ServerCostGroups;
+  /**
+   * Behind HAProxy or another balancer: read a PROXY protocol header (v1 or
+   * v2) from each connection first, so that `remoteAddress()` is the real
+   * client's; only `trusted` balancers may connect ({@link ProxyProtocolOptions};
+   * `true`: a balancer on loopback). @default off
+   */
+  readonly proxyProtocol?: boolean | ProxyProtocolOptions;
 }
 
 /**
@@ -74,6 +82,8 @@ export async function serveWs<S extends SessionBase<Uint8Array> = RPCSession>(
     tls: options.tls,
     backlog: options.backlog,
     onError: options.onError,
+    proxyProtocol: options.proxyProtocol,
+    scheduler: options.scheduler,
   });
   return serveSessions<AcceptedWebSocket, S, Uint8Array>(
     listener,

@@ -12,7 +12,7 @@ const importModule = new Function('specifier', 'return import(specifier)') as (s
 /**
  * The method table `rxrpcx serve` serves: the functions a module exports
  * (ES module or CommonJS), by export name, and the functions of its default
- * export when that is an object (bound to it, so methods may use `this`).
+ * export when that is an object. {@link bindToSession} makes `this` the session.
  * `defineHandler` values count too (their signature is checked on each call).
  * A named export wins over a default-object member of the same name.
  *
@@ -31,7 +31,7 @@ export async function loadMethodTable(path: string): Promise<{ readonly handlers
   const fallback = namespace.default;
   if (typeof fallback === 'object' && fallback !== null) {
     for (const [name, value] of Object.entries(fallback as Record<string, unknown>)) {
-      if (typeof value === 'function') handlers[name] = (value as (...args: never[]) => unknown).bind(fallback);
+      if (typeof value === 'function') handlers[name] = value as RPCMethod;
       else if (isHandler(value)) handlers[name] = value;
     }
   }
@@ -45,4 +45,20 @@ export async function loadMethodTable(path: string): Promise<{ readonly handlers
 /** A `defineHandler` result: a function with its declared signature. */
 function isHandler(value: unknown): value is RPCHandler {
   return typeof value === 'object' && value !== null && typeof (value as { fn?: unknown }).fn === 'function' && typeof (value as { info?: unknown }).info === 'object';
+}
+
+/**
+ * The table for one session: each plain function called with `this` = the
+ * session, so a handler can push notifications
+ * (`this.sendNotification('tick', [n])`) or watch `this.closed$`.
+ * `defineHandler` values are kept as they are.
+ *
+ * @param handlers - the module's table
+ * @param session - the session the table serves
+ * @returns a new table
+ */
+export function bindToSession(handlers: RPCMethodTable, session: object): RPCMethodTable {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, method]) => [name, typeof method === 'function' ? (method as (...args: never[]) => unknown).bind(session) : method]),
+  );
 }

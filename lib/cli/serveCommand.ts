@@ -2,7 +2,7 @@ import { RPCSession, serveRs, sessionDefaults, serveWs, type RPCSessionOptions, 
 import { readFlagFile } from './clientOptionsFromFlags';
 import { ExitCode } from './ExitCode';
 import { framerFromFlag, numberFromFlag, protocolFromFlag } from './flagValues';
-import { loadMethodTable } from './loadMethodTable';
+import { bindToSession, loadMethodTable } from './loadMethodTable';
 import type { Output } from './Output';
 import { parseFlags } from './parseFlags';
 import { UsageError } from './UsageError';
@@ -12,8 +12,10 @@ export const serveHelp = `Usage: rxrpcx serve [--tcp PORT] [--ws PORT] [flags] M
 
 Serves the functions MODULE exports (an ES module or CommonJS file) as
 JSON-RPC methods, by export name; the functions of a default-exported object
-too. Each session's connect and close is logged to stderr. Ctrl-C closes the
-live sessions gracefully and exits; a second Ctrl-C exits at once.
+too. In a method, \`this\` is the session: \`this.sendNotification(name, args)\`
+pushes a notification, \`this.closed$\` tells when the client leaves.
+Each session's connect and close is logged to stderr. Ctrl-C closes the live
+sessions gracefully and exits; a second Ctrl-C exits at once.
 
 Listeners (at least one; PORT 0 picks a free port, logged on start):
   --tcp PORT                      newline-framed JSON-RPC over TCP (TLS with --tls-cert)
@@ -101,7 +103,8 @@ export async function serveCommand(args: readonly string[], out: Output, signal:
     (kind: string, framed: boolean): SessionFactory<RPCSession> =>
     (transport, options) => {
       const framer = framed ? makeFramer?.() : undefined;
-      const session = new RPCSession(transport, { ...options, ...tunables, protocol, handlers, ...(framer === undefined ? {} : { framer }) });
+      const session = new RPCSession(transport, { ...options, ...tunables, protocol, ...(framer === undefined ? {} : { framer }) });
+      session.handlers = bindToSession(handlers, session);
       logSession(out, kind, session);
       return session;
     };

@@ -13,7 +13,7 @@ const palette: Readonly<Record<'key' | 'string' | 'number' | 'literal' | 'punctu
 
 /**
  * A JSON value as text: compact (one line, for pipes and `jq`) or indented by
- * two spaces, optionally coloured with `util.styleText`. What JSON cannot
+ * two spaces, either optionally coloured with `util.styleText`. What JSON cannot
  * hold prints as `JSON.stringify` would (`NaN` as `null`, `undefined` left out).
  *
  * @param value - the value (a JSON-RPC result, an error object…)
@@ -21,7 +21,7 @@ const palette: Readonly<Record<'key' | 'string' | 'number' | 'literal' | 'punctu
  * @returns the text, without a trailing newline
  */
 export function formatJSON(value: unknown, options: { readonly pretty: boolean; readonly colour: boolean }): string {
-  if (!options.pretty) return JSON.stringify(value) ?? 'null';
+  if (!options.pretty && !options.colour) return JSON.stringify(value) ?? 'null';
   // One round through JSON first, so toJSON(), NaN and undefined come out as JSON has them.
   const plain: unknown = JSON.parse(JSON.stringify(value) ?? 'null');
   const paint = (kind: keyof typeof palette, text: string): string => (options.colour ? styleText(palette[kind], text) : text);
@@ -29,16 +29,20 @@ export function formatJSON(value: unknown, options: { readonly pretty: boolean; 
     if (node === null || typeof node === 'boolean') return paint('literal', String(node));
     if (typeof node === 'number') return paint('number', JSON.stringify(node));
     if (typeof node === 'string') return paint('string', JSON.stringify(node));
-    const inner = `${indent}  `;
+    // Pretty: a member per line, indented; compact (coloured, piped): all on one line.
+    const inner = options.pretty ? `${indent}  ` : '';
+    const open = options.pretty ? '\n' : '';
+    const close = options.pretty ? `\n${indent}` : '';
+    const space = options.pretty ? ' ' : '';
     if (Array.isArray(node)) {
       if (node.length === 0) return paint('punctuation', '[]');
       const items = node.map((item) => inner + render(item, inner));
-      return `${paint('punctuation', '[')}\n${items.join(`${paint('punctuation', ',')}\n`)}\n${indent}${paint('punctuation', ']')}`;
+      return `${paint('punctuation', '[')}${open}${items.join(`${paint('punctuation', ',')}${open}`)}${close}${paint('punctuation', ']')}`;
     }
     const entries = Object.entries(node as Record<string, unknown>);
     if (entries.length === 0) return paint('punctuation', '{}');
-    const lines = entries.map(([key, item]) => `${inner}${paint('key', JSON.stringify(key))}${paint('punctuation', ':')} ${render(item, inner)}`);
-    return `${paint('punctuation', '{')}\n${lines.join(`${paint('punctuation', ',')}\n`)}\n${indent}${paint('punctuation', '}')}`;
+    const lines = entries.map(([key, item]) => `${inner}${paint('key', JSON.stringify(key))}${paint('punctuation', ':')}${space}${render(item, inner)}`);
+    return `${paint('punctuation', '{')}${open}${lines.join(`${paint('punctuation', ',')}${open}`)}${close}${paint('punctuation', '}')}`;
   };
   return render(plain, '');
 }

@@ -1,4 +1,4 @@
-import { filter, fromEvent, lastValueFrom, take, takeUntil, tap } from 'rxjs';
+import { fromEvent, lastValueFrom, takeUntil, takeWhile, tap } from 'rxjs';
 import { connect$, type RPCClient, type SubscriptionOptions } from '../node';
 import { checkEndpoint } from './checkEndpoint';
 import { clientFlags, clientFlagsHelp, clientOptionsFromFlags } from './clientOptionsFromFlags';
@@ -15,11 +15,12 @@ import { UsageError } from './UsageError';
 export const subscribeHelp = `Usage: rxrpcx subscribe URL METHOD [ARG…] [flags]
 
 Calls METHOD, prints its result, then the params of each notification that
-belongs to the subscription as it arrives, until Ctrl-C or --count.
+belongs to the subscription as it arrives, until Ctrl-C or --count. (A server
+that notifies before it answers has its notification printed first.)
 Arguments are read as for 'rxrpcx call'.
 
   --named                         ARGs are key=value: send params as an object
-  --count N                       stop after N notifications
+  --count N                       stop after N notifications (and the result)
   --notification NAME             the notifications' method (default: METHOD, as Electrum does)
   --key INDEX|NAME                only notifications whose param there equals the call's
                                   (0 for blockchain.scripthash.subscribe)
@@ -81,14 +82,18 @@ export async function subscribeCommand(args: readonly string[], out: Output, sig
     else if (state.status === 'open' && !subscribed) out.spinner.start(`waiting for ${method}`);
   });
   try {
+    let seen = 0;
     const events$ = client.subscription$(method, params, subscription).pipe(
       tap((event) => {
-        if (event.kind === 'notification') return out.value(event.args);
+        if (event.kind === 'notification') {
+          seen += 1;
+          return out.value(event.args);
+        }
         subscribed = true;
         out.value(event.result);
       }),
-      filter((event) => event.kind === 'notification'),
-      take(count),
+      // --count: done once N notifications and the result are out (a server may notify before it answers).
+      takeWhile(() => !(subscribed && seen >= count), true),
       // Ctrl-C ends a subscription that is running; before its result it is an interruption.
       takeUntil(fromEvent(signal, 'abort')),
     );

@@ -6,6 +6,7 @@
  * through SOCKS: spec/node/socks/cli.spec.ts.)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { FIXTURES, assertBuilt, runCli, startCli, startServe, testCertificateAuthority, type CliProcess, type TestCA } from './cliHarness';
 
@@ -105,6 +106,24 @@ describe('rxrpcx call', () => {
       const result = await runCli(['call', plain.urls.tcp!, 'slow', '5', '--timeout', '0.3']);
       expect(result.code).toBe(4);
       expect(result.stderr).toMatch(/^error: TaskTimeout RXRPCX_ERR_TASK_TIMEOUT/);
+    });
+
+    it('5: a reply that breaks JSON-RPC', async () => {
+      // A server that answers every line with a response holding both "result" and "error".
+      const sockets = new Set<Socket>();
+      const liar = createServer((socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+        socket.on('data', () => socket.write('{"jsonrpc": "2.0", "id": 0, "result": 1, "error": {"code": 1, "message": "x"}}\n'));
+      });
+      await new Promise<void>((resolve) => liar.listen(0, '127.0.0.1', resolve));
+      try {
+        const result = await runCli(['call', `tcp://127.0.0.1:${(liar.address() as AddressInfo).port}`, 'add', '1', '2', '--timeout', '5']);
+        expect(result).toMatchObject({ code: 5, stdout: '', stderr: 'error: ProtocolError -32600: response contains both "result" and "error"\n' });
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => liar.close(resolve));
+      }
     });
 
     it('130: Ctrl-C while waiting', async () => {

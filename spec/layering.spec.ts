@@ -9,10 +9,12 @@ import { dirname, join, relative, resolve } from 'node:path';
 const libDir = join(__dirname, '..', 'lib');
 
 /** Runtime order: a layer may import itself and the layers before it. */
-const layers = ['util', 'framing', 'jsonrpc', 'tasks', 'transport', 'session', 'client', 'node'] as const;
+const layers = ['util', 'framing', 'jsonrpc', 'tasks', 'transport', 'session', 'client', 'node', 'cli'] as const;
 const packagesAllowed: Record<string, readonly string[]> = {
   core: ['rxjs', '@noble/hashes'],
   node: ['rxjs', '@noble/hashes', 'ws', 'socks'],
+  // The command line (lib/cli/) sits on top of everything; nothing imports it.
+  cli: ['rxjs', '@noble/hashes', 'ws', 'socks'],
 };
 
 function listTs(dir: string): string[] {
@@ -73,7 +75,7 @@ describe('layering', () => {
         if (!imp.specifier.startsWith('.')) continue;
         const to = layerOf(resolveLocal(file, imp.specifier));
         if (to === 'root') {
-          if (from !== 'node') violations.push(`${relative(libDir, file)} imports the core entry`);
+          if (from !== 'node' && from !== 'cli') violations.push(`${relative(libDir, file)} imports the core entry`);
           continue;
         }
         const ok = layers.indexOf(to as (typeof layers)[number]) <= layers.indexOf(from as (typeof layers)[number]);
@@ -83,14 +85,15 @@ describe('layering', () => {
     expect(violations).toEqual([]);
   });
 
-  it('uses only the allowed packages, and Node built-ins only under lib/node', () => {
+  it('uses only the allowed packages, and Node built-ins only under lib/node and lib/cli', () => {
     const violations: string[] = [];
     for (const file of files) {
-      const scope = layerOf(file) === 'node' ? 'node' : 'core';
+      const layer = layerOf(file);
+      const scope = layer === 'node' || layer === 'cli' ? layer : 'core';
       for (const { specifier } of importsOf(file)) {
         if (specifier.startsWith('.')) continue;
         if (specifier.startsWith('node:')) {
-          if (scope !== 'node') violations.push(`${relative(libDir, file)} imports ${specifier}`);
+          if (scope === 'core') violations.push(`${relative(libDir, file)} imports ${specifier}`);
           continue;
         }
         const pkg = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
@@ -126,5 +129,16 @@ describe('layering', () => {
     };
     for (const file of files) visit(file, []);
     expect(cycles).toEqual([]);
+  });
+
+  it('keeps the command line out of both entries: nothing outside lib/cli imports it', () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      if (layerOf(file) === 'cli') continue;
+      for (const imp of importsOf(file)) {
+        if (imp.specifier.startsWith('.') && layerOf(resolveLocal(file, imp.specifier)) === 'cli') violations.push(`${relative(libDir, file)} imports ${imp.specifier}`);
+      }
+    }
+    expect(violations).toEqual([]);
   });
 });

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+/**
+ * `rxrpcx`: the command line — curl and websocat for JSON-RPC over TCP, TLS,
+ * WebSocket and SOCKS. Dispatches to one command per file; Ctrl-C aborts the
+ * command's signal (a second one exits at once).
+ *
+ * @packageDocumentation
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { callCommand, callHelp } from './callCommand';
+import { ExitCode, exitCodeOf } from './ExitCode';
+import { InterruptedError } from './InterruptedError';
+import { Output } from './Output';
+import { proxyDetectCommand, proxyDetectHelp } from './proxyDetectCommand';
+import { serveCommand, serveHelp } from './serveCommand';
+import { subscribeCommand, subscribeHelp } from './subscribeCommand';
+import { UsageError } from './UsageError';
+
+type Command = (args: readonly string[], out: Output, signal: AbortSignal) => Promise<ExitCode>;
+
+const commands: Readonly<Record<string, { readonly run: Command; readonly help: string }>> = {
+  call: { run: callCommand, help: callHelp },
+  subscribe: { run: subscribeCommand, help: subscribeHelp },
+  serve: { run: serveCommand, help: serveHelp },
+  'proxy-detect': { run: proxyDetectCommand, help: proxyDetectHelp },
+};
+
+/** `rxrpcx --help`. */
+export const mainHelp = `Usage: rxrpcx COMMAND [ARG…] [flags]
+
+JSON-RPC from the shell, over TCP, TLS, WebSocket and SOCKS (rxrpcx, aiorpcX's port).
+
+Commands:
+  call URL METHOD [ARG…]          send a request (or --batch FILE), print the result
+  subscribe URL METHOD [ARG…]     print the result, then each notification
+  serve [--tcp PORT] [--ws PORT] MODULE
+                                  serve a JS module's exported functions
+  proxy-detect HOST [PORT…]       look for a SOCKS proxy (default ports 9050 9150)
+
+URL: tcp://host:port, tls://host:port, ws://host:port[/path], wss://…
+
+  rxrpcx COMMAND --help           a command's flags
+  -V, --version                   the version
+
+Output: a terminal gets indented, coloured JSON and a spinner on stderr;
+a pipe gets one compact JSON value per line. NO_COLOR turns colour off,
+FORCE_COLOR=1 on.
+
+Exit status:
+  0    success (and Ctrl-C ending 'subscribe' or 'serve')
+  1    the server answered with a JSON-RPC error
+  2    usage: bad flags or arguments, an unreadable file or module
+  3    no connection: refused, DNS, TLS, SOCKS, connection lost; cannot listen; no proxy found
+  4    timeout (--timeout)
+  5    protocol error: the reply broke JSON-RPC
+  130  interrupted (Ctrl-C) before the answer`;
+
+/** The package's version, from its package.json (dist/cli/ → the package root). */
+function version(): string {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+/**
+ * Runs one command line.
+ *
+ * @param argv - the words after `rxrpcx`
+ * @param out - where output goes
+ * @param signal - aborted on Ctrl-C / SIGTERM
+ * @returns the exit status
+ */
+export async function main(argv: readonly string[], out: Output, signal: AbortSignal): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    out.text(mainHelp);
+    return name === undefined ? ExitCode.USAGE : ExitCode.OK;
+  }
+  if (name === '--version' || name === '-V') {
+    out.text(version());
+    return ExitCode.OK;
+  }
+  const command = commands[name];
+  try {
+    if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)} (call, subscribe, serve, proxy-detect)`);
+    return await command.run(rest, out, signal);
+  } catch (error) {
+    if (error instanceof InterruptedError) out.log(out.paintError('dim', 'interrupted'));
+    else out.error(error);
+    if (error instanceof UsageError) out.log(`see: rxrpcx ${command === undefined ? '' : `${name} `}--help`);
+    return exitCodeOf(error);
+  }
+}
+
+if (require.main === module) {
+  const out = new Output({ stdout: process.stdout, stderr: process.stderr });
+  // `rxrpcx call … | head -1`: a closed pipe ends the command, quietly.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? ExitCode.OK : ExitCode.USAGE));
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(ExitCode.INTERRUPTED);
+    controller.abort(new InterruptedError(signal));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  void main(process.argv.slice(2), out, controller.signal).then((code) => {
+    out.spinner.stop();
+    process.exitCode = code;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    // Everything is closed by now; should a handle linger, do not hang on it.
+    setTimeout(() => process.exit(code), 1000).unref();
+  });
+}

@@ -18,6 +18,7 @@ export { connectWs, connectWs$, type ConnectWsOptions } from './connectWs';
 export { serveWs, type ServeWsOptions } from './serveWs';
 export { defaultSessionFactory, type SessionFactory, type SessionFactoryOptions } from './SessionFactory';
 export type { SessionServer, SessionServerCloseOptions } from './SessionServer';
+export type { ServerCostStats, ServerStats } from './ServerStats';
 export type { ProxyConnector } from './ProxyConnector';
 export * from './socks';
 export { connect$, nodeConnector, type NodeConnectOptions } from './connect$';

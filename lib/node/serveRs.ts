@@ -8,6 +8,7 @@ import { SessionKind } from '../transport/SessionKind';
 import { listenSockets } from './listenSockets';
 import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
 import { serveSessions, type SessionServer } from './SessionServer';
+import { ServerStatsAggregator } from './serverStatsInternals';
 import { SocketTransport } from './SocketTransport';
 import { factoryOptions } from './nodeInternals';
 
@@ -31,6 +32,8 @@ export interface ServeRsOptions<M = Uint8Array> {
   readonly scheduler?: SchedulerLike;
   /** Errors of the listening socket after it is up (rare). @default ignored */
   readonly onError?: (error: Error) => void;
+  /** Seconds between the snapshots of the server's `stats$`, and the least window of its rates. @default 10 */
+  readonly statsInterval?: number;
 }
 
 /**
@@ -76,11 +79,14 @@ export async function serveRs<S extends SessionBase<M>, M>(
 ): Promise<SessionServer<S, M>> {
   const factory = (sessionFactory ?? defaultSessionFactory) as SessionFactory<S, M>;
   const scheduler = options.scheduler ?? asyncScheduler;
+  // Checked before listening.
+  const stats = new ServerStatsAggregator(scheduler, options.statsInterval);
   const listener = await listenSockets(host, port, { tls: options.tls, backlog: options.backlog, onError: options.onError });
   return serveSessions<Socket, S, M>(
     listener,
     (socket) => new SocketTransport(socket, SessionKind.SERVER, { scheduler }),
     (transport) => factory(transport, factoryOptions(options)),
     options.onError,
+    stats,
   );
 }

@@ -7,6 +7,7 @@ import { listenWebSockets, type AcceptedWebSocket } from './listenWebSockets';
 import { DEFAULT_WS_MAX_PAYLOAD } from './openWebSocket';
 import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
 import { serveSessions, type SessionServer } from './SessionServer';
+import { ServerStatsAggregator } from './serverStatsInternals';
 import { WsTransport } from './WsTransport';
 import { factoryOptions } from './nodeInternals';
 
@@ -32,6 +33,8 @@ export interface ServeWsOptions {
   readonly scheduler?: SchedulerLike;
   /** Errors of the listening socket after it is up. @default ignored */
   readonly onError?: (error: Error) => void;
+  /** Seconds between the snapshots of the server's `stats$`, and the least window of its rates. @default 10 */
+  readonly statsInterval?: number;
 }
 
 /**
@@ -60,6 +63,8 @@ export async function serveWs<S extends SessionBase<Uint8Array> = RPCSession>(
 ): Promise<SessionServer<S>> {
   const factory = (sessionFactory ?? defaultSessionFactory) as SessionFactory<S>;
   const scheduler = options.scheduler ?? asyncScheduler;
+  // Checked before listening.
+  const stats = new ServerStatsAggregator(scheduler, options.statsInterval);
   const listener = await listenWebSockets(host, port, {
     maxPayload: options.maxPayload ?? DEFAULT_WS_MAX_PAYLOAD,
     tls: options.tls,
@@ -72,5 +77,6 @@ export async function serveWs<S extends SessionBase<Uint8Array> = RPCSession>(
       new WsTransport(socket, SessionKind.SERVER, { scheduler, remoteAddress, pingInterval: options.pingInterval ?? 0 }),
     (transport) => factory(transport, factoryOptions(options)),
     options.onError,
+    stats,
   );
 }

@@ -12,7 +12,7 @@ const libDir = join(__dirname, '..', 'lib');
 const layers = ['util', 'framing', 'jsonrpc', 'tasks', 'transport', 'session', 'client', 'node'] as const;
 const packagesAllowed: Record<string, readonly string[]> = {
   core: ['rxjs', '@noble/hashes'],
-  node: ['rxjs', '@noble/hashes', 'ws', 'socks'],
+  node: ['rxjs', '@noble/hashes', 'ws', 'socks', 'prom-client'],
 };
 
 function listTs(dir: string): string[] {

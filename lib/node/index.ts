@@ -22,3 +22,12 @@ export type { ServerCostStats, ServerStats } from './ServerStats';
 export type { ProxyConnector } from './ProxyConnector';
 export * from './socks';
 export { connect$, nodeConnector, type NodeConnectOptions } from './connect$';
+export { MissingDependencyError } from './MissingDependencyError';
+export {
+  prometheusMetrics,
+  type MetricsRegistry,
+  type PrometheusMetrics,
+  type PrometheusMetricsOptions,
+  type ServerStatsSource,
+} from './prometheusMetrics';
+export { serveMetrics, type MetricsServer, type ServeMetricsOptions } from './serveMetrics';

@@ -12,9 +12,9 @@ const libDir = join(__dirname, '..', 'lib');
 const layers = ['util', 'framing', 'jsonrpc', 'tasks', 'transport', 'session', 'client', 'node', 'cli'] as const;
 const packagesAllowed: Record<string, readonly string[]> = {
   core: ['rxjs', '@noble/hashes'],
-  node: ['rxjs', '@noble/hashes', 'ws', 'socks'],
+  node: ['rxjs', '@noble/hashes', 'ws', 'socks', 'prom-client'],
   // The command line (lib/cli/) sits on top of everything; nothing imports it.
-  cli: ['rxjs', '@noble/hashes', 'ws', 'socks'],
+  cli: ['rxjs', '@noble/hashes', 'ws', 'socks', 'prom-client'],
 };
 
 function listTs(dir: string): string[] {

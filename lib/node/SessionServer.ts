@@ -4,6 +4,8 @@ import { whenEnded } from '../session/sessionInternals';
 import type { Transport } from '../transport/Transport';
 import type { NetAddress } from '../util/NetAddress';
 import { startSession } from './nodeInternals';
+import type { ServerStats } from './ServerStats';
+import { ServerStatsAggregator } from './serverStatsInternals';
 
 /**
  * How a {@link SessionServer} closes.
@@ -48,6 +50,19 @@ export interface SessionServer<S extends SessionBase<M>, M = Uint8Array> {
   readonly sessions: ReadonlySet<S>;
   /** Stops listening; with `closeSessions`, closes every live session and waits for them. */
   close(options?: SessionServerCloseOptions): Promise<void>;
+  /**
+   * The server's statistics now: sessions, requests, error replies by code,
+   * bytes, the spread of cost (see {@link ServerStats}). A pass over the live
+   * sessions' own counters.
+   */
+  stats(): ServerStats;
+  /**
+   * Snapshots of {@link SessionServer.stats}: one at subscription, then one
+   * every `statsInterval` seconds on the server's scheduler (one timer for
+   * every subscriber); a last one and completion when `close()` has
+   * finished.
+   */
+  readonly stats$: Observable<ServerStats>;
 }
 
 /** What serveRs and serveWs have in common: a listener of connections of some kind. @internal */
@@ -68,6 +83,7 @@ export function serveSessions<C, S extends SessionBase<M>, M>(
   makeTransport: (connection: C) => Transport,
   makeSession: (transport: Transport) => S,
   onError: ((error: Error) => void) | undefined,
+  stats: ServerStatsAggregator = new ServerStatsAggregator(),
 ): SessionServer<S, M> {
   const live = new Set<S>();
   const added = new Subject<S>();
@@ -81,6 +97,7 @@ export function serveSessions<C, S extends SessionBase<M>, M>(
       return;
     }
     live.add(session);
+    stats.add(session);
     // What closed$ tells, without a subscriber per session.
     whenEnded(session, () => live.delete(session));
     added.next(session);
@@ -89,6 +106,8 @@ export function serveSessions<C, S extends SessionBase<M>, M>(
     address: listener.address,
     sessions$: added.asObservable(),
     sessions: live,
+    stats: () => stats.snapshot(),
+    stats$: stats.stats$,
     async close(options: SessionServerCloseOptions = {}): Promise<void> {
       added.complete();
       accepting.unsubscribe();
@@ -97,6 +116,7 @@ export function serveSessions<C, S extends SessionBase<M>, M>(
         const forceAfter = options.forceAfter ?? 30;
         await Promise.all([...live].map((session) => session.close({ forceAfter })));
       }
+      stats.end();
     },
   };
 }

@@ -19,7 +19,17 @@ export { serveWs, type ServeWsOptions } from './serveWs';
 export type { ServerCostGroups } from './serverCostGroups';
 export { defaultSessionFactory, type SessionFactory, type SessionFactoryOptions } from './SessionFactory';
 export type { SessionServer, SessionServerCloseOptions } from './SessionServer';
+export type { ServerCostStats, ServerStats } from './ServerStats';
 export type { ProxyConnector } from './ProxyConnector';
 export * from './socks';
 export { connect$, nodeConnector, type NodeConnectOptions } from './connect$';
 export * from './proxyProtocol';
+export { MissingDependencyError } from './MissingDependencyError';
+export {
+  prometheusMetrics,
+  type MetricsRegistry,
+  type PrometheusMetrics,
+  type PrometheusMetricsOptions,
+  type ServerStatsSource,
+} from './prometheusMetrics';
+export { serveMetrics, type MetricsServer, type ServeMetricsOptions } from './serveMetrics';

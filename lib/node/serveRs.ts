@@ -8,6 +8,7 @@ import { SessionKind } from '../transport/SessionKind';
 import { listenSockets } from './listenSockets';
 import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
 import { serveSessions, type SessionServer } from './SessionServer';
+import { ServerStatsAggregator } from './serverStatsInternals';
 import { SocketTransport } from './SocketTransport';
 import { factoryOptions } from './nodeInternals';
 import { serverCostGroups, type ServerCostGroups } from './serverCostGroups';
@@ -47,6 +48,8 @@ export interface ServeRsOptions<M = Uint8Array> {
    * `true`: a balancer on loopback). @default off
    */
   readonly proxyProtocol?: boolean | ProxyProtocolOptions;
+  /** Seconds between the snapshots of the server's `stats$`, and the least window of its rates. @default 10 */
+  readonly statsInterval?: number;
 }
 
 /**
@@ -92,6 +95,8 @@ export async function serveRs<S extends SessionBase<M>, M>(
 ): Promise<SessionServer<S, M>> {
   const factory = (sessionFactory ?? defaultSessionFactory) as SessionFactory<S, M>;
   const scheduler = options.scheduler ?? asyncScheduler;
+  // Checked before listening.
+  const stats = new ServerStatsAggregator(scheduler, options.statsInterval);
   const groups = serverCostGroups(options.costGroups, options.scheduler);
   const listener = await listenSockets(host, port, {
     tls: options.tls,
@@ -105,5 +110,6 @@ export async function serveRs<S extends SessionBase<M>, M>(
     (socket) => new SocketTransport(socket, SessionKind.SERVER, { scheduler }),
     (transport) => factory(transport, { ...factoryOptions(options), ...groups }),
     options.onError,
+    stats,
   );
 }

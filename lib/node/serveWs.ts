@@ -7,6 +7,7 @@ import { listenWebSockets, type AcceptedWebSocket } from './listenWebSockets';
 import { DEFAULT_WS_MAX_PAYLOAD } from './openWebSocket';
 import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
 import { serveSessions, type SessionServer } from './SessionServer';
+import { ServerStatsAggregator } from './serverStatsInternals';
 import { WsTransport } from './WsTransport';
 import { factoryOptions } from './nodeInternals';
 import { serverCostGroups, type ServerCostGroups } from './serverCostGroups';
@@ -48,6 +49,8 @@ export interface ServeWsOptions {
    * `true`: a balancer on loopback). @default off
    */
   readonly proxyProtocol?: boolean | ProxyProtocolOptions;
+  /** Seconds between the snapshots of the server's `stats$`, and the least window of its rates. @default 10 */
+  readonly statsInterval?: number;
 }
 
 /**
@@ -76,6 +79,8 @@ export async function serveWs<S extends SessionBase<Uint8Array> = RPCSession>(
 ): Promise<SessionServer<S>> {
   const factory = (sessionFactory ?? defaultSessionFactory) as SessionFactory<S>;
   const scheduler = options.scheduler ?? asyncScheduler;
+  // Checked before listening.
+  const stats = new ServerStatsAggregator(scheduler, options.statsInterval);
   const groups = serverCostGroups(options.costGroups, options.scheduler);
   const listener = await listenWebSockets(host, port, {
     maxPayload: options.maxPayload ?? DEFAULT_WS_MAX_PAYLOAD,
@@ -91,5 +96,6 @@ export async function serveWs<S extends SessionBase<Uint8Array> = RPCSession>(
       new WsTransport(socket, SessionKind.SERVER, { scheduler, remoteAddress, pingInterval: options.pingInterval ?? 0 }),
     (transport) => factory(transport, { ...factoryOptions(options), ...groups }),
     options.onError,
+    stats,
   );
 }

@@ -35,6 +35,7 @@ import { OutgoingPath, PromiseSink, type ExchangeSink, type OutgoingSender } fro
 import { SessionBase } from './SessionBase';
 import { rpcSessionDefaults, type RequestOptions, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions';
 import { errorText, firstResult, wholeMessageFramer } from './sessionInternals';
+import { countersOf, type SessionCounters } from './statsInternals';
 
 /**
  * A method table entry: a handler declared with `defineHandler` (its
@@ -199,6 +200,8 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
   #batchOf: WeakMap<object, BatchFailures> | undefined;
   /** Reports holding a failure while members are still unanswered: logged at the end if they never finish. */
   #openReports: Set<BatchFailures> | undefined;
+  /** The session's counters: requests, notifications and error replies are counted here. */
+  readonly #counters: SessionCounters = countersOf(this);
 
   /**
    * @param transport - the connection
@@ -494,12 +497,18 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
     // A malformed message goes through the dispatcher too (answered at once, with no handler),
     // so that at the hard limit it is refused like a request.
     if (received.reply !== undefined || (received.errors.length > 0 && received.items.length === 0)) {
-      this.admit(new MalformedMessage(this.connection.protocol, received.reply), undefined, false);
+      this.admit(new MalformedMessage(this.connection.protocol, received.reply, received.errors), undefined, false);
+    } else {
+      // A batch's error parts go out with its requests' replies.
+      for (const error of received.errors) if (error.replyBytes !== undefined) this.#counters.errorReply(error.code);
     }
     const cancelMethod = this.#cancelMethod;
     // A batch's handler exceptions are one log line, so a batch of failing members is not a flood.
     const report = received.items.length > 1 ? new BatchFailures() : undefined;
+    const counters = this.#counters;
     for (const item of received.items) {
+      if (item instanceof Notification) counters.notifications += 1;
+      else counters.requests += 1;
       if (cancelMethod !== undefined && item.method === cancelMethod && item instanceof Notification) {
         // Wire cancellation: the session's own message, not a handler's.
         const key = cancelledKey(item);
@@ -537,7 +546,11 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
     if (failed) ({ result, disconnect } = this.#outcomeOf(value, item, report));
     if (item instanceof IncomingRequest) {
       const reply = replyText(item, result);
-      if (reply !== undefined) this.enqueue(reply, typeof reply === 'string' ? undefined : reply.length);
+      if (reply !== undefined) {
+        this.enqueue(reply, typeof reply === 'string' ? undefined : reply.length);
+        if (result instanceof RPCError) this.#counters.errorReply(result.code);
+        else if (item instanceof MalformedMessage) for (const code of item.codes) this.#counters.errorReply(code);
+      }
     }
     if (result instanceof Error) this.bumpErrors(result);
     if (report !== undefined) {

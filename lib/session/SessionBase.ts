@@ -17,7 +17,7 @@ import { defaultLogger, peerLogger } from './setDefaultLogger';
 import { sessionDefaults, type SessionDefaults, type SessionOptions } from './SessionOptions';
 import type { SessionStats } from './SessionStats';
 import { bindWhenEnded, errorText } from './sessionInternals';
-import { SessionCounters } from './statsInternals';
+import { SessionCounters, bindCounters } from './statsInternals';
 import { SessionWriter } from './writerInternals';
 import { Wiring, countChunks, startSession, type SessionHooks } from './wiringInternals';
 
@@ -234,6 +234,7 @@ export abstract class SessionBase<M, T = unknown> {
   }
 
   static {
+    bindCounters((session) => (session as SessionBase<unknown>).#counters);
     bindWhenEnded((session, callback) =>
       (session as SessionBase<unknown>).#whenClosed({ next: callback, complete: () => undefined, closed: false }),
     );

@@ -229,6 +229,7 @@ export class IncomingDispatcher<M, T> {
   #refuse(job: Job<T>): void {
     if (!this.#refusing) {
       this.#refusing = true;
+      this.counters.costDisconnect = true;
       this.host.logger.info(
         `excessive resource usage: cost ${Math.round(this.meter.effectiveCost)} at hard limit ${this.host.costHardLimit}, refusing the peer and disconnecting`,
       );

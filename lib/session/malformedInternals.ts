@@ -1,5 +1,6 @@
 import { IncomingRequest } from '../jsonrpc/IncomingRequest';
 import type { JSONRPCProtocol } from '../jsonrpc/JSONRPC';
+import type { ProtocolError } from '../jsonrpc/ProtocolError';
 
 const decoder = new TextDecoder();
 
@@ -13,12 +14,17 @@ const decoder = new TextDecoder();
  * Internal to the session layer.
  */
 export class MalformedMessage extends IncomingRequest {
+  /** The codes of the errors the prepared reply holds (for the statistics). */
+  readonly codes: readonly number[];
+
   /**
    * @param protocol - the connection's protocol, for the refusal's wire form
    * @param reply - the prepared error reply, if the message calls for one
+   * @param errors - the violations found; those with a reply of their own are in `reply`
    */
-  constructor(protocol: JSONRPCProtocol, reply: Uint8Array | undefined) {
+  constructor(protocol: JSONRPCProtocol, reply: Uint8Array | undefined, errors: readonly ProtocolError[] = []) {
     super('', [], null, (result) => (result === undefined ? reply : protocol.responseMessage(result, idOfReply(reply))));
+    this.codes = reply === undefined ? [] : errors.filter((error) => error.replyBytes !== undefined).map((error) => error.code);
   }
 
   override toString(): string {

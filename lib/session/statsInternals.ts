@@ -14,6 +14,14 @@ export class SessionCounters {
   recvCount = 0;
   recvSize = 0;
   lastRecv: number;
+  /** Incoming requests received (batch members each count). */
+  requests = 0;
+  /** Incoming notifications received (batch members each count). */
+  notifications = 0;
+  /** Error replies sent, by JSON-RPC code; made with the first. */
+  errorReplies: Map<number, number> | undefined;
+  /** True once the session has refused its peer at the hard cost limit (it then disconnects). */
+  costDisconnect = false;
   /** Made when the first watcher comes. */
   #changed: Subject<void> | undefined;
   #ended = false;
@@ -21,6 +29,12 @@ export class SessionCounters {
   constructor(readonly startTime: number) {
     this.lastSend = startTime;
     this.lastRecv = startTime;
+  }
+
+  /** An error reply with `code` was sent. */
+  errorReply(code: number): void {
+    const replies = (this.errorReplies ??= new Map());
+    replies.set(code, (replies.get(code) ?? 0) + 1);
   }
 
   /** Something a snapshot shows has changed. */
@@ -48,4 +62,20 @@ export class SessionCounters {
     this.#ended = true;
     this.#changed?.complete();
   }
+}
+
+let countersImpl: ((session: object) => SessionCounters) | undefined;
+
+/** Called once, by `SessionBase`'s static block. */
+export function bindCounters(implementation: (session: object) => SessionCounters): void {
+  countersImpl = implementation;
+}
+
+/**
+ * A session's own counters, for the parts outside `SessionBase` that count
+ * (RPCSession, a server's statistics): read once and kept, not per message.
+ */
+export function countersOf(session: object): SessionCounters {
+  if (countersImpl === undefined) throw new Error('SessionBase is not loaded');
+  return countersImpl(session);
 }

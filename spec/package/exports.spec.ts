@@ -52,6 +52,18 @@ describe('package exports', () => {
     }
   });
 
+  it('loads prom-client (an optional peer dependency) only when metrics are asked for', () => {
+    const out = runNode([
+      '-e',
+      `const loaded = () => Object.keys(require.cache).some((file) => file.includes('/node_modules/prom-client/'));
+       const node = require('rxrpcx/node');
+       const before = loaded();
+       node.prometheusMetrics({ stats: () => ({ errorReplies: {}, cost: {} }) }).remove();
+       console.log(JSON.stringify({ before, after: loaded() }));`,
+    ]);
+    expect(JSON.parse(out)).toEqual({ before: false, after: true });
+  });
+
   it('ships type declarations for both entries', () => {
     expect(existsSync(join(root, 'dist', 'index.d.ts'))).toBe(true);
     expect(existsSync(join(root, 'dist', 'node', 'index.d.ts'))).toBe(true);

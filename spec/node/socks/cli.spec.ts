@@ -51,6 +51,21 @@ describe('rxrpcx call --proxy', () => {
     expect(result.stderr).toMatch(/^error: SOCKSFailure RXRPCX_ERR_SOCKS_FAILURE/);
   });
 
+  it('--proxy auto finds a Tor-like SOCKS5 proxy on 9050 (microsocks there, in the namespace) and goes through it', async () => {
+    const tor = await startMicrosocks(undefined, 9050);
+    try {
+      expect(await runCli(['call', served.urls.tcp!, 'echo', 'via tor', '--proxy', 'auto', '--random-auth'])).toMatchObject({ code: 0, stdout: '"via tor"\n' });
+      expect(tor.log()).toMatch(/client\[\d+\] 127\.0\.0\.1: connected to 127\.0\.0\.1:\d+/);
+    } finally {
+      await tor.stop();
+    }
+  });
+
+  it('--proxy auto with nothing on 9050 or 9150 fails with status 3', async () => {
+    const result = await runCli(['call', served.urls.tcp!, 'echo', 'x', '--proxy', 'auto']);
+    expect(result.code).toBe(3);
+  });
+
   it('refuses a ws:// URL with a proxy rather than bypass it (status 2)', async () => {
     expect((await runCli(['call', 'ws://127.0.0.1:1', 'm', '--proxy', `socks5://${LOOPBACK}:${microsocks.port}`])).code).toBe(2);
   });

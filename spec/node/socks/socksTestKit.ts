@@ -73,11 +73,11 @@ export interface ProxyProcess {
   stop(): Promise<void>;
 }
 
-async function startProcess(binary: string, args: (port: number, dir: string) => string[], name: string): Promise<ProxyProcess> {
+async function startProcess(binary: string, args: (port: number, dir: string) => string[], name: string, fixedPort?: number): Promise<ProxyProcess> {
   const dir = mkdtempSync(join(tmpdir(), `rxrpcx-${name}-`));
   const logPath = join(dir, 'log');
   for (let attempt = 0; ; attempt += 1) {
-    const port = await freePort();
+    const port = fixedPort ?? (await freePort());
     const fd = openSync(logPath, 'w');
     let child: ChildProcess;
     try {
@@ -112,13 +112,14 @@ async function startProcess(binary: string, args: (port: number, dir: string) =>
   }
 }
 
-/** microsocks (SOCKS5), with username/password authentication when given. */
-export function startMicrosocks(auth?: { readonly username: string; readonly password: string }): Promise<ProxyProcess> {
+/** microsocks (SOCKS5), with username/password authentication when given; on `port` if given (else a free one). */
+export function startMicrosocks(auth?: { readonly username: string; readonly password: string }, port?: number): Promise<ProxyProcess> {
   const binary = requireBinary('microsocks');
   return startProcess(
     binary,
-    (port) => ['-i', LOOPBACK, '-p', String(port), ...(auth ? ['-u', auth.username, '-P', auth.password] : [])],
+    (chosen) => ['-i', LOOPBACK, '-p', String(chosen), ...(auth ? ['-u', auth.username, '-P', auth.password] : [])],
     auth ? 'microsocks-auth' : 'microsocks',
+    port,
   );
 }
 

@@ -23,6 +23,11 @@ describe('rxrpcx subscribe', () => {
     expect(result).toMatchObject({ code: 0, stdout: 'true\n[5]\n[6]\n[7]\n', stderr: '' });
   });
 
+  it('--notification and --key take only the notifications whose argument matches the call', async () => {
+    const result = await runCli(['subscribe', server.urls.tcp!, 'watch', '"a"', '--notification', 'watched', '--key', '0', '--unsubscribe', 'unwatch', '--count', '3']);
+    expect(result).toMatchObject({ code: 0, stdout: '"status of a"\n["a",0]\n["a",1]\n["a",2]\n', stderr: '' });
+  });
+
   it('runs until Ctrl-C, which ends it with status 0', async () => {
     const cli = startCli(['subscribe', server.urls.tcp!, 'ticks', '--notification', 'ticks']);
     await cli.waitFor(/^\[1\]$/m, 'stdout');

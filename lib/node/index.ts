@@ -21,3 +21,15 @@ export type { SessionServer, SessionServerCloseOptions } from './SessionServer';
 export type { ProxyConnector } from './ProxyConnector';
 export * from './socks';
 export { connect$, nodeConnector, type NodeConnectOptions } from './connect$';
+export { ClusterError } from './ClusterError';
+export {
+  serveCluster,
+  type ClusterCloseOptions,
+  type ClusterPrimary,
+  type ClusterRestartOptions,
+  type ClusterSessions,
+  type ClusterWorker,
+  type ClusterWorkerContext,
+  type ClusterWorkerSessions,
+  type ServeClusterOptions,
+} from './serveCluster';

@@ -3,7 +3,8 @@
  * `--workers` workers (2) on a free port, each serving `pid()` (its process
  * id) and `echo(x)`. The primary prints JSON lines on stdout: `ready` with
  * the port, every combined view as `sessions`, and `closed` once every
- * worker has exited; a worker prints nothing.
+ * worker has exited; a worker prints nothing. `crash()` makes a worker
+ * exit with code 3; `--port` and `--max-restarts` pass through.
  */
 import { RPCSession, quietLogger } from 'rxrpcx';
 import { serveCluster, serveRs } from 'rxrpcx/node';
@@ -19,15 +20,16 @@ async function main(): Promise<void> {
     ({ port }) =>
       serveRs(
         (transport, options) =>
-          new RPCSession(transport, { ...options, logger: quietLogger, handlers: { pid: () => process.pid, echo: (x: unknown) => x } }),
+          new RPCSession(transport, { ...options, logger: quietLogger, handlers: { pid: () => process.pid, echo: (x: unknown) => x, crash: () => process.exit(3) } }),
         '127.0.0.1',
         port,
       ),
     {
       workers: Number(flag('workers', '2')),
       host: '127.0.0.1',
+      port: Number(flag('port', '0')),
       reportInterval: 0.02,
-      restart: { initialDelay: 0.05 },
+      restart: { initialDelay: 0.05, maxRestarts: Number(flag('max-restarts', '10')) },
       closeOnSignal: { closeSessions: true, forceAfter: 2 },
       logger: { debug: () => undefined, info: () => undefined, warn: (m) => console.error(m), error: (m) => console.error(m) },
     },

@@ -5,6 +5,7 @@
  * sessions of both, a killed worker is replaced, and SIGTERM to the primary
  * closes every session and ends every process.
  */
+import { createServer, type AddressInfo } from 'node:net';
 import { firstValueFrom, type Observable } from 'rxjs';
 import type { RPCSession } from 'rxrpcx';
 import { connectRs } from 'rxrpcx/node';
@@ -29,8 +30,8 @@ afterEach(async () => {
   await Promise.all(fixtures.splice(0).map((fixture) => fixture.kill()));
 });
 
-async function start(): Promise<{ fixture: FixtureProcess; port: number }> {
-  const fixture = new FixtureProcess(bundle.file, ['--workers', '2']);
+async function start(...args: string[]): Promise<{ fixture: FixtureProcess; port: number }> {
+  const fixture = new FixtureProcess(bundle.file, ['--workers', '2', ...args]);
   fixtures.push(fixture);
   const ready = await fixture.waitFor<{ port: number }>((line) => line['event'] === 'ready', 20_000);
   return { fixture, port: ready.port };
@@ -91,5 +92,42 @@ describe('serveCluster', () => {
     const last = fixture.lines.filter(isView).pop()!;
     expect(last.workers).toEqual([]);
     for (const pid of fixture.workerPids) expect(alive(pid)).toBe(false);
+  });
+
+  it('rejects in the primary with RXRPCX_ERR_CLUSTER_START when a worker cannot listen, and leaves nothing running', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const fixture = new FixtureProcess(bundle.file, ['--workers', '2', '--port', String(port)]);
+      fixtures.push(fixture);
+      expect(await fixture.exited).toEqual({ code: 1, signal: null });
+      expect(fixture.stderr()).toMatch(/^ClusterError RXRPCX_ERR_CLUSTER_START: worker \d+ failed to start: ListenError/m);
+      for (const pid of fixture.workerPids) expect(alive(pid)).toBe(false);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it('stops restarting past maxRestarts, reporting RXRPCX_ERR_CLUSTER_RESTARTS, and the other worker serves on', async () => {
+    const { fixture, port } = await start('--max-restarts', '1');
+    await fixture.waitFor<View>((line) => isView(line) && line.workers.length === 2);
+    const crash = async (): Promise<void> => {
+      const { client } = await connect(port);
+      await client.sendRequest('crash', []).catch(() => undefined);
+      await ended(client.closed$);
+    };
+    await crash();
+    // Restarted once: two workers again, one of them new.
+    const mark = fixture.lines.length;
+    await fixture.waitFor<View>((line) => isView(line) && line.workers.length === 2, 10_000, mark);
+    await crash();
+    await fixture.waitFor<View>((line) => isView(line) && line.workers.length === 1);
+    const deadline = Date.now() + 5000;
+    while (!fixture.stderr().includes('not restarted') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(fixture.stderr()).toMatch(/after 1 restarts in 60 s; not restarted/);
+    const { client, pid } = await connect(port);
+    expect(await client.sendRequest('echo', ['still here'])).toBe('still here');
+    expect(alive(pid)).toBe(true);
   });
 });

@@ -19,7 +19,7 @@ const run = promisify(execFile);
 function haproxyOrHint(): string {
   const found = spawnSync('haproxy', ['-v'], { encoding: 'utf8' });
   if (found.error !== undefined || found.status !== 0) {
-    throw new Error('haproxy is not installed: `apt-get install -y haproxy` (Debian's package)');
+    throw new Error('haproxy is not installed: `apt-get install -y haproxy` (Debian)');
   }
   return 'haproxy';
 }

@@ -130,4 +130,17 @@ describe('serveCluster', () => {
     expect(await client.sendRequest('echo', ['still here'])).toBe('still here');
     expect(alive(pid)).toBe(true);
   });
+
+  it('does not replace a worker that leaves on its own (SIGTERM to it alone), after closing its sessions', async () => {
+    const { fixture, port } = await start();
+    const both = await fixture.waitFor<View>((line) => isView(line) && line.workers.length === 2);
+    const { client, pid } = await connect(port);
+    process.kill(pid, 'SIGTERM');
+    await ended(client.closed$);
+    const left = await fixture.waitFor<View>((line) => isView(line) && line.workers.length === 1);
+    expect(left.workers[0]!.pid).toBe(both.workers.find((w) => w.pid !== pid)!.pid);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // well past the 0.05 s restart delay
+    expect(fixture.lines.filter(isView).pop()!.workers).toHaveLength(1);
+    expect(fixture.stderr()).toMatch(/left on its own \(code 0\); not replaced/);
+  });
 });

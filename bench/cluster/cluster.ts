@@ -30,6 +30,8 @@ interface Figures {
   readonly rps: number;
   /** Cores the server processes (primary and workers) used over ramp + window. */
   readonly serverCores: number;
+  /** Cores the client processes used over the window. */
+  readonly clientCores: number;
   /** Cores the whole machine was busy over the window (ours and everyone else's). */
   readonly machineCores: number;
 }
@@ -87,6 +89,7 @@ async function measure(workers: number, flags: Map<string, string>): Promise<Fig
       workers,
       rps: results.reduce((sum, r) => sum + r.rps, 0),
       serverCores: (cpuAfter - cpuBefore) / clockTicks() / (seconds + ramp),
+      clientCores: results.reduce((sum, r) => sum + r.clientCpuUs / 1e6 / r.seconds, 0),
       machineCores: Math.max(...results.map((r) => r.machineBusyTicks / clockTicks() / r.seconds)),
     };
   } finally {
@@ -106,11 +109,11 @@ runMain(async () => {
       const f = await measure(workers, flags);
       figures.push(f);
       process.stdout.write(
-        `run ${run}, ${workers} worker(s): ${formatRate(f.rps)} req/s, server ${f.serverCores.toFixed(2)} cores, machine ${f.machineCores.toFixed(2)} cores busy\n`,
+        `run ${run}, ${workers} worker(s): ${formatRate(f.rps)} req/s, server ${f.serverCores.toFixed(2)} cores, client ${f.clientCores.toFixed(2)}, machine ${f.machineCores.toFixed(2)} cores busy\n`,
       );
     }
   }
-  const medianOf = (workers: number, key: 'rps' | 'serverCores' | 'machineCores'): number =>
+  const medianOf = (workers: number, key: 'rps' | 'serverCores' | 'clientCores' | 'machineCores'): number =>
     median(figures.filter((f) => f.workers === workers).map((f) => f[key])) ?? Number.NaN;
   const base = medianOf(1, 'rps');
   const rows = counts.map((workers) => [
@@ -118,8 +121,9 @@ runMain(async () => {
     formatRate(medianOf(workers, 'rps')),
     (medianOf(workers, 'rps') / base).toFixed(2),
     medianOf(workers, 'serverCores').toFixed(2),
+    medianOf(workers, 'clientCores').toFixed(2),
     medianOf(workers, 'machineCores').toFixed(2),
   ]);
-  process.stdout.write(`\n${renderTable(['workers', 'req/s', 'scale', 'server cores', 'machine cores busy'], rows)}\n`);
+  process.stdout.write(`\n${renderTable(['workers', 'req/s', 'scale', 'server cores', 'client cores', 'machine cores busy'], rows)}\n`);
   process.stdout.write(`(${availableParallelism()} cores; medians of ${runs} run(s); ${numberFlag(flags, 'clients', 1)} client process(es) × ${numberFlag(flags, 'conns', 100)} connections × ${numberFlag(flags, 'outstanding', 8)} outstanding)\n`);
 });

@@ -33,3 +33,15 @@ export {
   type ServerStatsSource,
 } from './prometheusMetrics';
 export { serveMetrics, type MetricsServer, type ServeMetricsOptions } from './serveMetrics';
+export { ClusterError } from './ClusterError';
+export {
+  serveCluster,
+  type ClusterCloseOptions,
+  type ClusterPrimary,
+  type ClusterRestartOptions,
+  type ClusterSessions,
+  type ClusterWorker,
+  type ClusterWorkerContext,
+  type ClusterWorkerSessions,
+  type ServeClusterOptions,
+} from './serveCluster';

@@ -3,7 +3,7 @@
  * `send-proxy-v2`, TCP and TLS passthrough), started on loopback by the
  * test: the server's session sees the client's own address, not HAProxy's.
  */
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { ReplaySubject, filter, firstValueFrom, type Observable } from 'rxjs';
 import { NetAddress, type RPCSession } from 'rxrpcx';
 import { SocketTransport, WsTransport, connectRs, connectWs, serveRs, serveWs, type SessionServer } from 'rxrpcx/node';
@@ -109,5 +109,32 @@ describe(`behind ${haproxyVersion()}`, () => {
       expect(await client.sendRequest('echo', ['wss'])).toBe('wss');
       expect(session.remoteAddress()).toEqual(local);
     });
+  });
+});
+
+describe('cost groups behind HAProxy', () => {
+  it('group sessions by the real clients\' subnets, not by the balancer\'s address', async () => {
+    const server = trackServer(await serveRs(echoFactory(), '127.0.0.1', 0, { proxyProtocol: true, costGroups: true }));
+    const sessions = sessionsOf(server);
+    haproxy = await startHaproxy(server.address.port, 'send-proxy-v2');
+    // Two clients from two loopback subnets (Linux answers all of 127/8), one raw line each.
+    const replies = await Promise.all(
+      ['127.0.1.7', '127.0.2.7'].map(
+        (localAddress) =>
+          new Promise<string>((resolve, reject) => {
+            const socket = connect({ host: '127.0.0.1', port: haproxy!.port, localAddress }, () =>
+              socket.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'echo', params: [localAddress], id: 0 })}\n`),
+            );
+            defer(() => void socket.destroy());
+            socket.setEncoding('utf8');
+            socket.once('data', (line: string) => resolve(line));
+            socket.once('error', reject);
+          }),
+      ),
+    );
+    expect(replies.map((line) => (JSON.parse(line) as { result: string }).result)).toEqual(['127.0.1.7', '127.0.2.7']);
+    const first = await firstValueFrom(sessions.pipe(filter((s) => s.remoteAddress()?.host === '127.0.1.7')));
+    const second = await firstValueFrom(sessions.pipe(filter((s) => s.remoteAddress()?.host === '127.0.2.7')));
+    expect([first.costGroup, second.costGroup]).toEqual(['127.0.1.0/24', '127.0.2.0/24']);
   });
 });

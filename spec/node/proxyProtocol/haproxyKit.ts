@@ -5,11 +5,10 @@
  * `send-proxy-v2`. Started as a child in the foreground (`-db`), stopped by
  * its PID.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect as netConnect, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startDaemon, type DaemonProcess } from '../../helpers/daemon';
 
 export const INSTALL_HINT = 'apt-get install -y haproxy (or `sh scripts/test-setup.sh` as root)';
 
@@ -26,31 +25,7 @@ export function haproxyVersion(): string {
   return spawnSync(requireHaproxy(), ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '';
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Resolves once something accepts on `port` (each refused attempt paces the loop: no timer). */
-async function waitForPort(port: number, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = netConnect({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`haproxy did not listen on ${port} within ${ms} ms`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+export { freePort } from '../../helpers/daemon';
 
 /** The configuration the specs (and the README) use. */
 export function haproxyConfig(frontendPort: number, backendPort: number, sendProxy: 'send-proxy' | 'send-proxy-v2'): string {
@@ -71,53 +46,17 @@ export function haproxyConfig(frontendPort: number, backendPort: number, sendPro
   ].join('\n');
 }
 
-export interface HaproxyProcess {
-  readonly port: number;
-  readonly pid: number;
-  log(): string;
-  stop(): Promise<void>;
-}
+export type HaproxyProcess = DaemonProcess;
 
 /** Starts HAProxy relaying 127.0.0.1:<free port> to 127.0.0.1:`backendPort`. */
-export async function startHaproxy(backendPort: number, sendProxy: 'send-proxy' | 'send-proxy-v2'): Promise<HaproxyProcess> {
-  const binary = requireHaproxy();
-  const dir = mkdtempSync(join(tmpdir(), 'rxrpcx-haproxy-'));
-  const logPath = join(dir, 'log');
-  for (let attempt = 0; ; attempt += 1) {
-    const port = await freePort();
-    const config = join(dir, 'haproxy.cfg');
-    writeFileSync(config, haproxyConfig(port, backendPort, sendProxy));
-    const fd = openSync(logPath, 'w');
-    let child: ChildProcess;
-    try {
-      child = spawn(binary, ['-f', config, '-db'], { stdio: ['ignore', fd, fd] });
-    } finally {
-      closeSync(fd);
-    }
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const early = exited.then(() => {
-      throw new Error(`haproxy exited at start: ${readFileSync(logPath, 'utf8')}`);
-    });
-    try {
-      await Promise.race([waitForPort(port, 5000), early]);
-    } catch (error) {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await exited;
-      // Someone took the port between freePort() and the start: try another.
-      if (attempt < 2) continue;
-      rmSync(dir, { recursive: true, force: true });
-      throw error;
-    }
-    early.catch(() => undefined);
-    return {
-      port,
-      pid: child.pid!,
-      log: () => readFileSync(logPath, 'utf8'),
-      stop: async () => {
-        if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGTERM');
-        await exited;
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
+export function startHaproxy(backendPort: number, sendProxy: 'send-proxy' | 'send-proxy-v2'): Promise<HaproxyProcess> {
+  return startDaemon(
+    requireHaproxy(),
+    (port, dir) => {
+      const config = join(dir, 'haproxy.cfg');
+      writeFileSync(config, haproxyConfig(port, backendPort, sendProxy));
+      return ['-f', config, '-db'];
+    },
+    'haproxy',
+  );
 }

@@ -7,12 +7,13 @@
  * The suite runs in a network namespace that has only loopback
  * (`scripts/loopback-netns.sh`); {@link assertLoopbackOnly} refuses to run otherwise.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect as netConnect, type AddressInfo, type Server, type Socket } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { startDaemon, type DaemonProcess } from '../../helpers/daemon';
 import { createServer as createTlsServer } from 'node:tls';
 
 export const LOOPBACK = '127.0.0.1';
@@ -38,84 +39,15 @@ export function requireBinary(name: string): string {
 }
 
 /** A port nobody listens on right now (bound on 127.0.0.1, then released). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, LOOPBACK, resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Resolves once something accepts on `port`, or fails after `ms`. */
-export async function waitForPort(port: number, ms = 5000, what = `port ${port}`): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = netConnect({ host: LOOPBACK, port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${what} did not start listening within ${ms} ms`);
-    // Each refused attempt is a loopback round trip, so the loop paces itself: no timer.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+export { freePort, waitForPort } from '../../helpers/daemon';
 
 /** A proxy process of ours, stopped by its PID. */
-export interface ProxyProcess {
-  readonly port: number;
-  /** What the process printed (its log). */
-  log(): string;
-  stop(): Promise<void>;
-}
-
-async function startProcess(binary: string, args: (port: number, dir: string) => string[], name: string, fixedPort?: number): Promise<ProxyProcess> {
-  const dir = mkdtempSync(join(tmpdir(), `rxrpcx-${name}-`));
-  const logPath = join(dir, 'log');
-  for (let attempt = 0; ; attempt += 1) {
-    const port = fixedPort ?? (await freePort());
-    const fd = openSync(logPath, 'w');
-    let child: ChildProcess;
-    try {
-      child = spawn(binary, args(port, dir), { stdio: ['ignore', fd, fd] });
-    } finally {
-      closeSync(fd);
-    }
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const early = exited.then(() => {
-      throw new Error(`${name} exited at start: ${readFileSync(logPath, 'utf8')}`);
-    });
-    try {
-      await Promise.race([waitForPort(port, 5000, name), early]);
-    } catch (error) {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await exited;
-      // Someone took the port between freePort() and the start: try another.
-      if (attempt < 2) continue;
-      rmSync(dir, { recursive: true, force: true });
-      throw error;
-    }
-    early.catch(() => undefined);
-    return {
-      port,
-      log: () => readFileSync(logPath, 'utf8'),
-      stop: async () => {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-        await exited;
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-}
+export type ProxyProcess = DaemonProcess;
 
 /** microsocks (SOCKS5), with username/password authentication when given; on `port` if given (else a free one). */
 export function startMicrosocks(auth?: { readonly username: string; readonly password: string }, port?: number): Promise<ProxyProcess> {
   const binary = requireBinary('microsocks');
-  return startProcess(
+  return startDaemon(
     binary,
     (chosen) => ['-i', LOOPBACK, '-p', String(chosen), ...(auth ? ['-u', auth.username, '-P', auth.password] : [])],
     auth ? 'microsocks-auth' : 'microsocks',
@@ -126,7 +58,7 @@ export function startMicrosocks(auth?: { readonly username: string; readonly pas
 /** dante's danted, SOCKS4 and SOCKS5 without authentication, loopback only. */
 export function startDanted(): Promise<ProxyProcess> {
   const binary = requireBinary('danted');
-  return startProcess(
+  return startDaemon(
     binary,
     (port, dir) => {
       const config = join(dir, 'danted.conf');

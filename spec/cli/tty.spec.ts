@@ -30,6 +30,8 @@ function onTerminal(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promi
   const command = [process.execPath, CLI, ...args].map(quote).join(' ');
   const childEnv = { ...process.env, ...env };
   delete childEnv.FORCE_COLOR;
+  // A person's terminal: under CI=true Node reports a 2-colour terminal (tty.getColorDepth), so the CLI rightly prints no colour.
+  delete childEnv.CI;
   if (env.NO_COLOR === undefined) delete childEnv.NO_COLOR;
   const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...childEnv, TERM: 'xterm-256color' }, stdio: ['ignore', 'pipe', 'inherit'] });
   let text = '';

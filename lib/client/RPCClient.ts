@@ -1,17 +1,14 @@
 import {
   BehaviorSubject,
   Observable,
-  ReplaySubject,
   Subscription,
   asyncScheduler,
   filter,
   firstValueFrom,
   from,
   lastValueFrom,
-  share,
   switchMap,
   take,
-  type SchedulerAction,
   type SchedulerLike,
 } from 'rxjs';
 import { ConnectionError } from '../jsonrpc/ConnectionError';
@@ -26,11 +23,12 @@ import { TaskCancelledError } from '../tasks/TaskCancelledError';
 import { TaskTimeout } from '../tasks/TaskTimeout';
 import type { Transport } from '../transport/Transport';
 import { browserWakeUps } from './browserWakeUps';
-import { backoffDelay, describeError, openTransport, sameArgument, subscriptionKey, type ReconnectPolicy } from './clientInternals';
+import { backoffDelay, describeError, openTransport, resolvePolicy, type ReconnectPolicy } from './clientInternals';
 import type { ClientOptions, Connector, KeepAliveOptions } from './ClientOptions';
 import type { ClientState } from './ClientState';
-import { isRetryable } from './isRetryable';
 import { NotConnectedError } from './NotConnectedError';
+import { watchSilence } from './silenceWatchInternals';
+import { SubscriptionTable } from './subscriptionInternals';
 import type { SubscriptionEvent, SubscriptionOptions } from './SubscriptionOptions';
 
 /**
@@ -106,7 +104,10 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
   #attempt = 0;
   #lastError: unknown;
   #waiting = 0;
-  readonly #subscriptions = new Map<string, Observable<SubscriptionEvent<unknown, unknown>>>();
+  readonly #subscriptions = new SubscriptionTable({
+    sessions: () => this.#sessions(true),
+    unsubscribe: (method, args) => this.#unsubscribe(method, args),
+  });
   #closing: Promise<void> | undefined;
 
   /**
@@ -336,14 +337,7 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
     ...rest: CallArgs<C, K, SubscriptionOptions<C>>
   ): Observable<SubscriptionEvent<ResultOf<C, K>, NotificationOf<C, K>>> {
     const args = (rest[0] ?? []) as RequestArgs;
-    const options = rest[1] ?? {};
-    const key = subscriptionKey(method, args, options);
-    let shared = this.#subscriptions.get(key);
-    if (shared === undefined) {
-      shared = this.#sharedSubscription(key, method, args, options);
-      this.#subscriptions.set(key, shared);
-    }
-    return shared as Observable<SubscriptionEvent<ResultOf<C, K>, NotificationOf<C, K>>>;
+    return this.#subscriptions.get(method, args, rest[1] ?? {}) as Observable<SubscriptionEvent<ResultOf<C, K>, NotificationOf<C, K>>>;
   }
 
   /**
@@ -407,7 +401,18 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
     this.#step = watch;
     this.#set({ status: 'open', endpoint, session });
     watch.add(session.closed$.subscribe(() => this.#dropped(endpoint, session)));
-    watch.add(this.#watchSilence(session));
+    watch.add(
+      watchSilence(session, {
+        keepAlive: this.#options.keepAlive,
+        livenessTimeout: this.#options.livenessTimeout,
+        scheduler: this.#scheduler,
+        ping: (silentSession, keepAlive) => this.#ping(silentSession, keepAlive),
+        silent: (silentSession, seconds) => {
+          this.#lastError = new ConnectionError(`nothing from the server for ${seconds} s`);
+          silentSession.abort();
+        },
+      }),
+    );
   }
 
   #dropped(endpoint: string, session: RPCSession): void {
@@ -459,35 +464,6 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
     this.#life.unsubscribe();
     this.#set(error === undefined ? { status: 'closed' } : { status: 'closed', lastError: error });
     this.#state.complete();
-  }
-
-  /** Pings after `keepAlive.interval` of silence and drops the session after `livenessTimeout` of it. */
-  #watchSilence(session: RPCSession): Subscription {
-    const { keepAlive, livenessTimeout } = this.#options;
-    if (keepAlive === undefined && livenessTimeout === undefined) return Subscription.EMPTY;
-    const now = (): number => this.#scheduler.now() / 1000;
-    let lastPing = -Infinity;
-    const check = (): number | undefined => {
-      const heard = session.lastRecv;
-      if (livenessTimeout !== undefined && now() - heard >= livenessTimeout) {
-        this.#lastError = new ConnectionError(`nothing from the server for ${livenessTimeout} s`);
-        session.abort();
-        return undefined;
-      }
-      let next = livenessTimeout === undefined ? Infinity : heard + livenessTimeout;
-      if (keepAlive !== undefined) {
-        if (now() - Math.max(heard, lastPing) >= keepAlive.interval) {
-          lastPing = now();
-          this.#ping(session, keepAlive);
-        }
-        next = Math.min(next, Math.max(heard, lastPing) + keepAlive.interval);
-      }
-      return Math.max(0, next - now());
-    };
-    return this.#scheduler.schedule(function (this: SchedulerAction<unknown>) {
-      const wait = check();
-      if (wait !== undefined) this.schedule(undefined, wait * 1000);
-    }, 0);
   }
 
   #ping(session: RPCSession, keepAlive: KeepAliveOptions): void {
@@ -577,37 +553,6 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
     return this.#withSession(options, (session) => from(session.sendNotification(method, args)));
   }
 
-  #sharedSubscription(key: string, method: string, args: RequestArgs, options: SubscriptionOptions<C>): Observable<SubscriptionEvent<unknown, unknown>> {
-    const notification = options.notification ?? method;
-    const belongs = (n: Notification): boolean =>
-      n.method === notification && (options.key === undefined || sameArgument(n.args, args, options.key));
-    const source = new Observable<SubscriptionEvent<unknown, unknown>>((subscriber) => {
-      let ended = false;
-      const inner = this.#sessions(true)
-        .pipe(switchMap((session) => subscribeOn(session, method, args, belongs)))
-        .subscribe({
-          next: (event) => subscriber.next(event),
-          error: (error: unknown) => {
-            ended = true;
-            subscriber.error(error);
-          },
-          complete: () => {
-            ended = true;
-            subscriber.complete();
-          },
-        });
-      return () => {
-        inner.unsubscribe();
-        if (this.#subscriptions.get(key) === shared) this.#subscriptions.delete(key);
-        if (!ended && options.unsubscribe !== undefined) this.#unsubscribe(options.unsubscribe, args);
-      };
-    });
-    const shared = source.pipe(
-      share({ connector: () => new ReplaySubject(1), resetOnError: true, resetOnComplete: true, resetOnRefCountZero: true }),
-    );
-    return shared;
-  }
-
   #unsubscribe(method: string, args: RequestArgs): void {
     const state = this.#state.value;
     if (state.status !== 'open' || state.session.isClosing()) return;
@@ -617,46 +562,10 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
   }
 }
 
-/** One session's part of a subscription: the subscribe call, and its notifications from then on. */
-function subscribeOn(
-  session: RPCSession,
-  method: string,
-  args: RequestArgs,
-  belongs: (n: Notification) => boolean,
-): Observable<SubscriptionEvent<unknown, unknown>> {
-  return new Observable<SubscriptionEvent<unknown, unknown>>((subscriber) => {
-    // Complete with the session: the next session, if any, subscribes again.
-    const subscription = session.notifications$.pipe(filter(belongs)).subscribe({
-      next: (notification) => subscriber.next({ kind: 'notification', args: notification.args, notification }),
-      complete: () => subscriber.complete(),
-    });
-    subscription.add(
-      session.request(method, args).subscribe({
-        next: (result) => subscriber.next({ kind: 'result', result }),
-        // A session that went away takes its answer with it: the next session subscribes again.
-        error: (error: unknown) => (session.isClosing() ? undefined : subscriber.error(error)),
-      }),
-    );
-    return subscription;
-  });
-}
-
 function cancelled(signal: AbortSignal): TaskCancelledError {
   return new TaskCancelledError('request was cancelled', { cause: signal.reason });
 }
 
 function gaveUp(cause: unknown): NotConnectedError {
   return new NotConnectedError('closed', `the client gave up reconnecting: ${describeError(cause)}`, { cause });
-}
-
-function resolvePolicy(options: NonNullable<ClientOptions['reconnect']> & object): ReconnectPolicy {
-  return {
-    initialDelay: options.initialDelay ?? 1,
-    maxDelay: options.maxDelay ?? 30,
-    factor: options.factor ?? 2,
-    maxAttempts: options.maxAttempts ?? Infinity,
-    jitter: options.jitter ?? true,
-    retryable: options.retryable ?? isRetryable,
-    random: options.random ?? Math.random,
-  };
 }

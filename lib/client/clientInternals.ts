@@ -2,7 +2,8 @@ import { from, isObservable, take, Subscription, type ObservableInput, type Sche
 import type { RequestArgs } from '../jsonrpc/Request';
 import { ConnectError } from '../transport/ConnectError';
 import type { Transport } from '../transport/Transport';
-import type { Connector } from './ClientOptions';
+import type { Connector, ReconnectOptions } from './ClientOptions';
+import { isRetryable } from './isRetryable';
 
 /** A reconnection policy with every default filled in. */
 export interface ReconnectPolicy {
@@ -13,6 +14,19 @@ export interface ReconnectPolicy {
   readonly jitter: boolean;
   readonly retryable: (error: unknown) => boolean;
   readonly random: () => number;
+}
+
+/** The reconnection options with every default filled in. */
+export function resolvePolicy(options: ReconnectOptions): ReconnectPolicy {
+  return {
+    initialDelay: options.initialDelay ?? 1,
+    maxDelay: options.maxDelay ?? 30,
+    factor: options.factor ?? 2,
+    maxAttempts: options.maxAttempts ?? Infinity,
+    jitter: options.jitter ?? true,
+    retryable: options.retryable ?? isRetryable,
+    random: options.random ?? Math.random,
+  };
 }
 
 /** Seconds to wait before the attempt numbered `attempt` (from 1): full jitter under an exponential ceiling. */

@@ -1,4 +1,4 @@
-import { SOCKSProxy, SOCKSRandomAuth } from '../node';
+import { SOCKSProxy, SOCKSRandomAuth } from '..';
 import { ExitCode } from './ExitCode';
 import { numberFromFlag } from './flagValues';
 import type { Output } from './Output';

@@ -1,4 +1,5 @@
 import { clearLine, cursorTo } from 'node:readline';
+import { asyncScheduler, Subscription, type SchedulerAction, type SchedulerLike } from 'rxjs';
 
 /** Braille frames, as most terminal spinners use. */
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -11,13 +12,16 @@ export interface SpinnerOptions {
   readonly interval?: number;
   /** Styles the label (e.g. dim), or leaves it. @default as it is */
   readonly style?: (text: string) => string;
+  /** Drives the delay, the frames and the elapsed time. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
 }
 
 /**
  * A one-line spinner with the elapsed time (`⠹ connecting to tls://…:50002  1.4s`),
  * drawn on a terminal stream (stderr) with `readline.cursorTo` / `clearLine`,
  * so stdout stays clean for the answer. On a stream that is not a terminal it
- * draws nothing. Its timers are unref'd: it never keeps the process alive.
+ * draws nothing. Its timing runs on the scheduler option, so a TestScheduler
+ * can drive it; the command line stops it before it exits.
  */
 export class Spinner {
   readonly #stream: NodeJS.WritableStream & { readonly isTTY?: boolean };
@@ -26,8 +30,7 @@ export class Spinner {
   #since = 0;
   #frame = 0;
   #drawn = false;
-  #timer: NodeJS.Timeout | undefined;
-  #delayTimer: NodeJS.Timeout | undefined;
+  #running = Subscription.EMPTY;
 
   /**
    * @param stream - where to draw (stderr); nothing is drawn unless it is a TTY
@@ -35,7 +38,12 @@ export class Spinner {
    */
   constructor(stream: NodeJS.WritableStream & { readonly isTTY?: boolean }, options: SpinnerOptions = {}) {
     this.#stream = stream;
-    this.#options = { delay: options.delay ?? 150, interval: options.interval ?? 80, style: options.style ?? ((text) => text) };
+    this.#options = {
+      delay: options.delay ?? 150,
+      interval: options.interval ?? 80,
+      style: options.style ?? ((text) => text),
+      scheduler: options.scheduler ?? asyncScheduler,
+    };
   }
 
   /** Whether this spinner draws at all (its stream is a terminal). */
@@ -50,23 +58,20 @@ export class Spinner {
   start(label: string): void {
     if (!this.enabled) return;
     this.#label = label;
-    this.#since = Date.now();
-    if (this.#timer !== undefined || this.#delayTimer !== undefined) return;
-    this.#delayTimer = setTimeout(() => {
-      this.#delayTimer = undefined;
-      this.#draw();
-      this.#timer = setInterval(() => this.#draw(), this.#options.interval);
-      this.#timer.unref();
+    this.#since = this.#options.scheduler.now();
+    if (!this.#running.closed) return;
+    const draw = (): void => this.#draw();
+    const interval = this.#options.interval;
+    // One action: the first frame after the delay, then one per interval.
+    this.#running = this.#options.scheduler.schedule(function (this: SchedulerAction<unknown>) {
+      draw();
+      this.schedule(undefined, interval);
     }, this.#options.delay);
-    this.#delayTimer.unref();
   }
 
   /** Stops and erases the spinner's line. */
   stop(): void {
-    clearTimeout(this.#delayTimer);
-    clearInterval(this.#timer);
-    this.#delayTimer = undefined;
-    this.#timer = undefined;
+    this.#running.unsubscribe();
     if (this.#drawn) {
       cursorTo(this.#stream, 0);
       clearLine(this.#stream, 0);
@@ -75,7 +80,7 @@ export class Spinner {
   }
 
   #draw(): void {
-    const seconds = ((Date.now() - this.#since) / 1000).toFixed(1);
+    const seconds = ((this.#options.scheduler.now() - this.#since) / 1000).toFixed(1);
     const frame = FRAMES[this.#frame++ % FRAMES.length]!;
     cursorTo(this.#stream, 0);
     clearLine(this.#stream, 0);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { firstValueFrom } from 'rxjs';
-import { RPCError, connect$, type RPCClient, type RPCSession } from '../node';
+import { RPCError, connect$, type RPCClient, type RPCSession } from '..';
 import { checkEndpoint } from './checkEndpoint';
 import { clientFlags, clientFlagsHelp, clientOptionsFromFlags } from './clientOptionsFromFlags';
 import { ExitCode } from './ExitCode';

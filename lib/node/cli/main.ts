@@ -56,9 +56,9 @@ Exit status:
   5    protocol error: the reply broke JSON-RPC
   130  interrupted (Ctrl-C) before the answer`;
 
-/** The package's version, from its package.json (dist/cli/ → the package root). */
+/** The package's version, from its package.json (dist/node/cli/ → the package root). */
 function version(): string {
-  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
   return manifest.version;
 }
 

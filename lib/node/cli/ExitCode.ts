@@ -1,4 +1,4 @@
-import { BatchError, ConnectError, ConnectionError, ListenError, NotConnectedError, ProtocolError, RPCError, SOCKSError, TaskTimeout } from '../node';
+import { BatchError, ConnectError, ConnectionError, ListenError, NotConnectedError, ProtocolError, RPCError, SOCKSError, TaskTimeout } from '..';
 import { InterruptedError } from './InterruptedError';
 import { UsageError } from './UsageError';
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { RPCHandler, RPCMethod, RPCMethodTable } from '../node';
+import type { RPCHandler, RPCMethod, RPCMethodTable } from '..';
 import { UsageError } from './UsageError';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { RPCSession, consoleLogger, quietLogger, type NodeConnectOptions, type RPCSessionConfig, type Transport } from '../node';
+import { RPCSession, consoleLogger, quietLogger, type NodeConnectOptions, type RPCSessionConfig, type Transport } from '..';
 import { framerFromFlag, numberFromFlag, protocolFromFlag } from './flagValues';
 import { proxyFromFlag } from './proxyFromFlag';
 import { UsageError } from './UsageError';

@@ -1,5 +1,5 @@
 import { fromEvent, lastValueFrom, takeUntil, takeWhile, tap } from 'rxjs';
-import { connect$, type RPCClient, type SubscriptionOptions } from '../node';
+import { connect$, type RPCClient, type SubscriptionOptions } from '..';
 import { checkEndpoint } from './checkEndpoint';
 import { clientFlags, clientFlagsHelp, clientOptionsFromFlags } from './clientOptionsFromFlags';
 import { ExitCode } from './ExitCode';

@@ -1,4 +1,4 @@
-import { ConnectError, SOCKS4, SOCKS4a, SOCKS5, SOCKSProxy, SOCKSRandomAuth, SOCKSUserAuth, type SOCKSAuth, type SOCKSProtocol } from '../node';
+import { ConnectError, SOCKS4, SOCKS4a, SOCKS5, SOCKSProxy, SOCKSRandomAuth, SOCKSUserAuth, type SOCKSAuth, type SOCKSProtocol } from '..';
 import { UsageError } from './UsageError';
 
 /** The ports `--proxy auto` tries on localhost: Tor's daemon, then Tor Browser. */

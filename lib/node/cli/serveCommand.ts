@@ -1,4 +1,4 @@
-import { RPCSession, serveRs, sessionDefaults, serveWs, type RPCSessionOptions, type SessionServer, type SessionFactory } from '../node';
+import { RPCSession, serveRs, sessionDefaults, serveWs, type RPCSessionOptions, type SessionServer, type SessionFactory } from '..';
 import { readFlagFile } from './clientOptionsFromFlags';
 import { ExitCode } from './ExitCode';
 import { framerFromFlag, numberFromFlag, protocolFromFlag } from './flagValues';

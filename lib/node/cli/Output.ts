@@ -1,5 +1,5 @@
 import { styleText } from 'node:util';
-import { NotConnectedError } from '../node';
+import { NotConnectedError } from '..';
 import { colourEnabled } from './colourEnabled';
 import { formatJSON } from './formatJSON';
 import { Spinner } from './Spinner';

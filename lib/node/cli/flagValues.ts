@@ -7,7 +7,7 @@ import {
   NewlineFramer,
   type FramerBase,
   type JSONRPCProtocol,
-} from '../node';
+} from '..';
 import { UsageError } from './UsageError';
 
 const PROTOCOLS: Readonly<Record<string, JSONRPCProtocol>> = {

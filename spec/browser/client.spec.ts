@@ -71,7 +71,14 @@ async function waitFor(example: TestPage, check: (view: View) => boolean, what: 
     if (Date.now() > deadline) {
       throw new Error(`the page did not show ${what} within ${ms} ms; it shows ${JSON.stringify(view, null, 2)}; problems: ${example.problems.join('\n')}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Wait for the page to change, checked at the browser's animation frames.
+    const snapshot = await example.page.evaluate(() => `${document.body.dataset['status']}|${document.body.textContent}`);
+    await example.page
+      .waitForFunction((before) => `${document.body.dataset['status']}|${document.body.textContent}` !== before, snapshot, {
+        polling: 'raf', // the page's own frames, not a clock here
+        timeout: Math.max(1, deadline - Date.now()),
+      })
+      .catch(() => undefined);
   }
 }
 
@@ -141,7 +148,6 @@ describe('the browser example (examples/browser) in Chromium', () => {
     // The server is up, but the client waits out its 30 s…
     const server = trackServer(await serveWs(echoAndSubscribeFactory, '127.0.0.1', port));
     const accepted = nextSession(server);
-    await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await readView(example)).status).toBe('reconnecting');
     expect(server.sessions.size).toBe(0);
 

@@ -4,7 +4,7 @@
  * requests and notifications while disconnected, keep-alive and liveness.
  * Subscriptions are in subscriptions.spec.ts.
  */
-import { NEVER, Subject, map, take, timer } from 'rxjs';
+import { NEVER, Subject, map, take, throwError, timer } from 'rxjs';
 import {
   ConnectError,
   ConnectionError,
@@ -42,8 +42,7 @@ describe('RPCClient: connecting and closing', () => {
   });
 
   it('late subscribers to a closed client get its final state; session$ and subscriptions end at once', async () => {
-    const client = new RPCClient('mem://x', { connector: () => Promise.reject(new ConnectError('tls', 'mem://x', 'bad certificate')) });
-    await new Promise((r) => setTimeout(r, 0));
+    const client = new RPCClient('mem://x', { connector: () => throwError(() => new ConnectError('tls', 'mem://x', 'bad certificate')) });
     const states: string[] = [];
     client.state$.subscribe({ next: (s) => states.push(s.status), complete: () => states.push('|') });
     expect(states).toEqual(['closed', '|']);
@@ -426,7 +425,7 @@ describe('RPCClient: a connector answering with Promises', () => {
     const client = new RPCClient('mem://late', { connector: () => new Promise((r) => (resolve = r)) });
     await client.close();
     resolve(clientEnd);
-    await new Promise((r) => setTimeout(r, 0));
+    await Promise.resolve(); // the connector's Promise settles one microtask later: after this line, its handler has run
     expect(clientEnd.isClosing()).toBe(true);
   });
 

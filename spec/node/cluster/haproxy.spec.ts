@@ -6,12 +6,12 @@
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RPCSession } from 'rxrpcx';
 import { connectRs, serveRs, type SessionServer } from 'rxrpcx/node';
+import { freePort, waitForPort } from '../../helpers/daemon';
 
 const config = join(__dirname, '..', '..', '..', 'examples', 'haproxy', 'haproxy.cfg');
 const run = promisify(execFile);
@@ -22,31 +22,6 @@ function haproxyOrHint(): string {
     throw new Error('haproxy is not installed: `apt-get install -y haproxy` (Debian)');
   }
   return 'haproxy';
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/** Resolves once something accepts connections on the port (polled every 20 ms, at most `timeoutMs`). */
-async function accepting(port: number, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on ${port}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 let haproxy: ChildProcess | undefined;
@@ -96,7 +71,7 @@ describe('examples/haproxy', () => {
     haproxy = spawn(binary, ['-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     haproxy.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    await accepting(front).catch((error: Error) => {
+    await waitForPort(front, 5000, 'haproxy').catch((error: Error) => {
       throw new Error(`${error.message}; haproxy said:\n${stderr}`);
     });
 

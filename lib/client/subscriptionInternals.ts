@@ -3,7 +3,7 @@ import type { Notification } from '../jsonrpc/Notification';
 import type { RequestArgs } from '../jsonrpc/Request';
 import type { RPCSession } from '../session/RPCSession';
 import { sameArgument, subscriptionKey } from './clientInternals';
-import type { SubscriptionEvent, SubscriptionOptions } from './SubscriptionOptions';
+import type { SubscriptionEvent } from './SubscriptionOptions';
 
 /** What a client gives its subscriptions: its sessions as they open, and a way to send the unsubscribe call. */
 export interface SubscriptionHost {
@@ -15,6 +15,13 @@ export interface SubscriptionHost {
 
 type Event = SubscriptionEvent<unknown, unknown>;
 
+/** `SubscriptionOptions` once the contract has checked the unsubscribe method's name. */
+interface Options {
+  readonly notification?: string;
+  readonly key?: number | string;
+  readonly unsubscribe?: string;
+}
+
 /**
  * A client's subscriptions, one per method, arguments and options: each a
  * shared Observable that subscribes on every session the host opens, and
@@ -25,7 +32,7 @@ export class SubscriptionTable {
 
   constructor(private readonly host: SubscriptionHost) {}
 
-  get(method: string, args: RequestArgs, options: SubscriptionOptions<never> & { readonly unsubscribe?: string }): Observable<Event> {
+  get(method: string, args: RequestArgs, options: Options): Observable<Event> {
     const key = subscriptionKey(method, args, options);
     let shared = this.#live.get(key);
     if (shared === undefined) {
@@ -35,7 +42,7 @@ export class SubscriptionTable {
     return shared;
   }
 
-  #share(key: string, method: string, args: RequestArgs, options: { readonly notification?: string; readonly key?: number | string; readonly unsubscribe?: string }): Observable<Event> {
+  #share(key: string, method: string, args: RequestArgs, options: Options): Observable<Event> {
     const notification = options.notification ?? method;
     const belongs = (n: Notification): boolean =>
       n.method === notification && (options.key === undefined || sameArgument(n.args, args, options.key));

@@ -11,6 +11,8 @@ module.exports = {
   moduleNameMapper: {
     '^rxrpcx$': '<rootDir>/lib/index.ts',
     '^rxrpcx/node$': '<rootDir>/lib/node/index.ts',
+    // lib/ imports its own files as ES modules do, by their emitted `.js` name.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   // Sessions log handler exceptions to console by default; the suite's are on purpose.

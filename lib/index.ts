@@ -7,10 +7,10 @@
  *
  * @packageDocumentation
  */
-export * from './util';
-export * from './framing';
-export * from './jsonrpc';
-export * from './tasks';
-export * from './session';
-export * from './transport';
-export * from './client';
+export * from './util/index.js';
+export * from './framing/index.js';
+export * from './jsonrpc/index.js';
+export * from './tasks/index.js';
+export * from './session/index.js';
+export * from './transport/index.js';
+export * from './client/index.js';

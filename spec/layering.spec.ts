@@ -47,7 +47,7 @@ function importsOf(file: string): Import[] {
 }
 
 function resolveLocal(from: string, specifier: string): string {
-  const base = resolve(dirname(from), specifier);
+  const base = resolve(dirname(from), specifier.replace(/\.js$/, ''));
   for (const candidate of [`${base}.ts`, join(base, 'index.ts')]) {
     try {
       if (statSync(candidate).isFile()) return candidate;

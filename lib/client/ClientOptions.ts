@@ -1,8 +1,8 @@
 import type { Observable, ObservableInput, SchedulerLike } from 'rxjs';
-import type { RequestArgs } from '../jsonrpc/Request';
-import type { RPCSession, RPCSessionConfig } from '../session/RPCSession';
-import type { SessionLogger } from '../session/SessionLogger';
-import type { Transport } from '../transport/Transport';
+import type { RequestArgs } from '../jsonrpc/Request.js';
+import type { RPCSession, RPCSessionConfig } from '../session/RPCSession.js';
+import type { SessionLogger } from '../session/SessionLogger.js';
+import type { Transport } from '../transport/Transport.js';
 
 /**
  * What a {@link Connector} is given for one attempt.

@@ -1,4 +1,4 @@
-import type { RPCSession } from '../session/RPCSession';
+import type { RPCSession } from '../session/RPCSession.js';
 
 /**
  * What an {@link RPCClient} is doing, as `client.state$` reports it:

@@ -11,25 +11,25 @@ import {
   take,
   type SchedulerLike,
 } from 'rxjs';
-import { ConnectionError } from '../jsonrpc/ConnectionError';
-import type { CallArgs, MethodContract, MethodName, NotificationOf, RequestResult, ResultOf, ResultOverride, UntypedContract } from '../jsonrpc/MethodContract';
-import type { Notification } from '../jsonrpc/Notification';
-import type { RequestArgs } from '../jsonrpc/Request';
-import { RPCSession, type RPCSessionConfig } from '../session/RPCSession';
-import type { SessionLogger } from '../session/SessionLogger';
-import { defaultLogger } from '../session/setDefaultLogger';
-import { rpcSessionDefaults } from '../session/SessionOptions';
-import { TaskCancelledError } from '../tasks/TaskCancelledError';
-import { TaskTimeout } from '../tasks/TaskTimeout';
-import type { Transport } from '../transport/Transport';
-import { browserWakeUps } from './browserWakeUps';
-import { backoffDelay, describeError, openTransport, resolvePolicy, type ReconnectPolicy } from './clientInternals';
-import type { ClientOptions, Connector, KeepAliveOptions } from './ClientOptions';
-import type { ClientState } from './ClientState';
-import { NotConnectedError } from './NotConnectedError';
-import { watchSilence } from './silenceWatchInternals';
-import { SubscriptionTable } from './subscriptionInternals';
-import type { SubscriptionEvent, SubscriptionOptions } from './SubscriptionOptions';
+import { ConnectionError } from '../jsonrpc/ConnectionError.js';
+import type { CallArgs, MethodContract, MethodName, NotificationOf, RequestResult, ResultOf, ResultOverride, UntypedContract } from '../jsonrpc/MethodContract.js';
+import type { Notification } from '../jsonrpc/Notification.js';
+import type { RequestArgs } from '../jsonrpc/Request.js';
+import { RPCSession, type RPCSessionConfig } from '../session/RPCSession.js';
+import type { SessionLogger } from '../session/SessionLogger.js';
+import { defaultLogger } from '../session/setDefaultLogger.js';
+import { rpcSessionDefaults } from '../session/SessionOptions.js';
+import { TaskCancelledError } from '../tasks/TaskCancelledError.js';
+import { TaskTimeout } from '../tasks/TaskTimeout.js';
+import type { Transport } from '../transport/Transport.js';
+import { browserWakeUps } from './browserWakeUps.js';
+import { backoffDelay, describeError, openTransport, resolvePolicy, type ReconnectPolicy } from './clientInternals.js';
+import type { ClientOptions, Connector, KeepAliveOptions } from './ClientOptions.js';
+import type { ClientState } from './ClientState.js';
+import { NotConnectedError } from './NotConnectedError.js';
+import { watchSilence } from './silenceWatchInternals.js';
+import { SubscriptionTable } from './subscriptionInternals.js';
+import type { SubscriptionEvent, SubscriptionOptions } from './SubscriptionOptions.js';
 
 /**
  * Options of one request made through an {@link RPCClient}.

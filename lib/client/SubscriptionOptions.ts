@@ -1,5 +1,5 @@
-import type { MethodContract, MethodName, UntypedContract } from '../jsonrpc/MethodContract';
-import type { Notification } from '../jsonrpc/Notification';
+import type { MethodContract, MethodName, UntypedContract } from '../jsonrpc/MethodContract.js';
+import type { Notification } from '../jsonrpc/Notification.js';
 
 /**
  * How `client.subscription$` recognises its notifications and ends its

@@ -1,9 +1,9 @@
 import { from, isObservable, take, Subscription, type ObservableInput, type SchedulerLike } from 'rxjs';
-import type { RequestArgs } from '../jsonrpc/Request';
-import { ConnectError } from '../transport/ConnectError';
-import type { Transport } from '../transport/Transport';
-import type { Connector, ReconnectOptions } from './ClientOptions';
-import { isRetryable } from './isRetryable';
+import type { RequestArgs } from '../jsonrpc/Request.js';
+import { ConnectError } from '../transport/ConnectError.js';
+import type { Transport } from '../transport/Transport.js';
+import type { Connector, ReconnectOptions } from './ClientOptions.js';
+import { isRetryable } from './isRetryable.js';
 
 /** A reconnection policy with every default filled in. */
 export interface ReconnectPolicy {

@@ -1,8 +1,8 @@
-import type { MethodContract, UntypedContract } from '../jsonrpc/MethodContract';
-import { ConnectError } from '../transport/ConnectError';
-import { openBrowserWebSocket, type WebSocketConstructor } from '../transport/openBrowserWebSocket';
-import type { ClientOptions, Connector } from './ClientOptions';
-import { RPCClient } from './RPCClient';
+import type { MethodContract, UntypedContract } from '../jsonrpc/MethodContract.js';
+import { ConnectError } from '../transport/ConnectError.js';
+import { openBrowserWebSocket, type WebSocketConstructor } from '../transport/openBrowserWebSocket.js';
+import type { ClientOptions, Connector } from './ClientOptions.js';
+import { RPCClient } from './RPCClient.js';
 
 /**
  * Options of the core {@link connect$}: a client's options and the

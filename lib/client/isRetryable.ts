@@ -1,5 +1,5 @@
-import { ConnectionError } from '../jsonrpc/ConnectionError';
-import { ConnectError } from '../transport/ConnectError';
+import { ConnectionError } from '../jsonrpc/ConnectionError.js';
+import { ConnectError } from '../transport/ConnectError.js';
 
 /**
  * The default of `ReconnectOptions.retryable`: whether a failed connection

@@ -1,7 +1,7 @@
 import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
 import { Subscription as RxSubscription } from 'rxjs';
-import type { RPCSession } from '../session/RPCSession';
-import type { KeepAliveOptions } from './ClientOptions';
+import type { RPCSession } from '../session/RPCSession.js';
+import type { KeepAliveOptions } from './ClientOptions.js';
 
 /** What to do when a session has been silent too long. */
 export interface SilenceWatch {

@@ -1,9 +1,9 @@
 import { Observable, ReplaySubject, filter, share, switchMap } from 'rxjs';
-import type { Notification } from '../jsonrpc/Notification';
-import type { RequestArgs } from '../jsonrpc/Request';
-import type { RPCSession } from '../session/RPCSession';
-import { sameArgument, subscriptionKey } from './clientInternals';
-import type { SubscriptionEvent } from './SubscriptionOptions';
+import type { Notification } from '../jsonrpc/Notification.js';
+import type { RequestArgs } from '../jsonrpc/Request.js';
+import type { RPCSession } from '../session/RPCSession.js';
+import { sameArgument, subscriptionKey } from './clientInternals.js';
+import type { SubscriptionEvent } from './SubscriptionOptions.js';
 
 /** What a client gives its subscriptions: its sessions as they open, and a way to send the unsubscribe call. */
 export interface SubscriptionHost {

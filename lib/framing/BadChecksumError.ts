@@ -1,5 +1,5 @@
-import { FramingError } from './FramingError';
-import { toHex } from './framingInternals';
+import { FramingError } from './FramingError.js';
+import { toHex } from './framingInternals.js';
 
 /**
  * A binary frame's payload did not match its checksum; the message is

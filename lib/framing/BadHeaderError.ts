@@ -1,4 +1,4 @@
-import { FramingError } from './FramingError';
+import { FramingError } from './FramingError.js';
 
 /**
  * Why a {@link BadHeaderError} was raised.

@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
-import { BadChecksumError } from './BadChecksumError';
-import type { FramerBase, FramerMessagesOptions } from './FramerBase';
-import { ChunkQueue, decodeFrames, defineDecoder, type FrameDecoder, type FrameSink } from './framingInternals';
+import { BadChecksumError } from './BadChecksumError.js';
+import type { FramerBase, FramerMessagesOptions } from './FramerBase.js';
+import { ChunkQueue, decodeFrames, defineDecoder, type FrameDecoder, type FrameSink } from './framingInternals.js';
 
 /**
  * A message of a binary protocol: a command and its payload.

@@ -1,8 +1,8 @@
 import { sha256 } from '@noble/hashes/sha256';
-import { BadMagicError } from './BadMagicError';
-import { BinaryFramer, type BinaryHeader } from './BinaryFramer';
-import { OversizedPayloadError } from './OversizedPayloadError';
-import { checkLimit, fromHex, latin1Decode } from './framingInternals';
+import { BadMagicError } from './BadMagicError.js';
+import { BinaryFramer, type BinaryHeader } from './BinaryFramer.js';
+import { OversizedPayloadError } from './OversizedPayloadError.js';
+import { checkLimit, fromHex, latin1Decode } from './framingInternals.js';
 
 const HEADER_SIZE = 24;
 const COMMAND_SIZE = 12;

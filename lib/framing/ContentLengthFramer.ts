@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
-import { BadHeaderError } from './BadHeaderError';
-import type { FramerBase, FramerMessagesOptions } from './FramerBase';
-import { OversizedMessageError } from './OversizedMessageError';
+import { BadHeaderError } from './BadHeaderError.js';
+import type { FramerBase, FramerMessagesOptions } from './FramerBase.js';
+import { OversizedMessageError } from './OversizedMessageError.js';
 import {
   ChunkQueue,
   checkLimit,
@@ -11,7 +11,7 @@ import {
   latin1Decode,
   type FrameDecoder,
   type FrameSink,
-} from './framingInternals';
+} from './framingInternals.js';
 
 const CR = 0x0d;
 const LF = 0x0a;

@@ -1,5 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
-import type { FramingError } from './FramingError';
+import type { FramingError } from './FramingError.js';
 
 /**
  * Options for {@link FramerBase.messages}, per subscription.

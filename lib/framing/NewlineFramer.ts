@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
-import type { FramerBase, FramerMessagesOptions } from './FramerBase';
-import { OversizedMessageError } from './OversizedMessageError';
-import { ChunkQueue, checkLimit, decodeFrames, defineDecoder, defineTextFraming, type FrameDecoder, type FrameSink } from './framingInternals';
+import type { FramerBase, FramerMessagesOptions } from './FramerBase.js';
+import { OversizedMessageError } from './OversizedMessageError.js';
+import { ChunkQueue, checkLimit, decodeFrames, defineDecoder, defineTextFraming, type FrameDecoder, type FrameSink } from './framingInternals.js';
 
 const NEWLINE = 0x0a;
 

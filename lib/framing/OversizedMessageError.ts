@@ -1,5 +1,5 @@
-import { FramingError } from './FramingError';
-import { formatCount } from './framingInternals';
+import { FramingError } from './FramingError.js';
+import { formatCount } from './framingInternals.js';
 
 /**
  * A newline- or header-framed message over the framer's `maxSize` was

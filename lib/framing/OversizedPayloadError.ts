@@ -1,5 +1,5 @@
-import { FramingError } from './FramingError';
-import { formatCount } from './framingInternals';
+import { FramingError } from './FramingError.js';
+import { formatCount } from './framingInternals.js';
 
 /**
  * A binary frame's header declared a payload over the limit; fatal.

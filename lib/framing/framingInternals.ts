@@ -1,6 +1,6 @@
 import { Observable, type OperatorFunction, type Unsubscribable } from 'rxjs';
-import type { FramerBase, FramerMessagesOptions } from './FramerBase';
-import type { FramingError } from './FramingError';
+import type { FramerBase, FramerMessagesOptions } from './FramerBase.js';
+import type { FramingError } from './FramingError.js';
 
 /** A chunk at least this long, and at least half of its ArrayBuffer, is held by reference. */
 const KEEP_MIN = 4096;

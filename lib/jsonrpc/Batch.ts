@@ -1,7 +1,7 @@
-import { ProtocolError } from './ProtocolError';
-import { Notification } from './Notification';
-import { Request } from './Request';
-import { Response } from './Response';
+import { ProtocolError } from './ProtocolError.js';
+import { Notification } from './Notification.js';
+import { Request } from './Request.js';
+import { Response } from './Response.js';
 
 /**
  * What a batch can hold: requests and notifications, or responses.

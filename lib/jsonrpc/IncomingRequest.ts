@@ -1,6 +1,6 @@
-import { bindIncomingRequestFriend } from './connectionInternals';
-import { utf8, type RequestArgs } from './jsonrpcInternals';
-import { Request } from './Request';
+import { bindIncomingRequestFriend } from './connectionInternals.js';
+import { utf8, type RequestArgs } from './jsonrpcInternals.js';
+import { Request } from './Request.js';
 
 /**
  * Turns a request's outcome into the message to send — bytes, or JSON text

@@ -1,11 +1,11 @@
-import type { Batch } from './Batch';
-import { CODES, decodeJSONMessage, hasOwn, isRecord, utf8, type JSONRecord, type RequestArgs } from './jsonrpcInternals';
-import { Notification } from './Notification';
-import { ProtocolError } from './ProtocolError';
-import { encodePayloadText, requestText, responseText } from './protocolInternals';
-import { Request } from './Request';
-import { Response } from './Response';
-import { RPCError } from './RPCError';
+import type { Batch } from './Batch.js';
+import { CODES, decodeJSONMessage, hasOwn, isRecord, utf8, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
+import { Notification } from './Notification.js';
+import { ProtocolError } from './ProtocolError.js';
+import { encodePayloadText, requestText, responseText } from './protocolInternals.js';
+import { Request } from './Request.js';
+import { Response } from './Response.js';
+import { RPCError } from './RPCError.js';
 
 /**
  * A received request, with its id.

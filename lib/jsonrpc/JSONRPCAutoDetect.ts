@@ -1,7 +1,7 @@
-import { getOwn, hasOwn, isRecord } from './jsonrpcInternals';
-import { JSONRPCLoose } from './JSONRPCLoose';
-import { JSONRPCv1 } from './JSONRPCv1';
-import { JSONRPCv2 } from './JSONRPCv2';
+import { getOwn, hasOwn, isRecord } from './jsonrpcInternals.js';
+import { JSONRPCLoose } from './JSONRPCLoose.js';
+import { JSONRPCv1 } from './JSONRPCv1.js';
+import { JSONRPCv2 } from './JSONRPCv2.js';
 
 /**
  * The protocols auto-detection can settle on.

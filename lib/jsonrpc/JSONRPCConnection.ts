@@ -1,17 +1,17 @@
 import { AsyncSubject, Observable } from 'rxjs';
-import type { Batch } from './Batch';
-import { ConnectionError } from './ConnectionError';
-import { IncomingRequest, type Responder } from './IncomingRequest';
-import { bindConnectionFriend, type PendingKey, type ResponseReceiver } from './connectionInternals';
-import { CODES, hasOwn, isRecord, numericId, utf8, utf8Length } from './jsonrpcInternals';
-import type { JSONRPCProtocol } from './JSONRPC';
-import { JSONRPCAutoDetect } from './JSONRPCAutoDetect';
-import { Notification } from './Notification';
-import { requestText, responseText } from './protocolInternals';
-import { ProtocolError } from './ProtocolError';
-import { pyRepr, pyStr, pyStringRepr, thousands } from './pythonReprInternals';
-import { Request } from './Request';
-import { RPCError } from './RPCError';
+import type { Batch } from './Batch.js';
+import { ConnectionError } from './ConnectionError.js';
+import { IncomingRequest, type Responder } from './IncomingRequest.js';
+import { bindConnectionFriend, type PendingKey, type ResponseReceiver } from './connectionInternals.js';
+import { CODES, hasOwn, isRecord, numericId, utf8, utf8Length } from './jsonrpcInternals.js';
+import type { JSONRPCProtocol } from './JSONRPC.js';
+import { JSONRPCAutoDetect } from './JSONRPCAutoDetect.js';
+import { Notification } from './Notification.js';
+import { requestText, responseText } from './protocolInternals.js';
+import { ProtocolError } from './ProtocolError.js';
+import { pyRepr, pyStr, pyStringRepr, thousands } from './pythonReprInternals.js';
+import { Request } from './Request.js';
+import { RPCError } from './RPCError.js';
 
 /**
  * Options for {@link JSONRPCConnection}.

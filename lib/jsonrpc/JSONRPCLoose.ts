@@ -1,7 +1,7 @@
-import { getOwn, hasOwn, type JSONRecord, type RequestArgs } from './jsonrpcInternals';
-import { JSONRPC } from './JSONRPC';
-import type { Notification } from './Notification';
-import { ProtocolError } from './ProtocolError';
+import { getOwn, hasOwn, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
+import { JSONRPC } from './JSONRPC.js';
+import type { Notification } from './Notification.js';
+import { ProtocolError } from './ProtocolError.js';
 import {
   bestEffortError,
   v2ErrorPayload,
@@ -9,9 +9,9 @@ import {
   v2RequestArgs,
   v2RequestPayload,
   v2ResponsePayload,
-} from './protocolInternals';
-import type { Request } from './Request';
-import type { RPCError } from './RPCError';
+} from './protocolInternals.js';
+import type { Request } from './Request.js';
+import type { RPCError } from './RPCError.js';
 
 /**
  * A relaxed JSON-RPC that accepts 1.0 and 2.0 messages, and some that are

@@ -1,11 +1,11 @@
-import { CODES, hasOwn, isRecord, type JSONRecord, type RequestArgs } from './jsonrpcInternals';
-import { JSONRPC } from './JSONRPC';
-import type { Notification } from './Notification';
-import { ProtocolError } from './ProtocolError';
-import { bestEffortError } from './protocolInternals';
-import { pyStr } from './pythonReprInternals';
-import type { Request } from './Request';
-import type { RPCError } from './RPCError';
+import { CODES, hasOwn, isRecord, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
+import { JSONRPC } from './JSONRPC.js';
+import type { Notification } from './Notification.js';
+import { ProtocolError } from './ProtocolError.js';
+import { bestEffortError } from './protocolInternals.js';
+import { pyStr } from './pythonReprInternals.js';
+import type { Request } from './Request.js';
+import type { RPCError } from './RPCError.js';
 
 /**
  * JSON-RPC 1.0, strictly.

@@ -1,17 +1,17 @@
-import { getOwn, hasOwn, isRecord, type JSONRecord, type RequestArgs } from './jsonrpcInternals';
-import { JSONRPC } from './JSONRPC';
-import type { Notification } from './Notification';
-import { ProtocolError } from './ProtocolError';
+import { getOwn, hasOwn, isRecord, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
+import { JSONRPC } from './JSONRPC.js';
+import type { Notification } from './Notification.js';
+import { ProtocolError } from './ProtocolError.js';
 import {
   v2ErrorPayload,
   v2MessageId,
   v2RequestArgs,
   v2RequestPayload,
   v2ResponsePayload,
-} from './protocolInternals';
-import { pyStr } from './pythonReprInternals';
-import type { Request } from './Request';
-import { RPCError } from './RPCError';
+} from './protocolInternals.js';
+import { pyStr } from './pythonReprInternals.js';
+import type { Request } from './Request.js';
+import { RPCError } from './RPCError.js';
 
 /**
  * JSON-RPC 2.0, strictly.

@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
-import type { RPCHandler } from './defineHandler';
-import type { RequestArgs } from './jsonrpcInternals';
+import type { RPCHandler } from './defineHandler.js';
+import type { RequestArgs } from './jsonrpcInternals.js';
 
 /**
  * What one method of a {@link MethodContract} takes and gives.

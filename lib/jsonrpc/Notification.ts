@@ -1,5 +1,5 @@
-import type { RequestArgs } from './jsonrpcInternals';
-import { safeArgsText, validateRequestParts } from './itemInternals';
+import type { RequestArgs } from './jsonrpcInternals.js';
+import { safeArgsText, validateRequestParts } from './itemInternals.js';
 
 /**
  * A JSON-RPC notification: a method and its arguments, with no response.

@@ -1,5 +1,5 @@
-import { CODES } from './jsonrpcInternals';
-import { RPCError, type RPCErrorOptions } from './RPCError';
+import { CODES } from './jsonrpcInternals.js';
+import { RPCError, type RPCErrorOptions } from './RPCError.js';
 
 /**
  * Options for {@link ProtocolError}.

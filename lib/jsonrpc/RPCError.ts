@@ -1,4 +1,4 @@
-import { CODES } from './jsonrpcInternals';
+import { CODES } from './jsonrpcInternals.js';
 
 /**
  * Options for {@link RPCError}.

@@ -1,4 +1,4 @@
-import { RPCError } from './RPCError';
+import { RPCError } from './RPCError.js';
 
 /**
  * A JSON-RPC response: the `result` of a request, or its error.

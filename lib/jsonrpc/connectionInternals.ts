@@ -1,7 +1,7 @@
-import type { Batch } from './Batch';
-import type { IncomingRequest } from './IncomingRequest';
-import type { Notification } from './Notification';
-import type { Request } from './Request';
+import type { Batch } from './Batch.js';
+import type { IncomingRequest } from './IncomingRequest.js';
+import type { Notification } from './Notification.js';
+import type { Request } from './Request.js';
 
 /**
  * The session layer's private way into a {@link JSONRPCConnection}: register

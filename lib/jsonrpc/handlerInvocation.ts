@@ -1,9 +1,9 @@
-import type { RPCHandler } from './defineHandler';
-import { CODES, hasOwn, type JSONRecord } from './jsonrpcInternals';
-import type { Notification } from './Notification';
-import { compareCodePoints } from './pythonReprInternals';
-import type { Request } from './Request';
-import { RPCError } from './RPCError';
+import type { RPCHandler } from './defineHandler.js';
+import { CODES, hasOwn, type JSONRecord } from './jsonrpcInternals.js';
+import type { Notification } from './Notification.js';
+import { compareCodePoints } from './pythonReprInternals.js';
+import type { Request } from './Request.js';
+import { RPCError } from './RPCError.js';
 
 /**
  * Checks a request's arguments against a handler's declared signature and

@@ -4,15 +4,15 @@
  *
  * @packageDocumentation
  */
-export { Request, type RequestArgs } from './Request';
-export { Notification } from './Notification';
-export { IncomingRequest, type Responder } from './IncomingRequest';
-export { Batch, type BatchItem } from './Batch';
-export { Response } from './Response';
-export { RPCError, type RPCErrorJSON, type RPCErrorOptions } from './RPCError';
-export { ProtocolError, type ProtocolErrorOptions } from './ProtocolError';
-export { ConnectionError } from './ConnectionError';
-export { ReplyAndDisconnect } from './ReplyAndDisconnect';
+export { Request, type RequestArgs } from './Request.js';
+export { Notification } from './Notification.js';
+export { IncomingRequest, type Responder } from './IncomingRequest.js';
+export { Batch, type BatchItem } from './Batch.js';
+export { Response } from './Response.js';
+export { RPCError, type RPCErrorJSON, type RPCErrorOptions } from './RPCError.js';
+export { ProtocolError, type ProtocolErrorOptions } from './ProtocolError.js';
+export { ConnectionError } from './ConnectionError.js';
+export { ReplyAndDisconnect } from './ReplyAndDisconnect.js';
 export {
   JSONRPC,
   type BatchMessageItem,
@@ -21,14 +21,14 @@ export {
   type NotificationMessageItem,
   type RequestMessageItem,
   type ResponseMessageItem,
-} from './JSONRPC';
-export { JSONRPCv1 } from './JSONRPCv1';
-export { JSONRPCv2 } from './JSONRPCv2';
-export { JSONRPCLoose } from './JSONRPCLoose';
-export { JSONRPCAutoDetect, type DetectedProtocol } from './JSONRPCAutoDetect';
-export { JSONRPCConnection, type JSONRPCConnectionOptions, type ReceivedMessage } from './JSONRPCConnection';
-export { defineHandler, type HandlerSignature, type RPCHandler, type SignatureInfo } from './defineHandler';
-export { handlerInvocation } from './handlerInvocation';
+} from './JSONRPC.js';
+export { JSONRPCv1 } from './JSONRPCv1.js';
+export { JSONRPCv2 } from './JSONRPCv2.js';
+export { JSONRPCLoose } from './JSONRPCLoose.js';
+export { JSONRPCAutoDetect, type DetectedProtocol } from './JSONRPCAutoDetect.js';
+export { JSONRPCConnection, type JSONRPCConnectionOptions, type ReceivedMessage } from './JSONRPCConnection.js';
+export { defineHandler, type HandlerSignature, type RPCHandler, type SignatureInfo } from './defineHandler.js';
+export { handlerInvocation } from './handlerInvocation.js';
 export {
   type CallArgs,
   type HandlerResult,
@@ -44,4 +44,4 @@ export {
   type ResultOf,
   type ResultOverride,
   type UntypedContract,
-} from './MethodContract';
+} from './MethodContract.js';

@@ -3,8 +3,8 @@
  *
  * @internal
  */
-import { CODES, isPlainRecord, type RequestArgs } from './jsonrpcInternals';
-import { ProtocolError } from './ProtocolError';
+import { CODES, isPlainRecord, type RequestArgs } from './jsonrpcInternals.js';
+import { ProtocolError } from './ProtocolError.js';
 
 /** Checks a method and its arguments as the reference's item constructors do. */
 export function validateRequestParts(method: unknown, args: unknown): asserts method is string {

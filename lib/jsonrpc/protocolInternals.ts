@@ -15,13 +15,13 @@ import {
   isValidV2Id,
   type JSONRecord,
   type RequestArgs,
-} from './jsonrpcInternals';
-import type { JSONRPCProtocol } from './JSONRPC';
-import type { Notification } from './Notification';
-import { ProtocolError } from './ProtocolError';
-import { pyStr } from './pythonReprInternals';
-import type { Request } from './Request';
-import { RPCError } from './RPCError';
+} from './jsonrpcInternals.js';
+import type { JSONRPCProtocol } from './JSONRPC.js';
+import type { Notification } from './Notification.js';
+import { ProtocolError } from './ProtocolError.js';
+import { pyStr } from './pythonReprInternals.js';
+import type { Request } from './Request.js';
+import { RPCError } from './RPCError.js';
 
 /** JSON-RPC 2.0's id rule (also JSONRPCLoose's). */
 export function v2MessageId(payload: unknown, requireId: boolean): unknown {

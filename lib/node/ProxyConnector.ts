@@ -1,8 +1,8 @@
 import type { SchedulerLike } from 'rxjs';
 import type { ConnectionOptions } from 'node:tls';
 import type { Socket } from 'node:net';
-import type { TransportProxy } from '../transport/Transport';
-import type { NetAddress } from '../util/NetAddress';
+import type { TransportProxy } from '../transport/Transport.js';
+import type { NetAddress } from '../util/NetAddress.js';
 
 /**
  * A proxy `connectRs` can dial through: `SOCKSProxy` is one.

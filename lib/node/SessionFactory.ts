@@ -1,9 +1,9 @@
 import type { SchedulerLike } from 'rxjs';
-import type { FramerBase } from '../framing/FramerBase';
-import type { CostGroups } from '../session/CostGroups';
-import { RPCSession } from '../session/RPCSession';
-import type { SessionBase } from '../session/SessionBase';
-import type { Transport } from '../transport/Transport';
+import type { FramerBase } from '../framing/FramerBase.js';
+import type { CostGroups } from '../session/CostGroups.js';
+import { RPCSession } from '../session/RPCSession.js';
+import type { SessionBase } from '../session/SessionBase.js';
+import type { Transport } from '../transport/Transport.js';
 
 /**
  * What a session factory is given besides the transport: forward it into the

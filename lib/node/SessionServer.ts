@@ -1,11 +1,11 @@
 import { Subject, type Observable } from 'rxjs';
-import type { SessionBase } from '../session/SessionBase';
-import { whenEnded } from '../session/sessionInternals';
-import type { Transport } from '../transport/Transport';
-import type { NetAddress } from '../util/NetAddress';
-import { startSession } from './nodeInternals';
-import type { ServerStats } from './ServerStats';
-import { ServerStatsAggregator } from './serverStatsInternals';
+import type { SessionBase } from '../session/SessionBase.js';
+import { whenEnded } from '../session/sessionInternals.js';
+import type { Transport } from '../transport/Transport.js';
+import type { NetAddress } from '../util/NetAddress.js';
+import { startSession } from './nodeInternals.js';
+import type { ServerStats } from './ServerStats.js';
+import { ServerStatsAggregator } from './serverStatsInternals.js';
 
 /**
  * How a {@link SessionServer} closes.

@@ -1,11 +1,11 @@
 import type { Socket } from 'node:net';
 import type { SchedulerLike } from 'rxjs';
-import type { SessionKind } from '../transport/SessionKind';
-import type { TransportProxy } from '../transport/Transport';
-import { StreamTransport } from '../transport/streamTransportInternals';
-import { defineTextWriting, toNetAddress } from '../transport/transportInternals';
-import type { NetAddress } from '../util/NetAddress';
-import { proxyHeaderOf } from './proxyProtocol/proxyHeaderOf';
+import type { SessionKind } from '../transport/SessionKind.js';
+import type { TransportProxy } from '../transport/Transport.js';
+import { StreamTransport } from '../transport/streamTransportInternals.js';
+import { defineTextWriting, toNetAddress } from '../transport/transportInternals.js';
+import type { NetAddress } from '../util/NetAddress.js';
+import { proxyHeaderOf } from './proxyProtocol/proxyHeaderOf.js';
 
 /**
  * Options of {@link SocketTransport}.

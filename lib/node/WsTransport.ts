@@ -1,12 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import WebSocket from 'ws';
-import { ConnectionError } from '../jsonrpc/ConnectionError';
-import type { SessionKind } from '../transport/SessionKind';
-import type { TransportProxy } from '../transport/Transport';
-import { StreamTransport } from '../transport/streamTransportInternals';
-import { urlNetAddress, webSocketCloseError } from '../transport/transportInternals';
-import type { NetAddress } from '../util/NetAddress';
+import { ConnectionError } from '../jsonrpc/ConnectionError.js';
+import type { SessionKind } from '../transport/SessionKind.js';
+import type { TransportProxy } from '../transport/Transport.js';
+import { StreamTransport } from '../transport/streamTransportInternals.js';
+import { urlNetAddress, webSocketCloseError } from '../transport/transportInternals.js';
+import type { NetAddress } from '../util/NetAddress.js';
 
 /**
  * Options of {@link WsTransport}.

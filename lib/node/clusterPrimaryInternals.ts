@@ -2,11 +2,11 @@ import cluster, { type Worker } from 'node:cluster';
 import { createServer, type AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { asyncScheduler, BehaviorSubject, type Subscription } from 'rxjs';
-import { defaultLogger } from '../session/setDefaultLogger';
-import { NetAddress } from '../util/NetAddress';
-import { ClusterError } from './ClusterError';
-import { CLUSTER_CHANNEL, CLUSTER_PORT_ENV, isWorkerMessage, type CloseMessage, type FailedMessage } from './clusterInternals';
-import type { ClusterCloseOptions, ClusterPrimary, ClusterSessions, ServeClusterOptions } from './serveCluster';
+import { defaultLogger } from '../session/setDefaultLogger.js';
+import { NetAddress } from '../util/NetAddress.js';
+import { ClusterError } from './ClusterError.js';
+import { CLUSTER_CHANNEL, CLUSTER_PORT_ENV, isWorkerMessage, type CloseMessage, type FailedMessage } from './clusterInternals.js';
+import type { ClusterCloseOptions, ClusterPrimary, ClusterSessions, ServeClusterOptions } from './serveCluster.js';
 
 /** After forceAfter, a worker has this long (s) to exit before it is killed. */
 const KILL_GRACE = 1;

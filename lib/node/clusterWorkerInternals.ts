@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { asyncScheduler, type Subscription } from 'rxjs';
-import type { SessionBase } from '../session/SessionBase';
-import { whenEnded } from '../session/sessionInternals';
+import type { SessionBase } from '../session/SessionBase.js';
+import { whenEnded } from '../session/sessionInternals.js';
 import {
   CLUSTER_CHANNEL,
   CLUSTER_PORT_ENV,
@@ -10,9 +10,9 @@ import {
   type FailedMessage,
   type ListeningMessage,
   type SessionsMessage,
-} from './clusterInternals';
-import type { ClusterCloseOptions, ClusterWorker, ClusterWorkerContext, ServeClusterOptions } from './serveCluster';
-import type { SessionServer } from './SessionServer';
+} from './clusterInternals.js';
+import type { ClusterCloseOptions, ClusterWorker, ClusterWorkerContext, ServeClusterOptions } from './serveCluster.js';
+import type { SessionServer } from './SessionServer.js';
 
 /** Sends one of our messages to the primary, if it is still there (a lost one is harmless). */
 function sendToPrimary(message: ListeningMessage | FailedMessage | SessionsMessage): void {

@@ -1,11 +1,11 @@
 import type { ConnectionOptions } from 'node:tls';
-import type { ClientOptions, Connector } from '../client/ClientOptions';
-import { RPCClient } from '../client/RPCClient';
-import type { MethodContract, UntypedContract } from '../jsonrpc/MethodContract';
-import { ConnectError } from '../transport/ConnectError';
-import { openRsTransport } from './connectRs';
-import { openWsTransport } from './connectWs';
-import type { ProxyConnector } from './ProxyConnector';
+import type { ClientOptions, Connector } from '../client/ClientOptions.js';
+import { RPCClient } from '../client/RPCClient.js';
+import type { MethodContract, UntypedContract } from '../jsonrpc/MethodContract.js';
+import { ConnectError } from '../transport/ConnectError.js';
+import { openRsTransport } from './connectRs.js';
+import { openWsTransport } from './connectWs.js';
+import type { ProxyConnector } from './ProxyConnector.js';
 
 /**
  * Options of the Node {@link connect$}: a client's options, and how to reach

@@ -1,14 +1,14 @@
 import type { ConnectionOptions } from 'node:tls';
 import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
-import type { FramerBase } from '../framing/FramerBase';
-import type { RPCSession } from '../session/RPCSession';
-import type { SessionBase } from '../session/SessionBase';
-import { SessionKind } from '../transport/SessionKind';
-import { sessionObservable, startSession, factoryOptions } from './nodeInternals';
-import { openSocket } from './openSocket';
-import type { ProxyConnector } from './ProxyConnector';
-import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
-import { SocketTransport } from './SocketTransport';
+import type { FramerBase } from '../framing/FramerBase.js';
+import type { RPCSession } from '../session/RPCSession.js';
+import type { SessionBase } from '../session/SessionBase.js';
+import { SessionKind } from '../transport/SessionKind.js';
+import { sessionObservable, startSession, factoryOptions } from './nodeInternals.js';
+import { openSocket } from './openSocket.js';
+import type { ProxyConnector } from './ProxyConnector.js';
+import { defaultSessionFactory, type SessionFactory } from './SessionFactory.js';
+import { SocketTransport } from './SocketTransport.js';
 
 /**
  * Options of {@link connectRs}.

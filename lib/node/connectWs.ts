@@ -1,12 +1,12 @@
 import type { ConnectionOptions } from 'node:tls';
 import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
-import type { RPCSession } from '../session/RPCSession';
-import type { SessionBase } from '../session/SessionBase';
-import { SessionKind } from '../transport/SessionKind';
-import { sessionObservable, startSession, factoryOptions } from './nodeInternals';
-import { DEFAULT_WS_MAX_PAYLOAD, openWebSocket } from './openWebSocket';
-import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
-import { WsTransport } from './WsTransport';
+import type { RPCSession } from '../session/RPCSession.js';
+import type { SessionBase } from '../session/SessionBase.js';
+import { SessionKind } from '../transport/SessionKind.js';
+import { sessionObservable, startSession, factoryOptions } from './nodeInternals.js';
+import { DEFAULT_WS_MAX_PAYLOAD, openWebSocket } from './openWebSocket.js';
+import { defaultSessionFactory, type SessionFactory } from './SessionFactory.js';
+import { WsTransport } from './WsTransport.js';
 
 /**
  * Options of {@link connectWs}.

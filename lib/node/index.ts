@@ -4,36 +4,36 @@
  *
  * @packageDocumentation
  */
-export * from '../index';
-export { ListenError } from './ListenError';
-export { SocketTransport, type SocketTransportOptions } from './SocketTransport';
-export { WsTransport, type WsTransportOptions } from './WsTransport';
-export { listenSockets, type ListenSocketsOptions, type SocketListener } from './listenSockets';
-export { listenWebSockets, type AcceptedWebSocket, type ListenWebSocketsOptions, type WebSocketListener } from './listenWebSockets';
-export { openSocket, type OpenSocketOptions } from './openSocket';
-export { DEFAULT_WS_MAX_PAYLOAD, openWebSocket, type OpenWebSocketOptions, type OpenedWebSocket } from './openWebSocket';
-export { connectRs, connectRs$, type ConnectRsOptions } from './connectRs';
-export { serveRs, type ServeRsOptions } from './serveRs';
-export { connectWs, connectWs$, type ConnectWsOptions } from './connectWs';
-export { serveWs, type ServeWsOptions } from './serveWs';
-export type { ServerCostGroups } from './serverCostGroups';
-export { defaultSessionFactory, type SessionFactory, type SessionFactoryOptions } from './SessionFactory';
-export type { SessionServer, SessionServerCloseOptions } from './SessionServer';
-export type { ServerCostStats, ServerStats } from './ServerStats';
-export type { ProxyConnector } from './ProxyConnector';
-export * from './socks';
-export { connect$, nodeConnector, type NodeConnectOptions } from './connect$';
-export * from './proxyProtocol';
-export { MissingDependencyError } from './MissingDependencyError';
+export * from '../index.js';
+export { ListenError } from './ListenError.js';
+export { SocketTransport, type SocketTransportOptions } from './SocketTransport.js';
+export { WsTransport, type WsTransportOptions } from './WsTransport.js';
+export { listenSockets, type ListenSocketsOptions, type SocketListener } from './listenSockets.js';
+export { listenWebSockets, type AcceptedWebSocket, type ListenWebSocketsOptions, type WebSocketListener } from './listenWebSockets.js';
+export { openSocket, type OpenSocketOptions } from './openSocket.js';
+export { DEFAULT_WS_MAX_PAYLOAD, openWebSocket, type OpenWebSocketOptions, type OpenedWebSocket } from './openWebSocket.js';
+export { connectRs, connectRs$, type ConnectRsOptions } from './connectRs.js';
+export { serveRs, type ServeRsOptions } from './serveRs.js';
+export { connectWs, connectWs$, type ConnectWsOptions } from './connectWs.js';
+export { serveWs, type ServeWsOptions } from './serveWs.js';
+export type { ServerCostGroups } from './serverCostGroups.js';
+export { defaultSessionFactory, type SessionFactory, type SessionFactoryOptions } from './SessionFactory.js';
+export type { SessionServer, SessionServerCloseOptions } from './SessionServer.js';
+export type { ServerCostStats, ServerStats } from './ServerStats.js';
+export type { ProxyConnector } from './ProxyConnector.js';
+export * from './socks/index.js';
+export { connect$, nodeConnector, type NodeConnectOptions } from './connect$.js';
+export * from './proxyProtocol/index.js';
+export { MissingDependencyError } from './MissingDependencyError.js';
 export {
   prometheusMetrics,
   type MetricsRegistry,
   type PrometheusMetrics,
   type PrometheusMetricsOptions,
   type ServerStatsSource,
-} from './prometheusMetrics';
-export { serveMetrics, type MetricsServer, type ServeMetricsOptions } from './serveMetrics';
-export { ClusterError } from './ClusterError';
+} from './prometheusMetrics.js';
+export { serveMetrics, type MetricsServer, type ServeMetricsOptions } from './serveMetrics.js';
+export { ClusterError } from './ClusterError.js';
 export {
   serveCluster,
   type ClusterCloseOptions,
@@ -44,4 +44,4 @@ export {
   type ClusterWorkerContext,
   type ClusterWorkerSessions,
   type ServeClusterOptions,
-} from './serveCluster';
+} from './serveCluster.js';

@@ -1,10 +1,10 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import type { Observable, SchedulerLike } from 'rxjs';
-import type { NetAddress } from '../util/NetAddress';
-import { ArrivalStream, startListening, trackHandshakes } from './nodeInternals';
-import { proxyFront, proxyReporter, resolveProxyProtocol } from './proxyProtocol/proxyProtocolInternals';
-import type { ProxyProtocolOptions } from './proxyProtocol/ProxyProtocolOptions';
+import type { NetAddress } from '../util/NetAddress.js';
+import { ArrivalStream, startListening, trackHandshakes } from './nodeInternals.js';
+import { proxyFront, proxyReporter, resolveProxyProtocol } from './proxyProtocol/proxyProtocolInternals.js';
+import type { ProxyProtocolOptions } from './proxyProtocol/ProxyProtocolOptions.js';
 
 /**
  * Options of {@link listenSockets}.

@@ -5,13 +5,13 @@ import type { TlsOptions } from 'node:tls';
 import type { Observable, SchedulerLike } from 'rxjs';
 import type WebSocket from 'ws';
 import { WebSocketServer } from 'ws';
-import { toNetAddress } from '../transport/transportInternals';
-import type { NetAddress } from '../util/NetAddress';
-import { ArrivalStream, startListening, trackHandshakes } from './nodeInternals';
-import { DEFAULT_WS_MAX_PAYLOAD } from './openWebSocket';
-import { proxyHeaderOf } from './proxyProtocol/proxyHeaderOf';
-import { proxyFront, proxyReporter, resolveProxyProtocol } from './proxyProtocol/proxyProtocolInternals';
-import type { ProxyProtocolOptions } from './proxyProtocol/ProxyProtocolOptions';
+import { toNetAddress } from '../transport/transportInternals.js';
+import type { NetAddress } from '../util/NetAddress.js';
+import { ArrivalStream, startListening, trackHandshakes } from './nodeInternals.js';
+import { DEFAULT_WS_MAX_PAYLOAD } from './openWebSocket.js';
+import { proxyHeaderOf } from './proxyProtocol/proxyHeaderOf.js';
+import { proxyFront, proxyReporter, resolveProxyProtocol } from './proxyProtocol/proxyProtocolInternals.js';
+import type { ProxyProtocolOptions } from './proxyProtocol/ProxyProtocolOptions.js';
 
 /**
  * Options of {@link listenWebSockets}.

@@ -1,14 +1,14 @@
 import type { AddressInfo, Server, Socket } from 'node:net';
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import { Observable, type SchedulerLike, type Subscriber } from 'rxjs';
-import type { FramerBase } from '../framing/FramerBase';
-import { ConnectionError } from '../jsonrpc/ConnectionError';
-import type { SessionBase } from '../session/SessionBase';
-import type { Transport } from '../transport/Transport';
-import { messageOf, toNetAddress } from '../transport/transportInternals';
-import type { NetAddress } from '../util/NetAddress';
-import { ListenError } from './ListenError';
-import type { SessionFactoryOptions } from './SessionFactory';
+import type { FramerBase } from '../framing/FramerBase.js';
+import { ConnectionError } from '../jsonrpc/ConnectionError.js';
+import type { SessionBase } from '../session/SessionBase.js';
+import type { Transport } from '../transport/Transport.js';
+import { messageOf, toNetAddress } from '../transport/transportInternals.js';
+import type { NetAddress } from '../util/NetAddress.js';
+import { ListenError } from './ListenError.js';
+import type { SessionFactoryOptions } from './SessionFactory.js';
 
 /**
  * What a listener hands out: one subscriber at a time; an arrival with nobody

@@ -1,9 +1,9 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
-import { ConnectError } from '../transport/ConnectError';
-import { connectFailureOf } from '../transport/transportInternals';
-import { hostPort } from './nodeInternals';
+import { ConnectError } from '../transport/ConnectError.js';
+import { connectFailureOf } from '../transport/transportInternals.js';
+import { hostPort } from './nodeInternals.js';
 
 /**
  * Options of {@link openSocket}.

@@ -2,9 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { ConnectionOptions } from 'node:tls';
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import WebSocket from 'ws';
-import { ConnectError } from '../transport/ConnectError';
-import { connectFailureOf, describeUrl, errorCode, messageOf, toNetAddress, urlNetAddress } from '../transport/transportInternals';
-import type { NetAddress } from '../util/NetAddress';
+import { ConnectError } from '../transport/ConnectError.js';
+import { connectFailureOf, describeUrl, errorCode, messageOf, toNetAddress, urlNetAddress } from '../transport/transportInternals.js';
+import type { NetAddress } from '../util/NetAddress.js';
 
 /**
  * The largest message accepted by default, in bytes: 1 MiB, the limit of the

@@ -1,5 +1,5 @@
 import type * as PromClient from 'prom-client';
-import { MissingDependencyError } from './MissingDependencyError';
+import { MissingDependencyError } from './MissingDependencyError.js';
 
 /** prom-client's module, as its own types describe it. */
 export type PromClientModule = typeof PromClient;

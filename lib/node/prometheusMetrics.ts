@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
-import { loadPromClient, type PromClientModule } from './promClientInternals';
-import type { ServerStats } from './ServerStats';
+import { loadPromClient, type PromClientModule } from './promClientInternals.js';
+import type { ServerStats } from './ServerStats.js';
 
 /**
  * What rxrpcx needs of a metrics registry; a prom-client `Registry` is one.

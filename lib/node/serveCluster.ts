@@ -1,12 +1,12 @@
 import cluster from 'node:cluster';
 import type { Observable, SchedulerLike } from 'rxjs';
-import type { SessionBase } from '../session/SessionBase';
-import type { SessionLogger } from '../session/SessionLogger';
-import type { NetAddress } from '../util/NetAddress';
-import type { ClusterError } from './ClusterError';
-import { startClusterPrimary } from './clusterPrimaryInternals';
-import { startClusterWorker } from './clusterWorkerInternals';
-import type { SessionServer } from './SessionServer';
+import type { SessionBase } from '../session/SessionBase.js';
+import type { SessionLogger } from '../session/SessionLogger.js';
+import type { NetAddress } from '../util/NetAddress.js';
+import type { ClusterError } from './ClusterError.js';
+import { startClusterPrimary } from './clusterPrimaryInternals.js';
+import { startClusterWorker } from './clusterWorkerInternals.js';
+import type { SessionServer } from './SessionServer.js';
 
 /**
  * What a worker's start function is given: where to listen, and who it is.

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { messageOf, toNetAddress } from '../transport/transportInternals';
-import type { NetAddress } from '../util/NetAddress';
-import { ListenError } from './ListenError';
-import { hostPort } from './nodeInternals';
-import { prometheusMetrics, type PrometheusMetrics, type PrometheusMetricsOptions, type ServerStatsSource } from './prometheusMetrics';
+import { messageOf, toNetAddress } from '../transport/transportInternals.js';
+import type { NetAddress } from '../util/NetAddress.js';
+import { ListenError } from './ListenError.js';
+import { hostPort } from './nodeInternals.js';
+import { prometheusMetrics, type PrometheusMetrics, type PrometheusMetricsOptions, type ServerStatsSource } from './prometheusMetrics.js';
 
 /**
  * Options of {@link serveMetrics}.

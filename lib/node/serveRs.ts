@@ -1,18 +1,18 @@
 import type { Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import type { FramerBase } from '../framing/FramerBase';
-import type { RPCSession } from '../session/RPCSession';
-import type { SessionBase } from '../session/SessionBase';
-import { SessionKind } from '../transport/SessionKind';
-import { listenSockets } from './listenSockets';
-import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
-import { serveSessions, type SessionServer } from './SessionServer';
-import { ServerStatsAggregator } from './serverStatsInternals';
-import { SocketTransport } from './SocketTransport';
-import { factoryOptions } from './nodeInternals';
-import { serverCostGroups, type ServerCostGroups } from './serverCostGroups';
-import type { ProxyProtocolOptions } from './proxyProtocol/ProxyProtocolOptions';
+import type { FramerBase } from '../framing/FramerBase.js';
+import type { RPCSession } from '../session/RPCSession.js';
+import type { SessionBase } from '../session/SessionBase.js';
+import { SessionKind } from '../transport/SessionKind.js';
+import { listenSockets } from './listenSockets.js';
+import { defaultSessionFactory, type SessionFactory } from './SessionFactory.js';
+import { serveSessions, type SessionServer } from './SessionServer.js';
+import { ServerStatsAggregator } from './serverStatsInternals.js';
+import { SocketTransport } from './SocketTransport.js';
+import { factoryOptions } from './nodeInternals.js';
+import { serverCostGroups, type ServerCostGroups } from './serverCostGroups.js';
+import type { ProxyProtocolOptions } from './proxyProtocol/ProxyProtocolOptions.js';
 
 /**
  * Options of {@link serveRs}.

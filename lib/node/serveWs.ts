@@ -1,17 +1,17 @@
 import type { TlsOptions } from 'node:tls';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import type { RPCSession } from '../session/RPCSession';
-import type { SessionBase } from '../session/SessionBase';
-import { SessionKind } from '../transport/SessionKind';
-import { listenWebSockets, type AcceptedWebSocket } from './listenWebSockets';
-import { DEFAULT_WS_MAX_PAYLOAD } from './openWebSocket';
-import { defaultSessionFactory, type SessionFactory } from './SessionFactory';
-import { serveSessions, type SessionServer } from './SessionServer';
-import { ServerStatsAggregator } from './serverStatsInternals';
-import { WsTransport } from './WsTransport';
-import { factoryOptions } from './nodeInternals';
-import { serverCostGroups, type ServerCostGroups } from './serverCostGroups';
-import type { ProxyProtocolOptions } from './proxyProtocol/ProxyProtocolOptions';
+import type { RPCSession } from '../session/RPCSession.js';
+import type { SessionBase } from '../session/SessionBase.js';
+import { SessionKind } from '../transport/SessionKind.js';
+import { listenWebSockets, type AcceptedWebSocket } from './listenWebSockets.js';
+import { DEFAULT_WS_MAX_PAYLOAD } from './openWebSocket.js';
+import { defaultSessionFactory, type SessionFactory } from './SessionFactory.js';
+import { serveSessions, type SessionServer } from './SessionServer.js';
+import { ServerStatsAggregator } from './serverStatsInternals.js';
+import { WsTransport } from './WsTransport.js';
+import { factoryOptions } from './nodeInternals.js';
+import { serverCostGroups, type ServerCostGroups } from './serverCostGroups.js';
+import type { ProxyProtocolOptions } from './proxyProtocol/ProxyProtocolOptions.js';
 
 /**
  * Options of {@link serveWs}.

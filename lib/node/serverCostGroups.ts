@@ -1,5 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
-import { CostGroups, type CostGroupsOptions } from '../session/CostGroups';
+import { CostGroups, type CostGroupsOptions } from '../session/CostGroups.js';
 
 /**
  * The `costGroups` option of `serveRs` and `serveWs`: `true` for a registry

@@ -1,8 +1,8 @@
 import { Observable, Subject, asyncScheduler, concat, defer, interval, map, of, share, takeUntil, type SchedulerLike } from 'rxjs';
-import type { SessionBase } from '../session/SessionBase';
-import { whenEnded } from '../session/sessionInternals';
-import { countersOf, type SessionCounters } from '../session/statsInternals';
-import type { ServerCostStats, ServerStats } from './ServerStats';
+import type { SessionBase } from '../session/SessionBase.js';
+import { whenEnded } from '../session/sessionInternals.js';
+import { countersOf, type SessionCounters } from '../session/statsInternals.js';
+import type { ServerCostStats, ServerStats } from './ServerStats.js';
 
 /** Seconds between two snapshots of `stats$`, and the least window of a rate. */
 export const DEFAULT_STATS_INTERVAL = 10;

@@ -1,4 +1,4 @@
-import type { BatchRequest } from './BatchRequest';
+import type { BatchRequest } from './BatchRequest.js';
 
 /**
  * A batch sent with `raiseErrors` had at least one error response.

@@ -1,8 +1,8 @@
 import { Observable, defer, firstValueFrom, tap } from 'rxjs';
-import { Batch } from '../jsonrpc/Batch';
-import { Notification } from '../jsonrpc/Notification';
-import { Request, type RequestArgs } from '../jsonrpc/Request';
-import { BatchError } from './BatchError';
+import { Batch } from '../jsonrpc/Batch.js';
+import { Notification } from '../jsonrpc/Notification.js';
+import { Request, type RequestArgs } from '../jsonrpc/Request.js';
+import { BatchError } from './BatchError.js';
 
 /** How a session sends a built batch; the session supplies it. *
  * ## Example

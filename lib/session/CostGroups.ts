@@ -1,9 +1,9 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { subnetKey, type SubnetPrefixes } from '../util/subnetKey';
-import { CostGroup, bindJoin, type CostGroupHost, type CostGroupMember } from './costGroupInternals';
-import type { SessionBase } from './SessionBase';
-import { sessionDefaults } from './SessionOptions';
-import { errorText } from './sessionInternals';
+import { subnetKey, type SubnetPrefixes } from '../util/subnetKey.js';
+import { CostGroup, bindJoin, type CostGroupHost, type CostGroupMember } from './costGroupInternals.js';
+import type { SessionBase } from './SessionBase.js';
+import { sessionDefaults } from './SessionOptions.js';
+import { errorText } from './sessionInternals.js';
 
 /**
  * Names the cost group a session belongs to, or `undefined` for none (the

@@ -1,14 +1,14 @@
 import { Observable, Subject } from 'rxjs';
-import type { BinaryMessage } from '../framing/BinaryFramer';
-import { BitcoinFramer } from '../framing/BitcoinFramer';
-import type { FramerBase } from '../framing/FramerBase';
-import { ProtocolError } from '../jsonrpc/ProtocolError';
-import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
-import { TaskTimeout } from '../tasks/TaskTimeout';
-import type { Transport } from '../transport/Transport';
-import { exceptionLine } from './handlerFailureInternals';
-import { SessionBase } from './SessionBase';
-import type { SessionOptions } from './SessionOptions';
+import type { BinaryMessage } from '../framing/BinaryFramer.js';
+import { BitcoinFramer } from '../framing/BitcoinFramer.js';
+import type { FramerBase } from '../framing/FramerBase.js';
+import { ProtocolError } from '../jsonrpc/ProtocolError.js';
+import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError.js';
+import { TaskTimeout } from '../tasks/TaskTimeout.js';
+import type { Transport } from '../transport/Transport.js';
+import { exceptionLine } from './handlerFailureInternals.js';
+import { SessionBase } from './SessionBase.js';
+import type { SessionOptions } from './SessionOptions.js';
 
 /**
  * The options of a {@link MessageSession}.

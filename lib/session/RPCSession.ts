@@ -1,15 +1,15 @@
 import { EMPTY, Observable, Subject, type Subscriber, type Unsubscribable } from 'rxjs';
-import type { FramerBase } from '../framing/FramerBase';
-import { NewlineFramer } from '../framing/NewlineFramer';
-import type { Batch } from '../jsonrpc/Batch';
-import { replyText } from '../jsonrpc/connectionInternals';
-import { defineHandler, type RPCHandler } from '../jsonrpc/defineHandler';
-import { handlerInvocation } from '../jsonrpc/handlerInvocation';
-import { IncomingRequest } from '../jsonrpc/IncomingRequest';
-import { JSONRPC } from '../jsonrpc/JSONRPC';
-import type { JSONRPCProtocol } from '../jsonrpc/JSONRPC';
-import { JSONRPCConnection, type ReceivedMessage } from '../jsonrpc/JSONRPCConnection';
-import { JSONRPCv2 } from '../jsonrpc/JSONRPCv2';
+import type { FramerBase } from '../framing/FramerBase.js';
+import { NewlineFramer } from '../framing/NewlineFramer.js';
+import type { Batch } from '../jsonrpc/Batch.js';
+import { replyText } from '../jsonrpc/connectionInternals.js';
+import { defineHandler, type RPCHandler } from '../jsonrpc/defineHandler.js';
+import { handlerInvocation } from '../jsonrpc/handlerInvocation.js';
+import { IncomingRequest } from '../jsonrpc/IncomingRequest.js';
+import { JSONRPC } from '../jsonrpc/JSONRPC.js';
+import type { JSONRPCProtocol } from '../jsonrpc/JSONRPC.js';
+import { JSONRPCConnection, type ReceivedMessage } from '../jsonrpc/JSONRPCConnection.js';
+import { JSONRPCv2 } from '../jsonrpc/JSONRPCv2.js';
 import type {
   CallArgs,
   MethodContract,
@@ -19,23 +19,23 @@ import type {
   RequestResult,
   ResultOverride,
   UntypedContract,
-} from '../jsonrpc/MethodContract';
-import { Notification } from '../jsonrpc/Notification';
-import { ReplyAndDisconnect } from '../jsonrpc/ReplyAndDisconnect';
-import { Request, type RequestArgs } from '../jsonrpc/Request';
-import { RPCError } from '../jsonrpc/RPCError';
-import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
-import { TaskTimeout } from '../tasks/TaskTimeout';
-import type { Transport } from '../transport/Transport';
-import { BatchRequest } from './BatchRequest';
-import { BatchFailures, exceptionLine } from './handlerFailureInternals';
-import { MalformedMessage } from './malformedInternals';
-import { cancelKeyOf, cancellationMethod, cancelledKey } from './cancellationInternals';
-import { OutgoingPath, PromiseSink, type ExchangeSink, type OutgoingSender } from './outgoingInternals';
-import { SessionBase } from './SessionBase';
-import { rpcSessionDefaults, type RequestOptions, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions';
-import { errorText, firstResult, wholeMessageFramer } from './sessionInternals';
-import { countersOf, type SessionCounters } from './statsInternals';
+} from '../jsonrpc/MethodContract.js';
+import { Notification } from '../jsonrpc/Notification.js';
+import { ReplyAndDisconnect } from '../jsonrpc/ReplyAndDisconnect.js';
+import { Request, type RequestArgs } from '../jsonrpc/Request.js';
+import { RPCError } from '../jsonrpc/RPCError.js';
+import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError.js';
+import { TaskTimeout } from '../tasks/TaskTimeout.js';
+import type { Transport } from '../transport/Transport.js';
+import { BatchRequest } from './BatchRequest.js';
+import { BatchFailures, exceptionLine } from './handlerFailureInternals.js';
+import { MalformedMessage } from './malformedInternals.js';
+import { cancelKeyOf, cancellationMethod, cancelledKey } from './cancellationInternals.js';
+import { OutgoingPath, PromiseSink, type ExchangeSink, type OutgoingSender } from './outgoingInternals.js';
+import { SessionBase } from './SessionBase.js';
+import { rpcSessionDefaults, type RequestOptions, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions.js';
+import { errorText, firstResult, wholeMessageFramer } from './sessionInternals.js';
+import { countersOf, type SessionCounters } from './statsInternals.js';
 
 /**
  * A method table entry: a handler declared with `defineHandler` (its

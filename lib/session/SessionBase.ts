@@ -1,25 +1,25 @@
 import { Observable, asapScheduler, asyncScheduler, firstValueFrom, type SchedulerLike, type Unsubscribable } from 'rxjs';
-import type { FramerBase } from '../framing/FramerBase';
-import type { FramingError } from '../framing/FramingError';
-import { readFrames } from '../framing/framingInternals';
-import { ConnectionError } from '../jsonrpc/ConnectionError';
-import type { PendingKey } from '../jsonrpc/connectionInternals';
-import { DeadlineQueue } from '../tasks/deadlineQueueInternals';
-import { SessionKind } from '../transport/SessionKind';
-import type { CloseOptions, Transport, TransportProxy } from '../transport/Transport';
-import type { NetAddress } from '../util/NetAddress';
-import { joinGroup } from './costGroupInternals';
-import type { CostGroups } from './CostGroups';
-import { CostMeter } from './costMeterInternals';
-import { IncomingDispatcher, type DispatchTarget } from './dispatcherInternals';
-import type { SessionLogger } from './SessionLogger';
-import { defaultLogger, peerLogger } from './setDefaultLogger';
-import { sessionDefaults, type SessionDefaults, type SessionOptions } from './SessionOptions';
-import type { SessionStats } from './SessionStats';
-import { bindWhenEnded, errorText } from './sessionInternals';
-import { SessionCounters, bindCounters } from './statsInternals';
-import { SessionWriter } from './writerInternals';
-import { Wiring, countChunks, startSession, type SessionHooks } from './wiringInternals';
+import type { FramerBase } from '../framing/FramerBase.js';
+import type { FramingError } from '../framing/FramingError.js';
+import { readFrames } from '../framing/framingInternals.js';
+import { ConnectionError } from '../jsonrpc/ConnectionError.js';
+import type { PendingKey } from '../jsonrpc/connectionInternals.js';
+import { DeadlineQueue } from '../tasks/deadlineQueueInternals.js';
+import { SessionKind } from '../transport/SessionKind.js';
+import type { CloseOptions, Transport, TransportProxy } from '../transport/Transport.js';
+import type { NetAddress } from '../util/NetAddress.js';
+import { joinGroup } from './costGroupInternals.js';
+import type { CostGroups } from './CostGroups.js';
+import { CostMeter } from './costMeterInternals.js';
+import { IncomingDispatcher, type DispatchTarget } from './dispatcherInternals.js';
+import type { SessionLogger } from './SessionLogger.js';
+import { defaultLogger, peerLogger } from './setDefaultLogger.js';
+import { sessionDefaults, type SessionDefaults, type SessionOptions } from './SessionOptions.js';
+import type { SessionStats } from './SessionStats.js';
+import { bindWhenEnded, errorText } from './sessionInternals.js';
+import { SessionCounters, bindCounters } from './statsInternals.js';
+import { SessionWriter } from './writerInternals.js';
+import { Wiring, countChunks, startSession, type SessionHooks } from './wiringInternals.js';
 
 /**
  * What every session has: the lifecycle, and the parts it is made of — the

@@ -1,6 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
-import type { CostGroups } from './CostGroups';
-import type { SessionLogger } from './SessionLogger';
+import type { CostGroups } from './CostGroups.js';
+import type { SessionLogger } from './SessionLogger.js';
 
 /**
  * The cost model and protection knobs every session has, with the reference's

@@ -1,10 +1,10 @@
-import type { PendingKey } from '../jsonrpc/connectionInternals';
-import { IncomingRequest } from '../jsonrpc/IncomingRequest';
-import type { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection';
-import { JSONRPCv1 } from '../jsonrpc/JSONRPCv1';
-import { Notification } from '../jsonrpc/Notification';
-import { TaskCancelledError } from '../tasks/TaskCancelledError';
-import type { RPCSessionOptions } from './SessionOptions';
+import type { PendingKey } from '../jsonrpc/connectionInternals.js';
+import { IncomingRequest } from '../jsonrpc/IncomingRequest.js';
+import type { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection.js';
+import { JSONRPCv1 } from '../jsonrpc/JSONRPCv1.js';
+import { Notification } from '../jsonrpc/Notification.js';
+import { TaskCancelledError } from '../tasks/TaskCancelledError.js';
+import type { RPCSessionOptions } from './SessionOptions.js';
 
 /**
  * Wire cancellation (the `cancellation` option), outside the core paths:

@@ -1,6 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
-import type { CostGroups } from './CostGroups';
-import type { SessionBase } from './SessionBase';
+import type { CostGroups } from './CostGroups.js';
+import type { SessionBase } from './SessionBase.js';
 
 /** What a group reads from its registry, live. */
 export interface CostGroupHost {

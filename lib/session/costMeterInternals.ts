@@ -1,6 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
-import type { CostGroupMember } from './costGroupInternals';
-import type { SessionLogger } from './SessionLogger';
+import type { CostGroupMember } from './costGroupInternals.js';
+import type { SessionLogger } from './SessionLogger.js';
 
 /** What the cost meter reads from its session, live (tunables may change while a session runs). */
 export interface CostMeterHost {

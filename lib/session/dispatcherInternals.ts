@@ -1,13 +1,13 @@
 import { Subscription, isObservable, type Observable, type SchedulerLike } from 'rxjs';
-import type { PendingKey } from '../jsonrpc/connectionInternals';
-import type { Deadline, DeadlineQueue } from '../tasks/deadlineQueueInternals';
-import { Fifo } from '../tasks/tasksInternals';
-import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError';
-import { TaskTimeout } from '../tasks/TaskTimeout';
-import type { Transport } from '../transport/Transport';
-import type { CostMeter } from './costMeterInternals';
-import type { SessionLogger } from './SessionLogger';
-import type { SessionCounters } from './statsInternals';
+import type { PendingKey } from '../jsonrpc/connectionInternals.js';
+import type { Deadline, DeadlineQueue } from '../tasks/deadlineQueueInternals.js';
+import { Fifo } from '../tasks/tasksInternals.js';
+import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError.js';
+import { TaskTimeout } from '../tasks/TaskTimeout.js';
+import type { Transport } from '../transport/Transport.js';
+import type { CostMeter } from './costMeterInternals.js';
+import type { SessionLogger } from './SessionLogger.js';
+import type { SessionCounters } from './statsInternals.js';
 
 /** The tunables the dispatcher reads from its session, live, and its transport. */
 export interface DispatcherHost {

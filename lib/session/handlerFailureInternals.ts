@@ -1,5 +1,5 @@
-import type { SessionLogger } from './SessionLogger';
-import { errorText } from './sessionInternals';
+import type { SessionLogger } from './SessionLogger.js';
+import { errorText } from './sessionInternals.js';
 
 /**
  * The handler exceptions of one incoming batch, reported as one line: when

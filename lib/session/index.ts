@@ -1,8 +1,8 @@
-export { SessionBase } from './SessionBase';
-export { RPCSession, type RPCMethod, type RPCMethodTable, type RPCSessionConfig, type IncomingCall } from './RPCSession';
-export { MessageSession, type MessageSessionConfig } from './MessageSession';
-export { BatchRequest, type BatchSender } from './BatchRequest';
-export { BatchError } from './BatchError';
+export { SessionBase } from './SessionBase.js';
+export { RPCSession, type RPCMethod, type RPCMethodTable, type RPCSessionConfig, type IncomingCall } from './RPCSession.js';
+export { MessageSession, type MessageSessionConfig } from './MessageSession.js';
+export { BatchRequest, type BatchSender } from './BatchRequest.js';
+export { BatchError } from './BatchError.js';
 export {
   sessionDefaults,
   rpcSessionDefaults,
@@ -11,8 +11,8 @@ export {
   type RequestOptions,
   type SessionDefaults,
   type RPCSessionDefaults,
-} from './SessionOptions';
-export type { SessionStats } from './SessionStats';
-export { consoleLogger, quietLogger, type SessionLogger } from './SessionLogger';
-export { setDefaultLogger } from './setDefaultLogger';
-export { CostGroups, type CostGroupKey, type CostGroupsOptions } from './CostGroups';
+} from './SessionOptions.js';
+export type { SessionStats } from './SessionStats.js';
+export { consoleLogger, quietLogger, type SessionLogger } from './SessionLogger.js';
+export { setDefaultLogger } from './setDefaultLogger.js';
+export { CostGroups, type CostGroupKey, type CostGroupsOptions } from './CostGroups.js';

@@ -1,6 +1,6 @@
-import { IncomingRequest } from '../jsonrpc/IncomingRequest';
-import type { JSONRPCProtocol } from '../jsonrpc/JSONRPC';
-import type { ProtocolError } from '../jsonrpc/ProtocolError';
+import { IncomingRequest } from '../jsonrpc/IncomingRequest.js';
+import type { JSONRPCProtocol } from '../jsonrpc/JSONRPC.js';
+import type { ProtocolError } from '../jsonrpc/ProtocolError.js';
 
 const decoder = new TextDecoder();
 

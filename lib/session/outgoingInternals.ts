@@ -1,13 +1,13 @@
 import type { Unsubscribable } from 'rxjs';
-import { ConnectionError } from '../jsonrpc/ConnectionError';
-import type { Batch } from '../jsonrpc/Batch';
-import { forgetRequest, sendBatchMessage, sendRequestText, type PendingKey, type ResponseReceiver } from '../jsonrpc/connectionInternals';
-import type { Notification } from '../jsonrpc/Notification';
-import { Request } from '../jsonrpc/Request';
-import type { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection';
-import { TaskTimeout } from '../tasks/TaskTimeout';
-import { abortError, cancelMessage } from './cancellationInternals';
-import type { SessionLogger } from './SessionLogger';
+import { ConnectionError } from '../jsonrpc/ConnectionError.js';
+import type { Batch } from '../jsonrpc/Batch.js';
+import { forgetRequest, sendBatchMessage, sendRequestText, type PendingKey, type ResponseReceiver } from '../jsonrpc/connectionInternals.js';
+import type { Notification } from '../jsonrpc/Notification.js';
+import { Request } from '../jsonrpc/Request.js';
+import type { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection.js';
+import { TaskTimeout } from '../tasks/TaskTimeout.js';
+import { abortError, cancelMessage } from './cancellationInternals.js';
+import type { SessionLogger } from './SessionLogger.js';
 
 /** The most outgoing requests in flight, however fast replies come (the reference's cap). */
 const OUTGOING_CAP = 250;

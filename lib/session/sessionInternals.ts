@@ -1,6 +1,6 @@
 import { Observable, defaultIfEmpty, defer, from, isObservable, of, take, type OperatorFunction } from 'rxjs';
-import type { FramerBase, FramerMessagesOptions } from '../framing/FramerBase';
-import { decodeFrames, defineDecoder } from '../framing/framingInternals';
+import type { FramerBase, FramerMessagesOptions } from '../framing/FramerBase.js';
+import { decodeFrames, defineDecoder } from '../framing/framingInternals.js';
 
 const utf8Encoder = new TextEncoder();
 

@@ -1,5 +1,5 @@
-import type { NetAddress } from '../util/NetAddress';
-import { consoleLogger, type SessionLogger } from './SessionLogger';
+import type { NetAddress } from '../util/NetAddress.js';
+import { consoleLogger, type SessionLogger } from './SessionLogger.js';
 
 let current: SessionLogger = consoleLogger;
 

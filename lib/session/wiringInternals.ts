@@ -1,8 +1,8 @@
 import { Observable } from 'rxjs';
-import type { FramingError } from '../framing/FramingError';
-import type { CostMeter } from './costMeterInternals';
-import type { SessionLogger } from './SessionLogger';
-import type { SessionCounters } from './statsInternals';
+import type { FramingError } from '../framing/FramingError.js';
+import type { CostMeter } from './costMeterInternals.js';
+import type { SessionLogger } from './SessionLogger.js';
+import type { SessionCounters } from './statsInternals.js';
 
 /** The session hooks the wiring calls (protected on the session). */
 export interface SessionHooks {

@@ -1,12 +1,12 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
-import type { FramerBase } from '../framing/FramerBase';
-import { textFraming } from '../framing/framingInternals';
-import { ConnectionError } from '../jsonrpc/ConnectionError';
-import { TaskTimeout } from '../tasks/TaskTimeout';
-import type { Transport } from '../transport/Transport';
-import { textWriting, type TextWritable } from '../transport/transportInternals';
-import type { SessionLogger } from './SessionLogger';
-import { errorText, utf8 } from './sessionInternals';
+import type { FramerBase } from '../framing/FramerBase.js';
+import { textFraming } from '../framing/framingInternals.js';
+import { ConnectionError } from '../jsonrpc/ConnectionError.js';
+import { TaskTimeout } from '../tasks/TaskTimeout.js';
+import type { Transport } from '../transport/Transport.js';
+import { textWriting, type TextWritable } from '../transport/transportInternals.js';
+import type { SessionLogger } from './SessionLogger.js';
+import { errorText, utf8 } from './sessionInternals.js';
 
 /** What the writer reads from its session, live. */
 export interface WriterHost<M> {

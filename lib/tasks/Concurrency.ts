@@ -1,6 +1,6 @@
 import { defer, from, Observable } from 'rxjs';
 import type { ObservableInput } from 'rxjs';
-import { ExcessiveSessionCostError } from './ExcessiveSessionCostError';
+import { ExcessiveSessionCostError } from './ExcessiveSessionCostError.js';
 
 /** The reference's `int(target)`: truncated toward zero (and never -0). */
 function toTarget(target: number): number {

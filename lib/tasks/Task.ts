@@ -1,9 +1,9 @@
 import { from, Observable, Subscription } from 'rxjs';
 import type { ObservableInput, Observer, SchedulerLike } from 'rxjs';
-import { TaskCancelledError } from './TaskCancelledError';
-import { TaskStateError } from './TaskStateError';
-import { currentCancellationCause, taskControlKey } from './tasksInternals';
-import type { TaskControl } from './tasksInternals';
+import { TaskCancelledError } from './TaskCancelledError.js';
+import { TaskStateError } from './TaskStateError.js';
+import { currentCancellationCause, taskControlKey } from './tasksInternals.js';
+import type { TaskControl } from './tasksInternals.js';
 
 /**
  * Work a {@link Task} can run: an Observable (or any `ObservableInput`, such

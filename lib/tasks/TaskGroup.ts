@@ -1,11 +1,11 @@
 import { Subscription } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
-import { NoRemainingTasksError } from './NoRemainingTasksError';
-import { Task } from './Task';
-import type { TaskWork } from './Task';
-import { TaskStateError } from './TaskStateError';
-import { assertWaitPolicy, Fifo, JoinPolicy, taskControl } from './tasksInternals';
-import type { Callback } from './tasksInternals';
+import { NoRemainingTasksError } from './NoRemainingTasksError.js';
+import { Task } from './Task.js';
+import type { TaskWork } from './Task.js';
+import { TaskStateError } from './TaskStateError.js';
+import { assertWaitPolicy, Fifo, JoinPolicy, taskControl } from './tasksInternals.js';
+import type { Callback } from './tasksInternals.js';
 
 /**
  * When a group's `join()` is over (the reference's `wait=all / any / object / None`):

@@ -1,4 +1,4 @@
-import { TaskCancelledError } from './TaskCancelledError';
+import { TaskCancelledError } from './TaskCancelledError.js';
 
 /**
  * The exception of a {@link Task} that was cancelled because a timeout

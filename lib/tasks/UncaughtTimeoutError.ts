@@ -1,4 +1,4 @@
-import type { TaskTimeout } from './TaskTimeout';
+import type { TaskTimeout } from './TaskTimeout.js';
 
 /**
  * What an enclosing timeout operator raises when a {@link TaskTimeout} that

@@ -1,7 +1,7 @@
 import { asyncScheduler } from 'rxjs';
 import type { OperatorFunction } from 'rxjs';
-import { secondsToMs, timeoutOperator } from './tasksInternals';
-import type { TimeoutOptions } from './timeoutAfter';
+import { secondsToMs, timeoutOperator } from './tasksInternals.js';
+import type { TimeoutOptions } from './timeoutAfter.js';
 
 /**
  * {@link ignoreAfter}'s options as one object.

@@ -1,7 +1,7 @@
 import { asyncScheduler } from 'rxjs';
 import type { OperatorFunction } from 'rxjs';
-import { deadlineAt, timeoutOperator } from './tasksInternals';
-import type { TimeoutOptions } from './timeoutAfter';
+import { deadlineAt, timeoutOperator } from './tasksInternals.js';
+import type { TimeoutOptions } from './timeoutAfter.js';
 
 /**
  * {@link ignoreAt}'s options as one object.

@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
-import type { Task, TaskWork } from './Task';
-import { runTaskGroup } from './runTaskGroup';
-import type { RunTaskGroupOptions } from './runTaskGroup';
+import type { Task, TaskWork } from './Task.js';
+import { runTaskGroup } from './runTaskGroup.js';
+import type { RunTaskGroupOptions } from './runTaskGroup.js';
 
 /**
  * {@link runTaskGroup} as an operator: turns a stream of works into the

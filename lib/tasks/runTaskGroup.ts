@@ -1,9 +1,9 @@
 import { from, Observable } from 'rxjs';
 import type { ObservableInput, SchedulerLike } from 'rxjs';
-import { Task } from './Task';
-import type { TaskWork } from './Task';
-import type { WaitPolicy } from './TaskGroup';
-import { assertWaitPolicy, JoinPolicy, taskControl } from './tasksInternals';
+import { Task } from './Task.js';
+import type { TaskWork } from './Task.js';
+import type { WaitPolicy } from './TaskGroup.js';
+import { assertWaitPolicy, JoinPolicy, taskControl } from './tasksInternals.js';
 
 /**
  * Options of {@link runTaskGroup} and {@link joinTasks}.

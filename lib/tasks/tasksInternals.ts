@@ -3,11 +3,11 @@
  */
 import { Observable, Subscription } from 'rxjs';
 import type { OperatorFunction, SchedulerAction, SchedulerLike } from 'rxjs';
-import type { Task } from './Task';
-import type { WaitPolicy } from './TaskGroup';
-import { TaskTimeout } from './TaskTimeout';
-import { TimeoutCancellationError } from './TimeoutCancellationError';
-import { UncaughtTimeoutError } from './UncaughtTimeoutError';
+import type { Task } from './Task.js';
+import type { WaitPolicy } from './TaskGroup.js';
+import { TaskTimeout } from './TaskTimeout.js';
+import { TimeoutCancellationError } from './TimeoutCancellationError.js';
+import { UncaughtTimeoutError } from './UncaughtTimeoutError.js';
 
 /**
  * A callback type that is bivariant in its argument, like a method, so that

@@ -1,6 +1,6 @@
 import { asyncScheduler } from 'rxjs';
 import type { MonoTypeOperatorFunction, SchedulerLike } from 'rxjs';
-import { secondsToMs, timeoutOperator } from './tasksInternals';
+import { secondsToMs, timeoutOperator } from './tasksInternals.js';
 
 /**
  * The scheduler option every timeout operator takes.

@@ -1,7 +1,7 @@
 import { asyncScheduler } from 'rxjs';
 import type { MonoTypeOperatorFunction } from 'rxjs';
-import { deadlineAt, timeoutOperator } from './tasksInternals';
-import type { TimeoutOptions } from './timeoutAfter';
+import { deadlineAt, timeoutOperator } from './tasksInternals.js';
+import type { TimeoutOptions } from './timeoutAfter.js';
 
 /**
  * {@link timeoutAt}'s options as one object.

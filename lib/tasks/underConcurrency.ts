@@ -1,6 +1,6 @@
 import { mergeMap } from 'rxjs';
 import type { ObservableInput, OperatorFunction } from 'rxjs';
-import type { Concurrency } from './Concurrency';
+import type { Concurrency } from './Concurrency.js';
 
 /**
  * `mergeMap` under a shared {@link Concurrency}: each value's inner work runs

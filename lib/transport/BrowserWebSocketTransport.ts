@@ -1,9 +1,9 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
-import { ConnectionError } from '../jsonrpc/ConnectionError';
-import type { NetAddress } from '../util/NetAddress';
-import { SessionKind } from './SessionKind';
-import { StreamTransport } from './streamTransportInternals';
-import { decodeUtf8, urlNetAddress, webSocketCloseError } from './transportInternals';
+import { ConnectionError } from '../jsonrpc/ConnectionError.js';
+import type { NetAddress } from '../util/NetAddress.js';
+import { SessionKind } from './SessionKind.js';
+import { StreamTransport } from './streamTransportInternals.js';
+import { decodeUtf8, urlNetAddress, webSocketCloseError } from './transportInternals.js';
 
 /**
  * The part of an event of the standard WebSocket API the transport reads:

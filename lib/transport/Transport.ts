@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
-import type { NetAddress } from '../util/NetAddress';
-import type { SessionKind } from './SessionKind';
+import type { NetAddress } from '../util/NetAddress.js';
+import type { SessionKind } from './SessionKind.js';
 
 /**
  * How a transport closes.

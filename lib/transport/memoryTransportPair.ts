@@ -1,8 +1,8 @@
 import { Observable, Subscriber, Subscription, asapScheduler, type SchedulerLike } from 'rxjs';
-import { ConnectionError } from '../jsonrpc/ConnectionError';
-import type { NetAddress } from '../util/NetAddress';
-import { SessionKind } from './SessionKind';
-import type { CloseOptions, Transport, TransportProxy } from './Transport';
+import { ConnectionError } from '../jsonrpc/ConnectionError.js';
+import type { NetAddress } from '../util/NetAddress.js';
+import { SessionKind } from './SessionKind.js';
+import type { CloseOptions, Transport, TransportProxy } from './Transport.js';
 
 /**
  * Options of {@link memoryTransportPair}.

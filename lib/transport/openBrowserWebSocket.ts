@@ -1,7 +1,7 @@
 import { asyncScheduler, type Subscription } from 'rxjs';
-import { BrowserWebSocketTransport, type BrowserWebSocketTransportOptions, type WebSocketEventLike, type WebSocketLike } from './BrowserWebSocketTransport';
-import { ConnectError } from './ConnectError';
-import { connectFailureOf, describeUrl, messageOf } from './transportInternals';
+import { BrowserWebSocketTransport, type BrowserWebSocketTransportOptions, type WebSocketEventLike, type WebSocketLike } from './BrowserWebSocketTransport.js';
+import { ConnectError } from './ConnectError.js';
+import { connectFailureOf, describeUrl, messageOf } from './transportInternals.js';
 
 /**
  * A constructor of standard WebSockets: the browser's `WebSocket`, or another

@@ -1,9 +1,9 @@
 import { asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import { ConnectionError } from '../jsonrpc/ConnectionError';
-import type { NetAddress } from '../util/NetAddress';
-import type { SessionKind } from './SessionKind';
-import type { CloseOptions, Transport, TransportProxy } from './Transport';
-import { IncomingChannel, WriteWaiters, messageOf } from './transportInternals';
+import { ConnectionError } from '../jsonrpc/ConnectionError.js';
+import type { NetAddress } from '../util/NetAddress.js';
+import type { SessionKind } from './SessionKind.js';
+import type { CloseOptions, Transport, TransportProxy } from './Transport.js';
+import { IncomingChannel, WriteWaiters, messageOf } from './transportInternals.js';
 
 /** What `write` returns when the socket took the bytes at once: one settled Promise, shared. */
 const WRITTEN: Promise<void> = Promise.resolve();

@@ -1,7 +1,7 @@
 import { Observable, type Subscriber } from 'rxjs';
-import { ConnectionError } from '../jsonrpc/ConnectionError';
-import { NetAddress } from '../util/NetAddress';
-import type { ConnectFailure } from './ConnectError';
+import { ConnectionError } from '../jsonrpc/ConnectionError.js';
+import { NetAddress } from '../util/NetAddress.js';
+import type { ConnectFailure } from './ConnectError.js';
 
 /**
  * The incoming side of a transport: one reader at a time, what arrives

@@ -1,8 +1,8 @@
-import { AddressError } from './AddressError';
-import { classifyHost, type HostKind } from './classifyHost';
-import { isPresent } from './pythonInternals';
-import { ServicePart } from './ServicePart';
-import { validatePort } from './validatePort';
+import { AddressError } from './AddressError.js';
+import { classifyHost, type HostKind } from './classifyHost.js';
+import { isPresent } from './pythonInternals.js';
+import { ServicePart } from './ServicePart.js';
+import { validatePort } from './validatePort.js';
 
 /**
  * Supplies a missing host or port when parsing an address string.

@@ -1,8 +1,8 @@
-import { AddressError } from './AddressError';
-import { NetAddress, type NetAddressDefaultFunc } from './NetAddress';
-import { isPresent } from './pythonInternals';
-import { ServicePart } from './ServicePart';
-import { validateProtocol } from './validateProtocol';
+import { AddressError } from './AddressError.js';
+import { NetAddress, type NetAddressDefaultFunc } from './NetAddress.js';
+import { isPresent } from './pythonInternals.js';
+import { ServicePart } from './ServicePart.js';
+import { validateProtocol } from './validateProtocol.js';
 
 /**
  * Supplies a missing part when parsing a service string.

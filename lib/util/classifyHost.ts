@@ -1,7 +1,7 @@
-import { AddressError } from './AddressError';
-import { normaliseIPv6, parseIPv4 } from './ipInternals';
-import { isValidHostname } from './isValidHostname';
-import { pythonRepr } from './pythonInternals';
+import { AddressError } from './AddressError.js';
+import { normaliseIPv6, parseIPv4 } from './ipInternals.js';
+import { isValidHostname } from './isValidHostname.js';
+import { pythonRepr } from './pythonInternals.js';
 
 /**
  * What a host is: an IPv4 address, an IPv6 address or a DNS host name.

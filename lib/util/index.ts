@@ -4,12 +4,12 @@
  *
  * @packageDocumentation
  */
-export { AddressError, type AddressField } from './AddressError';
-export { classifyHost, type ClassifiedHost, type HostKind } from './classifyHost';
-export { isValidHostname } from './isValidHostname';
-export { NetAddress, type NetAddressDefaultFunc, type NetAddressFromStringOptions } from './NetAddress';
-export { Service, type ServiceDefaultFunc, type ServiceFromStringOptions } from './Service';
-export { ServicePart } from './ServicePart';
-export { validatePort } from './validatePort';
-export { validateProtocol } from './validateProtocol';
-export { subnetKey, type SubnetPrefixes } from './subnetKey';
+export { AddressError, type AddressField } from './AddressError.js';
+export { classifyHost, type ClassifiedHost, type HostKind } from './classifyHost.js';
+export { isValidHostname } from './isValidHostname.js';
+export { NetAddress, type NetAddressDefaultFunc, type NetAddressFromStringOptions } from './NetAddress.js';
+export { Service, type ServiceDefaultFunc, type ServiceFromStringOptions } from './Service.js';
+export { ServicePart } from './ServicePart.js';
+export { validatePort } from './validatePort.js';
+export { validateProtocol } from './validateProtocol.js';
+export { subnetKey, type SubnetPrefixes } from './subnetKey.js';

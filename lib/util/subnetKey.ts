@@ -1,6 +1,6 @@
-import { AddressError } from './AddressError';
-import { isValidHostname } from './isValidHostname';
-import { compressHextets, parseIPv4, parseIPv6Hextets } from './ipInternals';
+import { AddressError } from './AddressError.js';
+import { isValidHostname } from './isValidHostname.js';
+import { compressHextets, parseIPv4, parseIPv6Hextets } from './ipInternals.js';
 
 /**
  * The prefix lengths {@link subnetKey} cuts addresses at.

@@ -1,5 +1,5 @@
-import { AddressError } from './AddressError';
-import { decimalText, isDecimalString, isDigitString, pythonRepr } from './pythonInternals';
+import { AddressError } from './AddressError.js';
+import { decimalText, isDecimalString, isDigitString, pythonRepr } from './pythonInternals.js';
 
 const MAX_PORT = 65535;
 

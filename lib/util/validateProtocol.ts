@@ -1,4 +1,4 @@
-import { AddressError } from './AddressError';
+import { AddressError } from './AddressError.js';
 
 /*
  * The reference's `[A-Za-z][A-Za-z0-9+-.]+$`: '+-.' is a range, so ',' is

@@ -1,6 +1,6 @@
 import { BatchError, ConnectError, ConnectionError, ListenError, NotConnectedError, ProtocolError, RPCError, SOCKSError, TaskTimeout } from '..';
-import { InterruptedError } from './InterruptedError';
-import { UsageError } from './UsageError';
+import { InterruptedError } from './InterruptedError.js';
+import { UsageError } from './UsageError.js';
 
 /**
  * The exit statuses of `rxrpcx`, one per class of failure, so a shell script

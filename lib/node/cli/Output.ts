@@ -1,8 +1,8 @@
 import { styleText } from 'node:util';
 import { NotConnectedError } from '..';
-import { colourEnabled } from './colourEnabled';
-import { formatJSON } from './formatJSON';
-import { Spinner } from './Spinner';
+import { colourEnabled } from './colourEnabled.js';
+import { formatJSON } from './formatJSON.js';
+import { Spinner } from './Spinner.js';
 
 /** The streams and environment an {@link Output} writes to. */
 export interface OutputStreams {

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { firstValueFrom } from 'rxjs';
 import { RPCError, connect$, type RPCClient, type RPCSession } from '..';
-import { checkEndpoint } from './checkEndpoint';
-import { clientFlags, clientFlagsHelp, clientOptionsFromFlags } from './clientOptionsFromFlags';
-import { ExitCode } from './ExitCode';
-import type { Output } from './Output';
-import { parseArgumentWord, parseCallArguments } from './parseCallArguments';
-import { parseFlags } from './parseFlags';
-import { showProgress } from './showProgress';
-import { untilAborted } from './untilAborted';
-import { UsageError } from './UsageError';
+import { checkEndpoint } from './checkEndpoint.js';
+import { clientFlags, clientFlagsHelp, clientOptionsFromFlags } from './clientOptionsFromFlags.js';
+import { ExitCode } from './ExitCode.js';
+import type { Output } from './Output.js';
+import { parseArgumentWord, parseCallArguments } from './parseCallArguments.js';
+import { parseFlags } from './parseFlags.js';
+import { showProgress } from './showProgress.js';
+import { untilAborted } from './untilAborted.js';
+import { UsageError } from './UsageError.js';
 
 /** `rxrpcx call --help`. */
 export const callHelp = `Usage: rxrpcx call URL METHOD [ARG…] [flags]

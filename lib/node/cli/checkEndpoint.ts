@@ -1,4 +1,4 @@
-import { UsageError } from './UsageError';
+import { UsageError } from './UsageError.js';
 
 /**
  * Checks a server URL before any I/O: `tcp://host:port`, `tls://host:port`,

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { RPCSession, consoleLogger, quietLogger, type NodeConnectOptions, type RPCSessionConfig, type Transport } from '..';
-import { framerFromFlag, numberFromFlag, protocolFromFlag } from './flagValues';
-import { proxyFromFlag } from './proxyFromFlag';
-import { UsageError } from './UsageError';
+import { framerFromFlag, numberFromFlag, protocolFromFlag } from './flagValues.js';
+import { proxyFromFlag } from './proxyFromFlag.js';
+import { UsageError } from './UsageError.js';
 
 /** The flags `call` and `subscribe` share, in `util.parseArgs` form. */
 export const clientFlags = {

@@ -8,7 +8,7 @@ import {
   type FramerBase,
   type JSONRPCProtocol,
 } from '..';
-import { UsageError } from './UsageError';
+import { UsageError } from './UsageError.js';
 
 const PROTOCOLS: Readonly<Record<string, JSONRPCProtocol>> = {
   '2.0': JSONRPCv2,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RPCHandler, RPCMethod, RPCMethodTable } from '..';
-import { UsageError } from './UsageError';
+import { UsageError } from './UsageError.js';
 
 /**
  * A real dynamic `import()`: under `module: commonjs` TypeScript would turn

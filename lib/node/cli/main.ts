@@ -8,14 +8,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { callCommand, callHelp } from './callCommand';
-import { ExitCode, exitCodeOf } from './ExitCode';
-import { InterruptedError } from './InterruptedError';
-import { Output } from './Output';
-import { proxyDetectCommand, proxyDetectHelp } from './proxyDetectCommand';
-import { serveCommand, serveHelp } from './serveCommand';
-import { subscribeCommand, subscribeHelp } from './subscribeCommand';
-import { UsageError } from './UsageError';
+import { callCommand, callHelp } from './callCommand.js';
+import { ExitCode, exitCodeOf } from './ExitCode.js';
+import { InterruptedError } from './InterruptedError.js';
+import { Output } from './Output.js';
+import { proxyDetectCommand, proxyDetectHelp } from './proxyDetectCommand.js';
+import { serveCommand, serveHelp } from './serveCommand.js';
+import { subscribeCommand, subscribeHelp } from './subscribeCommand.js';
+import { UsageError } from './UsageError.js';
 
 type Command = (args: readonly string[], out: Output, signal: AbortSignal) => Promise<ExitCode>;
 

@@ -1,4 +1,4 @@
-import { UsageError } from './UsageError';
+import { UsageError } from './UsageError.js';
 
 /**
  * One command-line word as a JSON-RPC argument: the JSON value it spells

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './UsageError';
+import { UsageError } from './UsageError.js';
 
 /** Marks a negative number while parseArgs reads the words. */
 const NEGATIVE = '\u0000negative:';

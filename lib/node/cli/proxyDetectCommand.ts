@@ -1,12 +1,12 @@
 import { SOCKSProxy, SOCKSRandomAuth } from '..';
-import { ExitCode } from './ExitCode';
-import { numberFromFlag } from './flagValues';
-import type { Output } from './Output';
-import { parseFlags } from './parseFlags';
-import { TOR_PORTS } from './proxyFromFlag';
-import { showProgress } from './showProgress';
-import { untilAborted } from './untilAborted';
-import { UsageError } from './UsageError';
+import { ExitCode } from './ExitCode.js';
+import { numberFromFlag } from './flagValues.js';
+import type { Output } from './Output.js';
+import { parseFlags } from './parseFlags.js';
+import { TOR_PORTS } from './proxyFromFlag.js';
+import { showProgress } from './showProgress.js';
+import { untilAborted } from './untilAborted.js';
+import { UsageError } from './UsageError.js';
 
 /** `rxrpcx proxy-detect --help`. */
 export const proxyDetectHelp = `Usage: rxrpcx proxy-detect HOST [PORT…] [flags]

@@ -1,5 +1,5 @@
 import { ConnectError, SOCKS4, SOCKS4a, SOCKS5, SOCKSProxy, SOCKSRandomAuth, SOCKSUserAuth, type SOCKSAuth, type SOCKSProtocol } from '..';
-import { UsageError } from './UsageError';
+import { UsageError } from './UsageError.js';
 
 /** The ports `--proxy auto` tries on localhost: Tor's daemon, then Tor Browser. */
 export const TOR_PORTS: readonly number[] = [9050, 9150];

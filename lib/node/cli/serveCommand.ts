@@ -1,11 +1,11 @@
 import { RPCSession, serveRs, sessionDefaults, serveWs, type RPCSessionOptions, type SessionServer, type SessionFactory } from '..';
-import { readFlagFile } from './clientOptionsFromFlags';
-import { ExitCode } from './ExitCode';
-import { framerFromFlag, numberFromFlag, protocolFromFlag } from './flagValues';
-import { bindToSession, loadMethodTable } from './loadMethodTable';
-import type { Output } from './Output';
-import { parseFlags } from './parseFlags';
-import { UsageError } from './UsageError';
+import { readFlagFile } from './clientOptionsFromFlags.js';
+import { ExitCode } from './ExitCode.js';
+import { framerFromFlag, numberFromFlag, protocolFromFlag } from './flagValues.js';
+import { bindToSession, loadMethodTable } from './loadMethodTable.js';
+import type { Output } from './Output.js';
+import { parseFlags } from './parseFlags.js';
+import { UsageError } from './UsageError.js';
 
 /** `rxrpcx serve --help`. */
 export const serveHelp = `Usage: rxrpcx serve [--tcp PORT] [--ws PORT] [flags] MODULE

@@ -1,4 +1,4 @@
-import type { Output } from './Output';
+import type { Output } from './Output.js';
 
 /**
  * Shows the spinner with `label` (if any) while `promise` is pending.

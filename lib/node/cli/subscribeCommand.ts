@@ -1,15 +1,15 @@
 import { fromEvent, lastValueFrom, takeUntil, takeWhile, tap } from 'rxjs';
 import { connect$, type RPCClient, type SubscriptionOptions } from '..';
-import { checkEndpoint } from './checkEndpoint';
-import { clientFlags, clientFlagsHelp, clientOptionsFromFlags } from './clientOptionsFromFlags';
-import { ExitCode } from './ExitCode';
-import { numberFromFlag } from './flagValues';
-import type { Output } from './Output';
-import { parseCallArguments } from './parseCallArguments';
-import { parseFlags } from './parseFlags';
-import { showProgress } from './showProgress';
-import { untilAborted } from './untilAborted';
-import { UsageError } from './UsageError';
+import { checkEndpoint } from './checkEndpoint.js';
+import { clientFlags, clientFlagsHelp, clientOptionsFromFlags } from './clientOptionsFromFlags.js';
+import { ExitCode } from './ExitCode.js';
+import { numberFromFlag } from './flagValues.js';
+import type { Output } from './Output.js';
+import { parseCallArguments } from './parseCallArguments.js';
+import { parseFlags } from './parseFlags.js';
+import { showProgress } from './showProgress.js';
+import { untilAborted } from './untilAborted.js';
+import { UsageError } from './UsageError.js';
 
 /** `rxrpcx subscribe --help`. */
 export const subscribeHelp = `Usage: rxrpcx subscribe URL METHOD [ARG…] [flags]

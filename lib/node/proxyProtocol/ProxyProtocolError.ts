@@ -1,4 +1,4 @@
-import type { NetAddress } from '../../util/NetAddress';
+import type { NetAddress } from '../../util/NetAddress.js';
 
 /**
  * Why a connection was refused at its PROXY protocol header.

@@ -13,7 +13,7 @@ export {
   type ProxyHeader,
   type ProxyHeaderResult,
   type ProxyTLV,
-} from './parseProxyHeader';
-export { ProxyProtocolError, type ProxyProtocolErrorReason } from './ProxyProtocolError';
-export type { ProxyProtocolOptions } from './ProxyProtocolOptions';
-export { proxyHeaderOf } from './proxyHeaderOf';
+} from './parseProxyHeader.js';
+export { ProxyProtocolError, type ProxyProtocolErrorReason } from './ProxyProtocolError.js';
+export type { ProxyProtocolOptions } from './ProxyProtocolOptions.js';
+export { proxyHeaderOf } from './proxyHeaderOf.js';

@@ -1,6 +1,6 @@
-import { normaliseIPv6, parseIPv4 } from '../../util/ipInternals';
-import { NetAddress } from '../../util/NetAddress';
-import { ProxyProtocolError, type ProxyProtocolErrorReason } from './ProxyProtocolError';
+import { normaliseIPv6, parseIPv4 } from '../../util/ipInternals.js';
+import { NetAddress } from '../../util/NetAddress.js';
+import { ProxyProtocolError, type ProxyProtocolErrorReason } from './ProxyProtocolError.js';
 
 /**
  * The longest v1 (text) header, CRLF included, as the specification caps it.

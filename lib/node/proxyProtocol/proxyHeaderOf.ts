@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { ProxyHeader } from './parseProxyHeader';
+import type { ProxyHeader } from './parseProxyHeader.js';
 
 const headers = new WeakMap<Socket, ProxyHeader>();
 

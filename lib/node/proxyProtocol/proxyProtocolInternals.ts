@@ -1,14 +1,14 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { defaultLogger } from '../../session/setDefaultLogger';
-import { toNetAddress } from '../../transport/transportInternals';
-import { AddressError } from '../../util/AddressError';
-import { normaliseIPv6, parseIPv4 } from '../../util/ipInternals';
-import { parseProxyHeader, type ProxyHeader } from './parseProxyHeader';
-import { setProxyHeader } from './proxyHeaderOf';
-import { ProxyProtocolError, type ProxyProtocolErrorReason } from './ProxyProtocolError';
-import type { ProxyProtocolOptions } from './ProxyProtocolOptions';
+import { defaultLogger } from '../../session/setDefaultLogger.js';
+import { toNetAddress } from '../../transport/transportInternals.js';
+import { AddressError } from '../../util/AddressError.js';
+import { normaliseIPv6, parseIPv4 } from '../../util/ipInternals.js';
+import { parseProxyHeader, type ProxyHeader } from './parseProxyHeader.js';
+import { setProxyHeader } from './proxyHeaderOf.js';
+import { ProxyProtocolError, type ProxyProtocolErrorReason } from './ProxyProtocolError.js';
+import type { ProxyProtocolOptions } from './ProxyProtocolOptions.js';
 
 /** The defaults of {@link ProxyProtocolOptions}. */
 export const proxyProtocolDefaults = Object.freeze({ trusted: Object.freeze(['127.0.0.1', '::1']), timeout: 5 });

@@ -1,5 +1,5 @@
-import type { NetAddress } from '../../util/NetAddress';
-import type { SOCKSProtocol } from './SOCKSProtocol';
+import type { NetAddress } from '../../util/NetAddress.js';
+import type { SOCKSProtocol } from './SOCKSProtocol.js';
 
 /**
  * The stable codes of the SOCKS errors, one per error class.

@@ -1,4 +1,4 @@
-import { SOCKSError, type SOCKSErrorContext } from './SOCKSError';
+import { SOCKSError, type SOCKSErrorContext } from './SOCKSError.js';
 
 /**
  * Which answer of the proxy was a refusal.

@@ -1,4 +1,4 @@
-import type { NetAddress } from '../../util/NetAddress';
+import type { NetAddress } from '../../util/NetAddress.js';
 
 /**
  * The destinations auto-detection asks a suspected proxy to connect to.

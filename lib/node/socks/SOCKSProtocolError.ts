@@ -1,4 +1,4 @@
-import { SOCKSError, type SOCKSErrorContext } from './SOCKSError';
+import { SOCKSError, type SOCKSErrorContext } from './SOCKSError.js';
 
 /**
  * Why a {@link SOCKSProtocolError} was raised.

@@ -1,17 +1,17 @@
 import type { Socket } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import type { TransportProxy } from '../../transport/Transport';
-import { toNetAddress } from '../../transport/transportInternals';
-import { NetAddress } from '../../util/NetAddress';
-import { hostPort } from '../nodeInternals';
-import type { SOCKSAuth, SOCKSCredentials } from './SOCKSAuth';
-import type { SOCKSErrorContext } from './SOCKSError';
-import { SOCKSFailure } from './SOCKSFailure';
-import { defaultSOCKSProbe, type SOCKSProbe } from './SOCKSProbe';
-import { SOCKS4a, SOCKS5, SOCKS_PROTOCOLS, isSOCKSProtocol, type SOCKSProtocol } from './SOCKSProtocol';
-import { combineFailures, defaultLookup, resolveHost, socksHandshake, startTls } from './socksHandshakeInternals';
-import { resolveProbe, validateCredentials, validateDestination } from './socksInternals';
+import type { TransportProxy } from '../../transport/Transport.js';
+import { toNetAddress } from '../../transport/transportInternals.js';
+import { NetAddress } from '../../util/NetAddress.js';
+import { hostPort } from '../nodeInternals.js';
+import type { SOCKSAuth, SOCKSCredentials } from './SOCKSAuth.js';
+import type { SOCKSErrorContext } from './SOCKSError.js';
+import { SOCKSFailure } from './SOCKSFailure.js';
+import { defaultSOCKSProbe, type SOCKSProbe } from './SOCKSProbe.js';
+import { SOCKS4a, SOCKS5, SOCKS_PROTOCOLS, isSOCKSProtocol, type SOCKSProtocol } from './SOCKSProtocol.js';
+import { combineFailures, defaultLookup, resolveHost, socksHandshake, startTls } from './socksHandshakeInternals.js';
+import { resolveProbe, validateCredentials, validateDestination } from './socksInternals.js';
 
 /**
  * Resolves a host name to IP address texts: `family` 4 or 6 for one family,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SOCKSAuth, SOCKSCredentials } from './SOCKSAuth';
+import type { SOCKSAuth, SOCKSCredentials } from './SOCKSAuth.js';
 
 /**
  * A fresh random username and password for every connection —

@@ -1,4 +1,4 @@
-import type { SOCKSAuth, SOCKSCredentials } from './SOCKSAuth';
+import type { SOCKSAuth, SOCKSCredentials } from './SOCKSAuth.js';
 
 /**
  * A fixed username and password for a SOCKS proxy — aiorpcX's `SOCKSUserAuth`.

@@ -4,18 +4,18 @@
  *
  * @packageDocumentation
  */
-export type { SOCKSAuth, SOCKSCredentials } from './SOCKSAuth';
-export { SOCKSError, type SOCKSErrorCode, type SOCKSErrorContext } from './SOCKSError';
-export { SOCKSFailure, type SOCKSFailureStage } from './SOCKSFailure';
-export { defaultSOCKSProbe, type SOCKSProbe } from './SOCKSProbe';
-export { SOCKS4, SOCKS4a, SOCKS5, SOCKS_PROTOCOLS, isSOCKSProtocol, type SOCKSProtocol } from './SOCKSProtocol';
-export { SOCKSProtocolError, type SOCKSProtocolErrorReason } from './SOCKSProtocolError';
+export type { SOCKSAuth, SOCKSCredentials } from './SOCKSAuth.js';
+export { SOCKSError, type SOCKSErrorCode, type SOCKSErrorContext } from './SOCKSError.js';
+export { SOCKSFailure, type SOCKSFailureStage } from './SOCKSFailure.js';
+export { defaultSOCKSProbe, type SOCKSProbe } from './SOCKSProbe.js';
+export { SOCKS4, SOCKS4a, SOCKS5, SOCKS_PROTOCOLS, isSOCKSProtocol, type SOCKSProtocol } from './SOCKSProtocol.js';
+export { SOCKSProtocolError, type SOCKSProtocolErrorReason } from './SOCKSProtocolError.js';
 export {
   SOCKSProxy,
   type SOCKSAutoDetectOptions,
   type SOCKSConnectOptions,
   type SOCKSConnection,
   type SOCKSLookup,
-} from './SOCKSProxy';
-export { SOCKSRandomAuth } from './SOCKSRandomAuth';
-export { SOCKSUserAuth } from './SOCKSUserAuth';
+} from './SOCKSProxy.js';
+export { SOCKSRandomAuth } from './SOCKSRandomAuth.js';
+export { SOCKSUserAuth } from './SOCKSUserAuth.js';

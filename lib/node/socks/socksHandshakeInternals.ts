@@ -16,16 +16,16 @@ import { Duplex } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { SocksClient, type SocksClientOptions } from 'socks';
-import { ConnectError } from '../../transport/ConnectError';
-import { connectFailureOf, messageOf } from '../../transport/transportInternals';
-import type { NetAddress } from '../../util/NetAddress';
-import { hostPort } from '../nodeInternals';
-import type { SOCKSCredentials } from './SOCKSAuth';
-import type { SOCKSErrorContext } from './SOCKSError';
-import { SOCKS5 } from './SOCKSProtocol';
-import type { SOCKSLookup } from './SOCKSProxy';
-import { SOCKSProtocolError } from './SOCKSProtocolError';
-import { SOCKSReplyReader, offeredMethods } from './socksInternals';
+import { ConnectError } from '../../transport/ConnectError.js';
+import { connectFailureOf, messageOf } from '../../transport/transportInternals.js';
+import type { NetAddress } from '../../util/NetAddress.js';
+import { hostPort } from '../nodeInternals.js';
+import type { SOCKSCredentials } from './SOCKSAuth.js';
+import type { SOCKSErrorContext } from './SOCKSError.js';
+import { SOCKS5 } from './SOCKSProtocol.js';
+import type { SOCKSLookup } from './SOCKSProxy.js';
+import { SOCKSProtocolError } from './SOCKSProtocolError.js';
+import { SOCKSReplyReader, offeredMethods } from './socksInternals.js';
 
 /** The longest delay `setTimeout` accepts (about 24.8 days); `socks` gets no more. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

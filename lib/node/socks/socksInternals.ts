@@ -3,13 +3,13 @@
  * that checks the proxy's replies byte for byte against the reference's rules
  * and says how many bytes each reply still needs. No sockets here.
  */
-import { NetAddress } from '../../util/NetAddress';
-import type { SOCKSCredentials } from './SOCKSAuth';
-import type { SOCKSError, SOCKSErrorContext } from './SOCKSError';
-import { SOCKSFailure } from './SOCKSFailure';
-import type { SOCKSProbe } from './SOCKSProbe';
-import { SOCKS4, SOCKS4a, SOCKS5, type SOCKSProtocol } from './SOCKSProtocol';
-import { SOCKSProtocolError } from './SOCKSProtocolError';
+import { NetAddress } from '../../util/NetAddress.js';
+import type { SOCKSCredentials } from './SOCKSAuth.js';
+import type { SOCKSError, SOCKSErrorContext } from './SOCKSError.js';
+import { SOCKSFailure } from './SOCKSFailure.js';
+import type { SOCKSProbe } from './SOCKSProbe.js';
+import { SOCKS4, SOCKS4a, SOCKS5, type SOCKSProtocol } from './SOCKSProtocol.js';
+import { SOCKSProtocolError } from './SOCKSProtocolError.js';
 
 /** SOCKS4 reply codes (http://ftp.icm.edu.pl/packages/socks/socks4/SOCKS4.protocol). */
 const SOCKS4_REPLY_CODES: ReadonlyMap<number, string> = new Map([

@@ -1,4 +1,4 @@
-import { sha256 } from '@noble/hashes/sha256';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { BadMagicError } from './BadMagicError.js';
 import { BinaryFramer, type BinaryHeader } from './BinaryFramer.js';
 import { OversizedPayloadError } from './OversizedPayloadError.js';

@@ -1,8 +1,44 @@
-import type * as PromClient from 'prom-client';
 import { MissingDependencyError } from './MissingDependencyError.js';
+import { packageRequire } from './packageInternals.js';
 
-/** prom-client's module, as its own types describe it. */
-export type PromClientModule = typeof PromClient;
+/**
+ * The part of prom-client rxrpcx uses, typed here rather than imported from
+ * prom-client: it is an optional peer dependency, so the declarations rxrpcx
+ * ships must not name it (a consumer without it would fail to typecheck).
+ */
+export interface PromClientModule {
+  readonly Registry: new () => PromRegistry;
+  readonly Counter: new (config: PromMetricConfig<PromCounter>) => unknown;
+  readonly Gauge: new (config: PromMetricConfig<PromGauge>) => unknown;
+}
+
+/** A prom-client `Registry`, as rxrpcx uses it. */
+export interface PromRegistry {
+  metrics(): Promise<string>;
+  readonly contentType: string;
+  removeSingleMetric(name: string): void;
+}
+
+/** A metric's configuration; `collect` runs (with `this` the metric) on each scrape. */
+export interface PromMetricConfig<Metric> {
+  readonly name: string;
+  readonly help: string;
+  readonly registers: readonly PromRegistry[];
+  readonly labelNames: readonly string[];
+  collect(this: Metric): void;
+}
+
+/** A prom-client `Counter`, inside `collect`. */
+export interface PromCounter {
+  reset(): void;
+  inc(labels: Record<string, string>, value: number): void;
+}
+
+/** A prom-client `Gauge`, inside `collect`. */
+export interface PromGauge {
+  reset(): void;
+  set(labels: Record<string, string>, value: number): void;
+}
 
 /**
  * Loads prom-client, when metrics are first asked for and not before (it is
@@ -11,7 +47,7 @@ export type PromClientModule = typeof PromClient;
  */
 export function loadPromClient(feature: string): PromClientModule {
   try {
-    return require('prom-client') as PromClientModule;
+    return packageRequire('prom-client') as PromClientModule;
   } catch (error) {
     if (isNotFound(error)) throw new MissingDependencyError('prom-client', feature, { cause: error });
     throw error;

@@ -1,4 +1,3 @@
-import type { Registry } from 'prom-client';
 import { loadPromClient, type PromClientModule } from './promClientInternals.js';
 import type { ServerStats } from './ServerStats.js';
 
@@ -163,7 +162,7 @@ const specs: readonly MetricSpec[] = [
  */
 export function prometheusMetrics(server: ServerStatsSource, options: PrometheusMetricsOptions = {}): PrometheusMetrics {
   const prom = loadPromClient('prometheusMetrics');
-  const registry = (options.registry ?? new prom.Registry()) as Registry;
+  const registry = options.registry ?? new prom.Registry();
   const prefix = options.prefix ?? 'rxrpcx_';
   const read = sharedSnapshot(server);
   const names: string[] = [];
@@ -183,7 +182,7 @@ export function prometheusMetrics(server: ServerStatsSource, options: Prometheus
   return { registry, names, remove };
 }
 
-function register(prom: PromClientModule, registry: Registry, prefix: string, spec: MetricSpec, read: () => ServerStats): void {
+function register(prom: PromClientModule, registry: MetricsRegistry, prefix: string, spec: MetricSpec, read: () => ServerStats): void {
   const common = { name: prefix + spec.name, help: spec.help, registers: [registry], labelNames: spec.label === undefined ? [] : [spec.label] };
   const label = (value: string | undefined): Record<string, string> => (spec.label === undefined || value === undefined ? {} : { [spec.label]: value });
   if (spec.type === 'counter') {

@@ -1,5 +1,5 @@
 /**
- * Runs the built command line (`node dist/node/cli/main.js`) as a child process,
+ * Runs the built command line (`node dist/cjs/node/cli/bin.js`, the package's `bin`) as a child process,
  * as a user would: one-shot runs collected whole, long-running ones (serve,
  * subscribe) with their output watched line by line and stopped by PID.
  * Every child started here is killed by the 'exit' hook if a test leaves it.
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
-export const CLI = join(ROOT, 'dist', 'node', 'cli', 'main.js');
+export const CLI = join(ROOT, 'dist', 'cjs', 'node', 'cli', 'bin.js');
 export const FIXTURES = join(__dirname, 'fixtures');
 
 /** The environment of a child: no colour forced either way, unless a test asks. */

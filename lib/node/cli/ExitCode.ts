@@ -1,4 +1,4 @@
-import { BatchError, ConnectError, ConnectionError, ListenError, NotConnectedError, ProtocolError, RPCError, SOCKSError, TaskTimeout } from '..';
+import { BatchError, ConnectError, ConnectionError, ListenError, NotConnectedError, ProtocolError, RPCError, SOCKSError, TaskTimeout } from '../index.js';
 import { InterruptedError } from './InterruptedError.js';
 import { UsageError } from './UsageError.js';
 

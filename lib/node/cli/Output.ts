@@ -1,5 +1,5 @@
 import { styleText } from 'node:util';
-import { NotConnectedError } from '..';
+import { NotConnectedError } from '../index.js';
 import { colourEnabled } from './colourEnabled.js';
 import { formatJSON } from './formatJSON.js';
 import { Spinner } from './Spinner.js';

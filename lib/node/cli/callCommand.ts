@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { firstValueFrom } from 'rxjs';
-import { RPCError, connect$, type RPCClient, type RPCSession } from '..';
+import { RPCError, connect$, type RPCClient, type RPCSession } from '../index.js';
 import { checkEndpoint } from './checkEndpoint.js';
 import { clientFlags, clientFlagsHelp, clientOptionsFromFlags } from './clientOptionsFromFlags.js';
 import { ExitCode } from './ExitCode.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { RPCSession, consoleLogger, quietLogger, type NodeConnectOptions, type RPCSessionConfig, type Transport } from '..';
+import { RPCSession, consoleLogger, quietLogger, type NodeConnectOptions, type RPCSessionConfig, type Transport } from '../index.js';
 import { framerFromFlag, numberFromFlag, protocolFromFlag } from './flagValues.js';
 import { proxyFromFlag } from './proxyFromFlag.js';
 import { UsageError } from './UsageError.js';

@@ -7,7 +7,7 @@ import {
   NewlineFramer,
   type FramerBase,
   type JSONRPCProtocol,
-} from '..';
+} from '../index.js';
 import { UsageError } from './UsageError.js';
 
 const PROTOCOLS: Readonly<Record<string, JSONRPCProtocol>> = {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { RPCHandler, RPCMethod, RPCMethodTable } from '..';
+import type { RPCHandler, RPCMethod, RPCMethodTable } from '../index.js';
 import { UsageError } from './UsageError.js';
 
 /**

@@ -1,16 +1,14 @@
-#!/usr/bin/env node
 /**
  * `rxrpcx`: the command line — curl and websocat for JSON-RPC over TCP, TLS,
- * WebSocket and SOCKS. Dispatches to one command per file; Ctrl-C aborts the
- * command's signal (a second one exits at once).
+ * WebSocket and SOCKS. Dispatches to one command per file; `bin.ts` is the
+ * executable that runs it.
  *
  * @packageDocumentation
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { callCommand, callHelp } from './callCommand.js';
 import { ExitCode, exitCodeOf } from './ExitCode.js';
 import { InterruptedError } from './InterruptedError.js';
+import { packageVersion } from '../packageInternals.js';
 import { Output } from './Output.js';
 import { proxyDetectCommand, proxyDetectHelp } from './proxyDetectCommand.js';
 import { serveCommand, serveHelp } from './serveCommand.js';
@@ -56,11 +54,6 @@ Exit status:
   5    protocol error: the reply broke JSON-RPC
   130  interrupted (Ctrl-C) before the answer`;
 
-/** The package's version, from its package.json (dist/node/cli/ → the package root). */
-function version(): string {
-  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
-  return manifest.version;
-}
 
 /**
  * Runs one command line.
@@ -77,7 +70,7 @@ export async function main(argv: readonly string[], out: Output, signal: AbortSi
     return name === undefined ? ExitCode.USAGE : ExitCode.OK;
   }
   if (name === '--version' || name === '-V') {
-    out.text(version());
+    out.text(packageVersion());
     return ExitCode.OK;
   }
   const command = commands[name];
@@ -90,25 +83,4 @@ export async function main(argv: readonly string[], out: Output, signal: AbortSi
     if (error instanceof UsageError) out.log(`see: rxrpcx ${command === undefined ? '' : `${name} `}--help`);
     return exitCodeOf(error);
   }
-}
-
-if (require.main === module) {
-  const out = new Output({ stdout: process.stdout, stderr: process.stderr });
-  // `rxrpcx call … | head -1`: a closed pipe ends the command, quietly.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? ExitCode.OK : ExitCode.USAGE));
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (controller.signal.aborted) process.exit(ExitCode.INTERRUPTED);
-    controller.abort(new InterruptedError(signal));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  void main(process.argv.slice(2), out, controller.signal).then((code) => {
-    out.spinner.stop();
-    process.exitCode = code;
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    // Everything is closed by now; should a handle linger, do not hang on it.
-    setTimeout(() => process.exit(code), 1000).unref();
-  });
 }

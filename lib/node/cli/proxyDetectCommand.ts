@@ -1,4 +1,4 @@
-import { SOCKSProxy, SOCKSRandomAuth } from '..';
+import { SOCKSProxy, SOCKSRandomAuth } from '../index.js';
 import { ExitCode } from './ExitCode.js';
 import { numberFromFlag } from './flagValues.js';
 import type { Output } from './Output.js';

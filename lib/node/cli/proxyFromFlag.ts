@@ -1,4 +1,4 @@
-import { ConnectError, SOCKS4, SOCKS4a, SOCKS5, SOCKSProxy, SOCKSRandomAuth, SOCKSUserAuth, type SOCKSAuth, type SOCKSProtocol } from '..';
+import { ConnectError, SOCKS4, SOCKS4a, SOCKS5, SOCKSProxy, SOCKSRandomAuth, SOCKSUserAuth, type SOCKSAuth, type SOCKSProtocol } from '../index.js';
 import { UsageError } from './UsageError.js';
 
 /** The ports `--proxy auto` tries on localhost: Tor's daemon, then Tor Browser. */

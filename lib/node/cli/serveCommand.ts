@@ -1,4 +1,4 @@
-import { RPCSession, serveRs, sessionDefaults, serveWs, type RPCSessionOptions, type SessionServer, type SessionFactory } from '..';
+import { RPCSession, serveRs, sessionDefaults, serveWs, type RPCSessionOptions, type SessionServer, type SessionFactory } from '../index.js';
 import { readFlagFile } from './clientOptionsFromFlags.js';
 import { ExitCode } from './ExitCode.js';
 import { framerFromFlag, numberFromFlag, protocolFromFlag } from './flagValues.js';

@@ -1,5 +1,5 @@
 import { fromEvent, lastValueFrom, takeUntil, takeWhile, tap } from 'rxjs';
-import { connect$, type RPCClient, type SubscriptionOptions } from '..';
+import { connect$, type RPCClient, type SubscriptionOptions } from '../index.js';
 import { checkEndpoint } from './checkEndpoint.js';
 import { clientFlags, clientFlagsHelp, clientOptionsFromFlags } from './clientOptionsFromFlags.js';
 import { ExitCode } from './ExitCode.js';

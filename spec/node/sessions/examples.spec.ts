@@ -18,8 +18,8 @@ afterEach(runCleanups);
 
 /** Compiles the library and the examples if their output is missing or older than a source. */
 function ensureBuilt(): void {
-  if (!existsSync(join(root, 'dist', 'node', 'index.js'))) {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
+  if (!existsSync(join(root, 'dist', 'cjs', 'node', 'index.js'))) {
+    execFileSync(process.execPath, [join(root, 'scripts', 'build.js')], { cwd: root, stdio: 'ignore' });
   }
   const stale = readdirSync(examples)
     .filter((name) => name.endsWith('.ts'))

@@ -27,3 +27,38 @@ describe('browser bundle of the core entry', () => {
     expect(text).not.toMatch(/from ["']node:/);
   });
 });
+
+describe('browser bundles of the ES module build (dist/esm, through the exports map)', () => {
+  /** Bundles `import { names } from 'rxrpcx'` and lists the package files that end up in the output. */
+  async function bundledFiles(names: string): Promise<string[]> {
+    const result = await build({
+      stdin: { contents: `import { ${names} } from 'rxrpcx';\nconsole.log(${names});\n`, resolveDir: root },
+      // Not the repository's tsconfig: its paths map 'rxrpcx' to lib/, and a consumer resolves the package.
+      tsconfigRaw: {},
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      minify: true,
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      external: ['rxjs'],
+    });
+    // metafile.inputs lists every file esbuild read; an output's inputs, only what it kept.
+    const [output] = Object.values(result.metafile.outputs);
+    return Object.entries(output!.inputs)
+      .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+      .map(([path]) => path);
+  }
+
+  it('has no @noble/hashes (Bitcoin framing only) in a bundle of RPCSession', async () => {
+    const files = await bundledFiles('RPCSession, openBrowserWebSocket');
+    expect(files.some((path) => path.startsWith('dist/esm/'))).toBe(true);
+    expect(files.filter((path) => path.includes('@noble/'))).toEqual([]);
+  });
+
+  it('has @noble/hashes in a bundle of BitcoinFramer', async () => {
+    const files = await bundledFiles('BitcoinFramer');
+    expect(files.filter((path) => path.includes('@noble/hashes/'))).not.toEqual([]);
+  });
+});

@@ -2,7 +2,8 @@
  * Real-browser tests: Debian's headless Chromium driven by playwright-core.
  *
  * A test bundles a page entry (`spec/browser/pages/*.ts`, which imports
- * 'rxrpcx' — the browser-safe core — and reports through `pageKit.report`),
+ * 'rxrpcx' — the browser-safe core, as shipped: the ES module build in
+ * dist/esm — and reports through `pageKit.report`),
  * serves it from a loopback HTTP server, opens it in a fresh browser context
  * and reads what the page reported:
  *
@@ -57,15 +58,19 @@ export function pageEntry(name: string): string {
   return join(__dirname, 'pages', `${name}.ts`);
 }
 
+/** The core entry of the ES module build, what a browser app's bundler picks from the package. */
+export const esmEntry = join(root, 'dist', 'esm', 'index.js');
+
 /**
- * Resolves 'rxrpcx' to the core entry's source, and refuses what a page must
- * never pull in: 'rxrpcx/node' (and any other subpath), 'ws' and 'socks'.
+ * Resolves 'rxrpcx' to the ES module build's core entry, and refuses what a
+ * page must never pull in: 'rxrpcx/node' (and any other subpath), 'ws' and
+ * 'socks'.
  */
 const browserOnly: Plugin = {
   name: 'rxrpcx-browser-only',
   setup(builder) {
     builder.onResolve({ filter: /^rxrpcx(\/.*)?$/ }, (args) => {
-      if (args.path === 'rxrpcx') return { path: join(root, 'lib', 'index.ts') };
+      if (args.path === 'rxrpcx') return { path: esmEntry };
       return { errors: [{ text: `${args.path} is not browser-safe: a browser page imports 'rxrpcx' only` }] };
     });
     builder.onResolve({ filter: /^(ws|socks)(\/.*)?$/ }, (args) => ({
@@ -77,11 +82,15 @@ const browserOnly: Plugin = {
 /**
  * Bundles a page entry for the browser (esbuild, platform 'browser', one IIFE
  * with everything inlined; no source map, since page stacks reach the test
- * unmapped anyway and esbuild's `// lib/…` module comments locate code).
- * 'rxrpcx' is the core entry's source; importing 'rxrpcx/node', 'ws', 'socks' or a `node:` built-in fails
- * the build, and the rejection lists esbuild's messages.
+ * unmapped anyway and esbuild's `// dist/esm/…` module comments locate code).
+ * 'rxrpcx' is the ES module build (dist/esm, made by `npm run build`; a
+ * clear error if it is missing); importing 'rxrpcx/node', 'ws', 'socks' or a
+ * `node:` built-in fails the build, and the rejection lists esbuild's messages.
  */
 export async function bundleForBrowser(entryFile: string): Promise<string> {
+  if (!existsSync(esmEntry)) {
+    throw new Error(`browser pages bundle the ES module build, and ${esmEntry} is missing: run npm run build first (npm test builds before running jest)`);
+  }
   const result = await build({
     entryPoints: [entryFile],
     bundle: true,

@@ -82,9 +82,9 @@ describe('package exports', () => {
     expect(files).toEqual([join(dist, 'esm', 'index.js'), join(dist, 'esm', 'node', 'index.js')]);
   });
 
-  it('marks each build with its module format; the ES module build never uses require, the CommonJS one never import.meta', () => {
-    expect(JSON.parse(readFileSync(join(dist, 'esm', 'package.json'), 'utf8'))).toEqual({ type: 'module' });
-    expect(JSON.parse(readFileSync(join(dist, 'cjs', 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
+  it('marks each build with its module format (and sideEffects, read from the nearest package.json); the ES module build never uses require, the CommonJS one never import.meta', () => {
+    expect(JSON.parse(readFileSync(join(dist, 'esm', 'package.json'), 'utf8'))).toEqual({ type: 'module', sideEffects: false });
+    expect(JSON.parse(readFileSync(join(dist, 'cjs', 'package.json'), 'utf8'))).toEqual({ type: 'commonjs', sideEffects: false });
     expect(jsFiles(join(dist, 'esm')).flatMap(moduleSystemUses)).toEqual([]);
     const cjsUses = jsFiles(join(dist, 'cjs')).flatMap(moduleSystemUses);
     expect(cjsUses.filter((use) => use.endsWith('import.meta'))).toEqual([]);

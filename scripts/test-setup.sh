@@ -1,11 +1,17 @@
 #!/bin/sh
-# What the test suite needs beyond npm packages, installed if missing, so that
-# `npm ci && npm test` works on a fresh Debian machine: the reference aiorpcX
+# What the test suite needs beyond the repository's npm packages, installed if
+# missing, so that `npm ci && npm test` works on a fresh Debian machine. First,
+# npm's cache gets the packages the packed-tarball test installs offline (the
+# suite itself runs without network). Then Debian packages: the reference aiorpcX
 # (differential and interop tests), real SOCKS proxies, HAProxy (the PROXY
 # protocol tests), headless Chromium (the browser tests), and the tools of the
 # loopback-only network namespace the suite runs in. One list, used by
 # `npm test`, `npm run test:interop`, `npm run test:socks` and `.ci/run`.
 set -eu
+node "$(dirname "$0")/warm-npm-cache.js" || {
+  echo "test-setup: could not put the tarball test's packages in npm's cache (node scripts/warm-npm-cache.js needs the npm registry once)" >&2
+  exit 1
+}
 packages="python3-aiorpcx python3-websockets microsocks dante-server iproute2 util-linux openssl chromium haproxy"
 missing=""
 for pkg in $packages; do

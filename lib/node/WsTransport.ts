@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { SchedulerLike, Subscription } from 'rxjs';
-import WebSocket from 'ws';
+import { WebSocket, type RawData } from 'ws';
 import { ConnectionError } from '../jsonrpc/ConnectionError.js';
 import type { SessionKind } from '../transport/SessionKind.js';
 import type { TransportProxy } from '../transport/Transport.js';
@@ -38,7 +38,7 @@ export interface WsTransportOptions {
   readonly highWaterMark?: number;
 }
 
-function toBytes(data: WebSocket.RawData): Uint8Array {
+function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }

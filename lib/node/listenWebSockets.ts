@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import type { Observable, SchedulerLike } from 'rxjs';
-import type WebSocket from 'ws';
+import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import { toNetAddress } from '../transport/transportInternals.js';
 import type { NetAddress } from '../util/NetAddress.js';

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ConnectionOptions } from 'node:tls';
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
-import WebSocket from 'ws';
+import { WebSocket } from 'ws';
 import { ConnectError } from '../transport/ConnectError.js';
 import { connectFailureOf, describeUrl, errorCode, messageOf, toNetAddress, urlNetAddress } from '../transport/transportInternals.js';
 import type { NetAddress } from '../util/NetAddress.js';

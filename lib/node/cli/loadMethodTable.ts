@@ -4,8 +4,10 @@ import type { RPCHandler, RPCMethod, RPCMethodTable } from '../index.js';
 import { UsageError } from './UsageError.js';
 
 /**
- * A real dynamic `import()`: under `module: commonjs` TypeScript would turn
- * `import(x)` into `require(x)`, which cannot load an ES module.
+ * A real dynamic `import()` in both builds: compiling the CommonJS one
+ * (`module: commonjs`), TypeScript would turn `import(x)` into `require(x)`,
+ * which cannot load an ES module; code built by `new Function` is left alone,
+ * and imports a `file:` URL the same from either.
  */
 const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
 

@@ -1,5 +1,7 @@
 import type { Socket } from 'node:net';
 import type { SchedulerLike } from 'rxjs';
+import type { FramerBase } from '../framing/FramerBase.js';
+import { NewlineFramer } from '../framing/NewlineFramer.js';
 import type { SessionKind } from '../transport/SessionKind.js';
 import type { TransportProxy } from '../transport/Transport.js';
 import { StreamTransport } from '../transport/streamTransportInternals.js';
@@ -104,6 +106,11 @@ export class SocketTransport extends StreamTransport {
 
   bufferedAmount(): number {
     return this.socket.destroyed ? 0 : this.socket.writableLength;
+  }
+
+  /** A fresh {@link NewlineFramer}: Electrum's framing, and aiorpcX's default for a byte stream. */
+  defaultFramer(): FramerBase<Uint8Array> {
+    return new NewlineFramer();
   }
 
   protected send(data: Uint8Array | string): boolean {

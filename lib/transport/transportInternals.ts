@@ -198,19 +198,12 @@ export function urlNetAddress(url: string): NetAddress | undefined {
 }
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
-const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_REVOKED',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'HOSTNAME_MISMATCH',
-]);
+/**
+ * Certificate and TLS failures, as Node (OpenSSL) names them: ERR_TLS_*,
+ * ERR_SSL_*, CERT_*, UNABLE_TO_* (verification), self-signed certificates
+ * and a host name mismatch.
+ */
+const TLS_CODE = /^(?:ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_)|SELF_SIGNED|^HOSTNAME_MISMATCH$/;
 
 /** The platform error's `code` property, if it has a string one. */
 export function errorCode(error: unknown): string | undefined {
@@ -227,7 +220,7 @@ export function connectFailureOf(error: unknown, fallback: ConnectFailure = 'net
   if (DNS_CODES.has(code)) return 'dns';
   if (code === 'ETIMEDOUT') return 'timeout';
   if (code === 'ABORT_ERR') return 'aborted';
-  if (TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || code.startsWith('CERT_')) return 'tls';
+  if (TLS_CODE.test(code)) return 'tls';
   return fallback;
 }
 

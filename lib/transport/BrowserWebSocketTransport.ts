@@ -118,15 +118,15 @@ export class BrowserWebSocketTransport extends StreamTransport {
   declare readonly kind: typeof SessionKind.CLIENT;
   readonly messageBoundaries = true;
 
-  private readonly highWaterMark: number;
-  private readonly pollMs: number;
-  private readonly maxBacklog: number;
-  private poll: Subscription | undefined;
-  private readonly onMessage = (event: WebSocketEventLike): void => this.onData(event.data);
-  private readonly onError = (event: WebSocketEventLike): void => {
+  readonly #highWaterMark: number;
+  readonly #pollMs: number;
+  readonly #maxBacklog: number;
+  #poll: Subscription | undefined;
+  readonly #onMessage = (event: WebSocketEventLike): void => this.#onData(event.data);
+  readonly #onError = (event: WebSocketEventLike): void => {
     this.failure ??= new ConnectionError('websocket error', { cause: event.error });
   };
-  private readonly onClose = (event: WebSocketEventLike): void =>
+  readonly #onClose = (event: WebSocketEventLike): void =>
     this.closedDown(this.closedByUs() ? undefined : webSocketCloseError(event.code ?? 1005, event.reason ?? ''));
 
   constructor(
@@ -134,13 +134,13 @@ export class BrowserWebSocketTransport extends StreamTransport {
     options: BrowserWebSocketTransportOptions = {},
   ) {
     super(SessionKind.CLIENT, { scheduler: options.scheduler, remoteAddress: options.remoteAddress });
-    this.highWaterMark = options.highWaterMark ?? 65536;
-    this.pollMs = (options.pollInterval ?? 0.02) * 1000;
-    this.maxBacklog = options.maxBacklog ?? 4 << 20;
+    this.#highWaterMark = options.highWaterMark ?? 65536;
+    this.#pollMs = (options.pollInterval ?? 0.02) * 1000;
+    this.#maxBacklog = options.maxBacklog ?? 4 << 20;
     socket.binaryType = 'arraybuffer';
-    socket.addEventListener('message', this.onMessage);
-    socket.addEventListener('error', this.onError);
-    socket.addEventListener('close', this.onClose);
+    socket.addEventListener('message', this.#onMessage);
+    socket.addEventListener('error', this.#onError);
+    socket.addEventListener('close', this.#onClose);
   }
 
   override isClosing(): boolean {
@@ -153,12 +153,12 @@ export class BrowserWebSocketTransport extends StreamTransport {
 
   protected send(bytes: Uint8Array | string): boolean {
     this.socket.send(typeof bytes === 'string' ? bytes : (decodeUtf8(bytes) ?? bytes.slice()));
-    return this.socket.bufferedAmount <= this.highWaterMark;
+    return this.socket.bufferedAmount <= this.#highWaterMark;
   }
 
   /** The API has no drain event: polls `bufferedAmount` on the scheduler. */
   protected override awaitDrain(): void {
-    this.poll ??= this.scheduler.schedule(() => this.checkDrained(), this.pollMs);
+    this.#poll ??= this.scheduler.schedule(() => this.#checkDrained(), this.#pollMs);
   }
 
   protected beginClose(): void {
@@ -176,22 +176,22 @@ export class BrowserWebSocketTransport extends StreamTransport {
   protected setReading(): void {}
 
   protected override closedDown(error?: ConnectionError): void {
-    this.poll?.unsubscribe();
-    this.poll = undefined;
-    this.socket.removeEventListener('message', this.onMessage);
-    this.socket.removeEventListener('close', this.onClose);
+    this.#poll?.unsubscribe();
+    this.#poll = undefined;
+    this.socket.removeEventListener('message', this.#onMessage);
+    this.socket.removeEventListener('close', this.#onClose);
     // The 'error' listener stays: some implementations (ws) throw on an unheard error event.
     super.closedDown(error);
   }
 
-  private checkDrained(): void {
-    this.poll = undefined;
+  #checkDrained(): void {
+    this.#poll = undefined;
     if (this.isClosed()) return;
-    if (this.socket.bufferedAmount <= this.highWaterMark) this.drained();
-    else this.poll = this.scheduler.schedule(() => this.checkDrained(), this.pollMs);
+    if (this.socket.bufferedAmount <= this.#highWaterMark) this.drained();
+    else this.#poll = this.scheduler.schedule(() => this.#checkDrained(), this.#pollMs);
   }
 
-  private onData(data: unknown): void {
+  #onData(data: unknown): void {
     if (this.isClosed()) return;
     let bytes: Uint8Array;
     if (typeof data === 'string') bytes = encoder.encode(data);
@@ -202,8 +202,8 @@ export class BrowserWebSocketTransport extends StreamTransport {
       return;
     }
     this.channel.push(bytes);
-    if (this.channel.backlogSize() > this.maxBacklog) {
-      this.fail(new ConnectionError(`more than ${this.maxBacklog} bytes arrived while nobody was reading`));
+    if (this.channel.backlogSize() > this.#maxBacklog) {
+      this.fail(new ConnectionError(`more than ${this.#maxBacklog} bytes arrived while nobody was reading`));
     }
   }
 }

@@ -2,7 +2,7 @@ import { EMPTY, Observable, Subject, type Subscriber, type Unsubscribable } from
 import type { FramerBase } from '../framing/FramerBase.js';
 import type { Batch } from '../jsonrpc/Batch.js';
 import { replyText } from '../jsonrpc/connectionInternals.js';
-import { defineHandler, type RPCHandler } from '../jsonrpc/defineHandler.js';
+import type { RPCHandler } from '../jsonrpc/defineHandler.js';
 import { handlerInvocation } from '../jsonrpc/handlerInvocation.js';
 import { IncomingRequest } from '../jsonrpc/IncomingRequest.js';
 import { JSONRPC } from '../jsonrpc/JSONRPC.js';
@@ -33,7 +33,7 @@ import { cancelKeyOf, cancellationMethod, cancelledKey } from './cancellationInt
 import { OutgoingPath, PromiseSink, type ExchangeSink, type OutgoingSender } from './outgoingInternals.js';
 import { SessionBase } from './SessionBase.js';
 import { rpcSessionDefaults, type RequestOptions, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions.js';
-import { errorText, firstResult, wholeMessageFramer } from './sessionInternals.js';
+import { REST_SIGNATURE, errorText, firstResult, wholeMessageFramer } from './sessionInternals.js';
 import { countersOf, type SessionCounters } from './statsInternals.js';
 
 /**
@@ -629,7 +629,7 @@ function asHandler(method: RPCMethod | undefined): RPCHandler | undefined {
   let handler = restHandlers.get(method);
   if (handler === undefined) {
     const fn = method as (...args: unknown[]) => unknown;
-    handler = defineHandler((args: unknown[]) => fn(...args), { params: ['...args'] });
+    handler = Object.freeze({ fn: (args: unknown[]) => fn(...args), info: REST_SIGNATURE });
     restHandlers.set(method, handler);
   }
   return handler;

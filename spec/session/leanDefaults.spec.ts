@@ -1,9 +1,12 @@
 /**
  * Where a session's framer comes from when none is given: the transport's
  * `defaultFramer()`, whole messages on a transport with message boundaries,
- * and a clear TypeError for a byte stream with neither.
+ * and a clear TypeError for a byte stream with neither. Also: the signature
+ * plain handler functions get, written out in the session so that bundles
+ * without defineHandler leave it out.
  */
-import { NewlineFramer, RPCSession, memoryTransportPair, type Transport } from 'rxrpcx';
+import { NewlineFramer, RPCSession, defineHandler, memoryTransportPair, type Transport } from 'rxrpcx';
+import { REST_SIGNATURE } from '../../lib/session/sessionInternals';
 
 describe('the default framer', () => {
   it('is the byte-stream transport’s own NewlineFramer', async () => {
@@ -31,5 +34,11 @@ describe('the default framer', () => {
     expect(given.framer).toBeInstanceOf(NewlineFramer);
     await given.close();
     await b.close();
+  });
+});
+
+describe('plain functions in a method table', () => {
+  it('get exactly the signature defineHandler gives a rest-argument function', () => {
+    expect(REST_SIGNATURE).toEqual(defineHandler((..._args: unknown[]) => undefined, { params: ['...args'] }).info);
   });
 });

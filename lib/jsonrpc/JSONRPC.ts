@@ -143,7 +143,7 @@ export abstract class JSONRPC {
    * and `requireId` is false. Throws a ProtocolError otherwise.
    */
   protected static messageId(_payload: unknown, _requireId: boolean): unknown {
-    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+    throw abstractProtocol(this);
   }
 
   /** Checks what `messageId` does not (e.g. the `"jsonrpc"` member). */
@@ -151,27 +151,27 @@ export abstract class JSONRPC {
 
   /** The arguments of a request object, checked. */
   protected static requestArgs(_payload: JSONRecord): RequestArgs {
-    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+    throw abstractProtocol(this);
   }
 
   /** The result of a response object: a value, or an RPCError for an error response. */
   static responseValue(_payload: JSONRecord): unknown {
-    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+    throw abstractProtocol(this);
   }
 
   /** The JSON object of a request (id given) or a notification (id null). */
   static requestPayload(_request: Request | Notification, _requestId: unknown): JSONRecord {
-    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+    throw abstractProtocol(this);
   }
 
   /** The JSON object of a successful response. */
   static responsePayload(_result: unknown, _requestId: unknown): JSONRecord {
-    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+    throw abstractProtocol(this);
   }
 
   /** The JSON object of an error response. */
   static errorPayload(_error: RPCError, _requestId: unknown): JSONRecord {
-    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+    throw abstractProtocol(this);
   }
 
   // ---- interpretation ----
@@ -342,4 +342,9 @@ export abstract class JSONRPC {
   static encodePayload(payload: unknown): Uint8Array {
     return utf8(encodePayloadText(payload));
   }
+}
+
+/** What a hook of the abstract base throws: the protocol class lacks its version's rules. */
+function abstractProtocol(protocol: { readonly name: string }): TypeError {
+  return new TypeError(`${protocol.name} is abstract: use a concrete JSON-RPC protocol class`);
 }

@@ -6,6 +6,7 @@
  * `rxrpcx/node`.
  *
  * @packageDocumentation
+ * @module rxrpcx
  */
 export * from './util/index.js';
 export * from './framing/index.js';

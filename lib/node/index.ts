@@ -3,6 +3,7 @@
  * WebSocket and SOCKS transports.
  *
  * @packageDocumentation
+ * @module rxrpcx/node
  */
 export * from '../index.js';
 export { ListenError } from './ListenError.js';

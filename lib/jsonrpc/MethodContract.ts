@@ -62,7 +62,10 @@ export interface UntypedContract extends MethodContract {
 }
 
 /**
- * The method names of a contract (`string` for {@link UntypedContract}).
+ * The method names of a contract (`string` for {@link UntypedContract}): its
+ * declared keys, without the index signature an interface inherits when it
+ * `extends MethodContract` (`keyof` alone would be `string` for every such
+ * interface).
  *
  * ## Example
  *
@@ -72,18 +75,13 @@ export interface UntypedContract extends MethodContract {
  * type Names = MethodName<{ 'server.ping': { params: []; result: null } }>; // 'server.ping'
  * ```
  */
-export type MethodName<C extends MethodContract> = keyof DeclaredMethods<C> extends infer N
+export type MethodName<C extends MethodContract> = keyof {
+  [K in keyof C as string extends K ? never : number extends K ? never : K]: C[K];
+} extends infer N
   ? [N] extends [never]
     ? string
     : N & string
   : never;
-
-/**
- * A contract without the index signature an interface inherits when it
- * `extends MethodContract` (`keyof` alone would be `string` for every such
- * interface).
- */
-type DeclaredMethods<C> = { [K in keyof C as string extends K ? never : number extends K ? never : K]: C[K] };
 
 /**
  * The arguments a contract's method takes.

@@ -60,6 +60,7 @@ export interface RPCErrorJSON {
  * @param options - `cost` and `cause`
  */
 export class RPCError extends Error {
+  /** `'RPCError'`, or `'ProtocolError'` for the subclass: a string that survives minification, unlike the class's own name. */
   override readonly name: 'RPCError' | 'ProtocolError' = 'RPCError';
   /** The JSON-RPC error code sent on the wire. */
   readonly code: number;

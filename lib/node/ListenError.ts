@@ -21,6 +21,7 @@
  * @param options - the standard `cause`
  */
 export class ListenError extends Error {
+  /** Always `'ListenError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'ListenError' as const;
   /** Stable error code. */
   readonly code = 'RXRPCX_ERR_LISTEN' as const;

@@ -22,6 +22,7 @@
  * @param options - the standard `cause`
  */
 export class MissingDependencyError extends Error {
+  /** Always `'MissingDependencyError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'MissingDependencyError' as const;
   /** Stable error code. */
   readonly code = 'RXRPCX_ERR_MISSING_DEPENDENCY' as const;

@@ -27,6 +27,7 @@ import type { TaskTimeout } from './TaskTimeout.js';
  * ```
  */
 export class UncaughtTimeoutError extends Error {
+  /** Always `'UncaughtTimeoutError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'UncaughtTimeoutError' as const;
   /** Stable code: `'RXRPCX_ERR_UNCAUGHT_TIMEOUT'`. */
   readonly code = 'RXRPCX_ERR_UNCAUGHT_TIMEOUT' as const;

@@ -46,6 +46,7 @@ export type ConnectFailure = 'refused' | 'dns' | 'timeout' | 'tls' | 'handshake'
  * @param options - the standard `cause`
  */
 export class ConnectError extends Error {
+  /** Always `'ConnectError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'ConnectError' as const;
   /** Stable error code. */
   readonly code = 'RXRPCX_ERR_CONNECT' as const;

@@ -45,6 +45,7 @@ export type ProxyProtocolErrorReason = 'untrusted' | 'missing' | 'malformed' | '
  * @param peer - the address the connection came from (the balancer), when known
  */
 export class ProxyProtocolError extends Error {
+  /** Always `'ProxyProtocolError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'ProxyProtocolError' as const;
   /** Stable error code. */
   readonly code = 'RXRPCX_ERR_PROXY_PROTOCOL' as const;

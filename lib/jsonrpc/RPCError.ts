@@ -31,7 +31,9 @@ export interface RPCErrorOptions {
  * ```
  */
 export interface RPCErrorJSON {
+  /** The JSON-RPC error code (`JSONRPC.METHOD_NOT_FOUND` and the like, or an application code). */
   readonly code: number;
+  /** The error message, as sent. */
   readonly message: string;
 }
 

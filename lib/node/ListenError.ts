@@ -27,6 +27,7 @@ export class ListenError extends Error {
   readonly code = 'RXRPCX_ERR_LISTEN' as const;
 
   constructor(
+    /** The `host:port` asked for. */
     readonly target: string,
     message: string,
     options?: { readonly cause?: unknown },

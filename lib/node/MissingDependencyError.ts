@@ -28,6 +28,7 @@ export class MissingDependencyError extends Error {
   readonly code = 'RXRPCX_ERR_MISSING_DEPENDENCY' as const;
 
   constructor(
+    /** The npm package that is missing (`'prom-client'`). */
     readonly packageName: string,
     feature: string,
     options?: { readonly cause?: unknown },

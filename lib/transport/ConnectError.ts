@@ -52,7 +52,9 @@ export class ConnectError extends Error {
   readonly code = 'RXRPCX_ERR_CONNECT' as const;
 
   constructor(
+    /** What went wrong, in a stable, switchable form. */
     readonly reason: ConnectFailure,
+    /** What was dialled: `host:port` or the URL, never with credentials. */
     readonly target: string,
     message: string,
     options?: { readonly cause?: unknown },

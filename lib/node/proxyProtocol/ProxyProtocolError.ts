@@ -51,8 +51,10 @@ export class ProxyProtocolError extends Error {
   readonly code = 'RXRPCX_ERR_PROXY_PROTOCOL' as const;
 
   constructor(
+    /** What was wrong, in a stable, switchable form. */
     readonly reason: ProxyProtocolErrorReason,
     message: string,
+    /** The address the connection came from (the balancer), when known; `parseProxyHeader` leaves it out. */
     readonly peer?: NetAddress,
   ) {
     super(message);

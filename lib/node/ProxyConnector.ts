@@ -20,5 +20,10 @@ export interface ProxyConnector extends TransportProxy {
     host: string,
     port: number,
     options?: { readonly tls?: ConnectionOptions | true; readonly timeout?: number; readonly scheduler?: SchedulerLike; readonly signal?: AbortSignal },
-  ): Promise<{ readonly socket: Socket; readonly remoteAddress: NetAddress }>;
+  ): Promise<{
+    /** The connected socket (TLS when asked for), the proxy's handshake done: bytes now go to `host:port`. */
+    readonly socket: Socket;
+    /** The destination, `host:port` (what a transport's `remoteAddress()` should report). */
+    readonly remoteAddress: NetAddress;
+  }>;
 }

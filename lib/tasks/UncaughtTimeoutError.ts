@@ -31,6 +31,7 @@ export class UncaughtTimeoutError extends Error {
   override readonly name = 'UncaughtTimeoutError' as const;
   /** Stable code: `'RXRPCX_ERR_UNCAUGHT_TIMEOUT'`. */
   readonly code = 'RXRPCX_ERR_UNCAUGHT_TIMEOUT' as const;
+  /** The inner operator's {@link TaskTimeout} that escaped; catch that one where it is meant to be handled. */
   declare readonly cause: TaskTimeout;
 
   /**

@@ -52,10 +52,13 @@ describe('typedoc', () => {
       entryPoints: string[];
       treatWarningsAsErrors?: boolean;
       validation?: Record<string, boolean>;
+      plugin?: string[];
     };
     expect(config.entryPoints).toEqual(['lib/index.ts', 'lib/node/index.ts']);
     expect(config.treatWarningsAsErrors).toBe(true);
     expect(config.validation).toMatchObject({ notExported: true, invalidLink: true, notDocumented: true });
+    // Constructor parameters are described by @param tags on the class, as lib/ writes them; the plugin moves and checks them.
+    expect(config.plugin).toContain('./scripts/typedoc-constructor-params.mjs');
   });
 
   it('builds the site with no warning or error', () => {

@@ -18,7 +18,9 @@ import { RPCError } from './RPCError.js';
  * ```
  */
 export interface RequestMessageItem {
+  /** The discriminant: a request, which expects a response. */
   readonly kind: 'request';
+  /** The request, its method and arguments validated. */
   readonly item: Request;
   /** The request id (any JSON value under JSON-RPC 1.0; never null). */
   readonly id: unknown;
@@ -35,7 +37,9 @@ export interface RequestMessageItem {
  * ```
  */
 export interface NotificationMessageItem {
+  /** The discriminant: a notification, which gets no response. */
   readonly kind: 'notification';
+  /** The notification, its method and arguments validated. */
   readonly item: Notification;
 }
 
@@ -50,8 +54,11 @@ export interface NotificationMessageItem {
  * ```
  */
 export interface ResponseMessageItem {
+  /** The discriminant: a response to one of our requests. */
   readonly kind: 'response';
+  /** The response: its `result` is the value, or an {@link RPCError} for an error response. */
   readonly item: Response;
+  /** The id of the request it answers, as it came on the wire (null when the peer could not read the request's id). */
   readonly id: unknown;
 }
 
@@ -66,7 +73,12 @@ export interface ResponseMessageItem {
  * ```
  */
 export interface BatchMessageItem {
+  /** The discriminant: a batch, whose members are interpreted one by one (`processRequest`, `processResponse`). */
   readonly kind: 'batch';
+  /**
+   * The members, each a decoded JSON value, in the order received; never empty
+   * (an empty batch is a protocol error).
+   */
   readonly payloads: readonly unknown[];
 }
 

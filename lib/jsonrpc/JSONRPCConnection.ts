@@ -62,7 +62,12 @@ export interface ReceivedMessage {
   readonly errors: readonly ProtocolError[];
 }
 
-/** What went out and is waiting for an answer. */
+/**
+ * What went out and is waiting for an answer. Shown as the union it is in
+ * the API reference (`pendingRequests()` returns it).
+ *
+ * @inline
+ */
 type Sent = Request | Batch<Request | Notification>;
 
 type Key = PendingKey;

@@ -17,10 +17,41 @@ export const CODES = {
   SERVER_BUSY: -102,
 } as const;
 
-/** A decoded JSON object (Python's `dict`). */
+/**
+ * A decoded JSON object (Python's `dict`): string keys, values not yet
+ * checked. Named request arguments are one, and so is every payload a
+ * protocol class builds or reads (`JSONRPCv2.requestPayload`,
+ * `responseValue`).
+ *
+ * Public, exported from `rxrpcx` beside {@link RequestArgs}; it lives here
+ * because the JSON-RPC layer's type guards narrow to it.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { JSONRPCv2, Request, type JSONRecord } from 'rxrpcx';
+ *
+ * const payload: JSONRecord = JSONRPCv2.requestPayload(new Request('server.ping', []), 1);
+ * console.log(payload['method']); // 'server.ping'
+ * ```
+ */
 export type JSONRecord = { readonly [key: string]: unknown };
 
-/** Named or positional request arguments. */
+/**
+ * The arguments of a request or notification: positional (an array) or
+ * named (a {@link JSONRecord}, a plain object). Anything else is refused
+ * with `INVALID_ARGS`, as the reference refuses it.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { Request, type RequestArgs } from 'rxrpcx';
+ *
+ * const byPosition: RequestArgs = [680000];
+ * const byName: RequestArgs = { height: 680000 };
+ * const request = new Request('blockchain.block.header', byName);
+ * ```
+ */
 export type RequestArgs = readonly unknown[] | JSONRecord;
 
 /**

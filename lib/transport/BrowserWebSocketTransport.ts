@@ -19,9 +19,19 @@ import { decodeUtf8, webSocketCloseError } from './transportInternals.js';
 export interface WebSocketEventLike {
   /** `'open'`, `'message'`, `'close'` or `'error'`. */
   readonly type: string;
+  /**
+   * A message's payload: a string for a text message, an `ArrayBuffer` (or
+   * `Blob`, if `binaryType` were not set) for a binary one.
+   */
   readonly data?: unknown;
+  /** A close event's status code (1000 normal, 1001 going away, 1005 none given, 1006 dropped, …). */
   readonly code?: number;
+  /** A close event's reason text, as the peer sent it (possibly empty). */
   readonly reason?: string;
+  /**
+   * An error event's error, where the implementation gives one (`ws` does;
+   * browsers do not); kept as the `cause` of the `ConnectionError`.
+   */
   readonly error?: unknown;
 }
 
@@ -36,13 +46,21 @@ export interface WebSocketEventLike {
  * ```
  */
 export interface WebSocketLike {
+  /** How binary messages are delivered; the transport sets `'arraybuffer'`. */
   binaryType: string;
+  /** 0 connecting, 1 open, 2 closing, 3 closed; the transport reads anything but 1 as closing. */
   readonly readyState: number;
+  /** Bytes queued by `send` and not yet handed to the network; what `write` polls to apply backpressure. */
   readonly bufferedAmount: number;
+  /** The URL the socket connected to; the default `remoteAddress()` is its host and port. */
   readonly url: string;
+  /** Queues one message: a string as a text message, bytes as a binary one. */
   send(data: string | ArrayBuffer | ArrayBufferView): void;
+  /** Starts the closing handshake with the given status code (1000, or 3000–4999) and reason. */
   close(code?: number, reason?: string): void;
+  /** Listens for `'open'`, `'message'`, `'close'` or `'error'` events. */
   addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: WebSocketEventLike) => void): void;
+  /** Stops listening; the transport removes its listeners once closed. */
   removeEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: WebSocketEventLike) => void): void;
 }
 
@@ -115,7 +133,9 @@ const encoder = new TextEncoder();
  * @param options - scheduler, high-water mark, polling, backlog limit, address
  */
 export class BrowserWebSocketTransport extends StreamTransport {
+  /** Always {@link SessionKind.CLIENT}: a browser WebSocket is only ever opened, never accepted. */
   declare readonly kind: typeof SessionKind.CLIENT;
+  /** Always true: each incoming chunk is one WebSocket message, and each `write` sends one. */
   readonly messageBoundaries = true;
 
   readonly #highWaterMark: number;
@@ -130,6 +150,7 @@ export class BrowserWebSocketTransport extends StreamTransport {
     this.closedDown(this.closedByUs() ? undefined : webSocketCloseError(event.code ?? 1005, event.reason ?? ''));
 
   constructor(
+    /** The WebSocket the transport owns; read its state, but close it through the transport. */
     readonly socket: WebSocketLike,
     options: BrowserWebSocketTransportOptions = {},
   ) {
@@ -143,10 +164,12 @@ export class BrowserWebSocketTransport extends StreamTransport {
     socket.addEventListener('close', this.#onClose);
   }
 
+  /** True once closing has begun from either side, or the socket is no longer open (`readyState` other than 1). */
   override isClosing(): boolean {
     return super.isClosing() || this.socket.readyState !== OPEN;
   }
 
+  /** The socket's `bufferedAmount`: bytes sent but not yet handed to the network. */
   bufferedAmount(): number {
     return this.socket.bufferedAmount;
   }

@@ -46,7 +46,13 @@ export abstract class StreamTransport implements Transport {
   abstract readonly messageBoundaries: boolean;
   readonly incoming: Observable<Uint8Array>;
 
+  /**
+   * The incoming side: chunks pushed by the socket's events, held for a
+   * paused or absent reader, and the end. Internal to the library's
+   * transports.
+   */
   protected readonly channel = new IncomingChannel(() => this.#updateFlow());
+  /** Drives the `forceAfter` timer of `close()` and any polling the subclass does. @default asyncScheduler */
   protected readonly scheduler: SchedulerLike;
   /** Why the connection ended badly; the first cause wins, and `incoming` errors with it. */
   protected failure: ConnectionError | undefined;
@@ -60,6 +66,7 @@ export abstract class StreamTransport implements Transport {
   readonly #options: StreamTransportOptions;
 
   protected constructor(
+    /** Which side opened the connection. */
     readonly kind: SessionKind,
     options: StreamTransportOptions,
   ) {

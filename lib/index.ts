@@ -5,7 +5,12 @@
  * `ws` or `socks`. Sockets, TLS, WebSocket servers and SOCKS live in
  * `rxrpcx/node`.
  *
+ * Times — timeouts, delays, intervals, `forceAfter` — are in seconds, as in
+ * aiorpcX, not in milliseconds as in RxJS and `ws` (a scheduler's `now()`
+ * stays in milliseconds, as RxJS defines it).
+ *
  * @packageDocumentation
+ * @module rxrpcx
  */
 export * from './util/index.js';
 export * from './framing/index.js';

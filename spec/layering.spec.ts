@@ -1,5 +1,5 @@
 /**
- * The layers of ARCHITECTURE.md, checked by reading imports: each layer
+ * The layers of CONTRIBUTING.md ("Layers"), checked by reading imports: each layer
  * imports only the layers before it, there are no import cycles, and the core
  * entry never reaches Node built-ins, `ws` or `socks`.
  */

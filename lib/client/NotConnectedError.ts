@@ -32,6 +32,7 @@ export type NotConnectedReason = 'disconnected' | 'busy' | 'closed';
  * ```
  */
 export class NotConnectedError extends Error {
+  /** Always `'NotConnectedError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'NotConnectedError' as const;
   /** Stable code: `'RXRPCX_ERR_NOT_CONNECTED'`. */
   readonly code = 'RXRPCX_ERR_NOT_CONNECTED' as const;

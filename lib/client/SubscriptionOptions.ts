@@ -45,5 +45,17 @@ export interface SubscriptionOptions<C extends MethodContract = UntypedContract>
  * ```
  */
 export type SubscriptionEvent<R = unknown, N = readonly unknown[]> =
-  | { readonly kind: 'result'; readonly result: R }
-  | { readonly kind: 'notification'; readonly args: N; readonly notification: Notification };
+  | {
+      /** The subscribe call answered: first, and again after each reconnection. */
+      readonly kind: 'result';
+      /** The subscribe call's result (the current status, for Electrum). */
+      readonly result: R;
+    }
+  | {
+      /** A notification that belongs to the subscription arrived. */
+      readonly kind: 'notification';
+      /** The notification's arguments. */
+      readonly args: N;
+      /** The notification itself, with its method name. */
+      readonly notification: Notification;
+    };

@@ -34,7 +34,10 @@ export interface WakeUpTargets {
   /** Fires `online` when the network comes back. @default globalThis.window */
   readonly window?: WakeUpEventSource;
   /** Fires `visibilitychange`; a wake-up when `visibilityState` becomes `'visible'`. @default globalThis.document */
-  readonly document?: WakeUpEventSource & { readonly visibilityState?: string };
+  readonly document?: WakeUpEventSource & {
+    /** `'visible'` when the page is shown; read on each `visibilitychange`. */
+    readonly visibilityState?: string;
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { MethodContract, UntypedContract } from '../jsonrpc/MethodContract.js';
 import { ConnectError } from '../transport/ConnectError.js';
 import { openBrowserWebSocket, type WebSocketConstructor } from '../transport/openBrowserWebSocket.js';
+import { urlNetAddress } from '../transport/transportInternals.js';
 import type { ClientOptions, Connector } from './ClientOptions.js';
 import { RPCClient } from './RPCClient.js';
 
@@ -74,10 +75,13 @@ export function browserWebSocketConnector(options: Pick<ConnectOptions, 'WebSock
         new ConnectError('unsupported', endpoint, `${endpoint}: rxrpcx connects to ws:// and wss:// URLs here; connect$ from 'rxrpcx/node' also takes tcp:// and tls://`),
       );
     }
+    const remoteAddress = urlNetAddress(endpoint);
     return openBrowserWebSocket(endpoint, {
       ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
       ...(options.protocols === undefined ? {} : { protocols: options.protocols }),
       ...(options.maxBacklog === undefined ? {} : { maxBacklog: options.maxBacklog }),
+      // The page cannot see the peer's socket address: sessions log and report the URL's.
+      ...(remoteAddress === undefined ? {} : { remoteAddress }),
       timeout: context.timeout,
       signal: context.signal,
       scheduler: context.scheduler,

@@ -24,6 +24,7 @@ import { toHex } from './framingInternals.js';
  * ```
  */
 export class BadChecksumError extends FramingError {
+  /** Always `'BadChecksumError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'BadChecksumError' as const;
   readonly code = 'RXRPCX_ERR_BAD_CHECKSUM' as const;
   readonly cost = 100;

@@ -39,6 +39,7 @@ export type BadHeaderReason = 'too-large' | 'malformed' | 'missing-length' | 'ba
  * ```
  */
 export class BadHeaderError extends FramingError {
+  /** Always `'BadHeaderError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'BadHeaderError' as const;
   readonly code = 'RXRPCX_ERR_BAD_HEADER' as const;
   readonly cost = 1000;

@@ -22,6 +22,7 @@ import { toHex } from './framingInternals.js';
  * ```
  */
 export class BadMagicError extends FramingError {
+  /** Always `'BadMagicError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'BadMagicError' as const;
   readonly code = 'RXRPCX_ERR_BAD_MAGIC' as const;
   readonly cost = 1000;

@@ -67,7 +67,14 @@ export interface BitcoinFramerOptions {
  */
 export class BitcoinFramer extends BinaryFramer {
   /** The default options. */
-  static readonly defaults: Readonly<{ magic: string; maxBlockSize: number; maxPayloadSize: number }> = Object.freeze({
+  static readonly defaults: Readonly<{
+    /** The network magic as 8 hex digits: aiorpcX's default, Bitcoin Cash mainnet's `'e3e1f3e8'`. */
+    magic: string;
+    /** The largest `block` payload, in bytes. */
+    maxBlockSize: number;
+    /** The largest payload of any other message, in bytes. */
+    maxPayloadSize: number;
+  }> = Object.freeze({
     magic: 'e3e1f3e8',
     maxBlockSize: 128_000_000,
     maxPayloadSize: 2_000_000,

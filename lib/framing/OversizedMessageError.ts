@@ -22,6 +22,7 @@ import { formatCount } from './framingInternals.js';
  * ```
  */
 export class OversizedMessageError extends FramingError {
+  /** Always `'OversizedMessageError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'OversizedMessageError' as const;
   readonly code = 'RXRPCX_ERR_OVERSIZED_MESSAGE' as const;
   readonly cost = 0;

@@ -22,6 +22,7 @@ import { formatCount } from './framingInternals.js';
  * ```
  */
 export class OversizedPayloadError extends FramingError {
+  /** Always `'OversizedPayloadError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'OversizedPayloadError' as const;
   readonly code = 'RXRPCX_ERR_OVERSIZED_PAYLOAD' as const;
   readonly cost = 500;

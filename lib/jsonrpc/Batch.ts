@@ -55,6 +55,7 @@ export class Batch<T extends BatchItem = Request | Notification> implements Iter
     return this.items.length;
   }
 
+  /** The items in order, so a batch spreads (`[...batch]`) and works in `for … of`. */
   [Symbol.iterator](): Iterator<T> {
     return this.items[Symbol.iterator]();
   }

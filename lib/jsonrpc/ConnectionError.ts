@@ -20,6 +20,7 @@
  * @param options - the standard `cause`
  */
 export class ConnectionError extends Error {
+  /** Always `'ConnectionError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'ConnectionError' as const;
   /** Stable error code. */
   readonly code = 'RXRPCX_ERR_CONNECTION' as const;

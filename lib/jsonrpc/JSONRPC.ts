@@ -18,7 +18,9 @@ import { RPCError } from './RPCError.js';
  * ```
  */
 export interface RequestMessageItem {
+  /** The discriminant: a request, which expects a response. */
   readonly kind: 'request';
+  /** The request, its method and arguments validated. */
   readonly item: Request;
   /** The request id (any JSON value under JSON-RPC 1.0; never null). */
   readonly id: unknown;
@@ -35,7 +37,9 @@ export interface RequestMessageItem {
  * ```
  */
 export interface NotificationMessageItem {
+  /** The discriminant: a notification, which gets no response. */
   readonly kind: 'notification';
+  /** The notification, its method and arguments validated. */
   readonly item: Notification;
 }
 
@@ -50,8 +54,11 @@ export interface NotificationMessageItem {
  * ```
  */
 export interface ResponseMessageItem {
+  /** The discriminant: a response to one of our requests. */
   readonly kind: 'response';
+  /** The response: its `result` is the value, or an {@link RPCError} for an error response. */
   readonly item: Response;
+  /** The id of the request it answers, as it came on the wire (null when the peer could not read the request's id). */
   readonly id: unknown;
 }
 
@@ -66,7 +73,12 @@ export interface ResponseMessageItem {
  * ```
  */
 export interface BatchMessageItem {
+  /** The discriminant: a batch, whose members are interpreted one by one (`processRequest`, `processResponse`). */
   readonly kind: 'batch';
+  /**
+   * The members, each a decoded JSON value, in the order received; never empty
+   * (an empty batch is a protocol error).
+   */
   readonly payloads: readonly unknown[];
 }
 
@@ -143,7 +155,7 @@ export abstract class JSONRPC {
    * and `requireId` is false. Throws a ProtocolError otherwise.
    */
   protected static messageId(_payload: unknown, _requireId: boolean): unknown {
-    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+    throw abstractProtocol(this);
   }
 
   /** Checks what `messageId` does not (e.g. the `"jsonrpc"` member). */
@@ -151,27 +163,27 @@ export abstract class JSONRPC {
 
   /** The arguments of a request object, checked. */
   protected static requestArgs(_payload: JSONRecord): RequestArgs {
-    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+    throw abstractProtocol(this);
   }
 
   /** The result of a response object: a value, or an RPCError for an error response. */
   static responseValue(_payload: JSONRecord): unknown {
-    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+    throw abstractProtocol(this);
   }
 
   /** The JSON object of a request (id given) or a notification (id null). */
   static requestPayload(_request: Request | Notification, _requestId: unknown): JSONRecord {
-    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+    throw abstractProtocol(this);
   }
 
   /** The JSON object of a successful response. */
   static responsePayload(_result: unknown, _requestId: unknown): JSONRecord {
-    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+    throw abstractProtocol(this);
   }
 
   /** The JSON object of an error response. */
   static errorPayload(_error: RPCError, _requestId: unknown): JSONRecord {
-    throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
+    throw abstractProtocol(this);
   }
 
   // ---- interpretation ----
@@ -342,4 +354,9 @@ export abstract class JSONRPC {
   static encodePayload(payload: unknown): Uint8Array {
     return utf8(encodePayloadText(payload));
   }
+}
+
+/** What a hook of the abstract base throws: the protocol class lacks its version's rules. */
+function abstractProtocol(protocol: { readonly name: string }): TypeError {
+  return new TypeError(`${protocol.name} is abstract: use a concrete JSON-RPC protocol class`);
 }

@@ -2,6 +2,7 @@ import { getOwn, hasOwn, isRecord } from './jsonrpcInternals.js';
 import { JSONRPCLoose } from './JSONRPCLoose.js';
 import { JSONRPCv1 } from './JSONRPCv1.js';
 import { JSONRPCv2 } from './JSONRPCv2.js';
+import { defineDetection } from './protocolInternals.js';
 
 /**
  * The protocols auto-detection can settle on.
@@ -49,6 +50,11 @@ export abstract class JSONRPCAutoDetect extends JSONRPCv2 {
     if (parts.has(JSONRPCv2)) return JSONRPCv2;
     if (parts.has(JSONRPCv1)) return JSONRPCv1;
     return JSONRPCLoose; // also for an empty batch, which then errors
+  }
+
+  static {
+    // A connection on exactly this class detects (a subclass is a fixed protocol).
+    defineDetection(this, (message) => this.detectProtocol(message));
   }
 }
 

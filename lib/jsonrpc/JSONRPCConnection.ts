@@ -5,9 +5,8 @@ import { IncomingRequest, type Responder } from './IncomingRequest.js';
 import { bindConnectionFriend, type PendingKey, type ResponseReceiver } from './connectionInternals.js';
 import { CODES, hasOwn, isRecord, numericId, utf8, utf8Length } from './jsonrpcInternals.js';
 import type { JSONRPCProtocol } from './JSONRPC.js';
-import { JSONRPCAutoDetect } from './JSONRPCAutoDetect.js';
 import { Notification } from './Notification.js';
-import { requestText, responseText } from './protocolInternals.js';
+import { detectionOf, requestText, responseText } from './protocolInternals.js';
 import { ProtocolError } from './ProtocolError.js';
 import { pyRepr, pyStr, pyStringRepr, thousands } from './pythonReprInternals.js';
 import { Request } from './Request.js';
@@ -63,7 +62,12 @@ export interface ReceivedMessage {
   readonly errors: readonly ProtocolError[];
 }
 
-/** What went out and is waiting for an answer. */
+/**
+ * What went out and is waiting for an answer. Shown as the union it is in
+ * the API reference (`pendingRequests()` returns it).
+ *
+ * @inline
+ */
 type Sent = Request | Batch<Request | Notification>;
 
 type Key = PendingKey;
@@ -137,6 +141,8 @@ export class JSONRPCConnection {
   /** Replies over this many bytes become an error reply; 0 for no limit. */
   maxResponseSize: number;
   #protocol: JSONRPCProtocol;
+  /** How the first message picks the protocol (JSONRPCAutoDetect's rule), until one has. */
+  #detect: ((message: Uint8Array) => JSONRPCProtocol) | undefined;
   #nextId = 0;
   #epoch = 0;
   /** Awaited requests, in the order sent. */
@@ -151,6 +157,7 @@ export class JSONRPCConnection {
 
   constructor(protocol: JSONRPCProtocol, options: JSONRPCConnectionOptions = {}) {
     this.#protocol = protocol;
+    this.#detect = detectionOf(protocol);
     this.maxResponseSize = options.maxResponseSize ?? 0;
   }
 
@@ -252,7 +259,11 @@ export class JSONRPCConnection {
 
   /** `receiveMessage`, where a violation of the whole message is thrown. */
   #receive(message: Uint8Array): ReceivedMessage {
-    if (this.#protocol === JSONRPCAutoDetect) this.#protocol = JSONRPCAutoDetect.detectProtocol(message);
+    if (this.#detect !== undefined) {
+      // Throws PARSE_ERROR for a message that is not JSON: the next one tries again.
+      this.#protocol = this.#detect(message);
+      this.#detect = undefined;
+    }
     const protocol = this.#protocol;
     let parsed;
     try {

@@ -2,7 +2,7 @@ import { CODES, hasOwn, isRecord, type JSONRecord, type RequestArgs } from './js
 import { JSONRPC } from './JSONRPC.js';
 import type { Notification } from './Notification.js';
 import { ProtocolError } from './ProtocolError.js';
-import { bestEffortError } from './protocolInternals.js';
+import { bestEffortError, definePositionalOnly } from './protocolInternals.js';
 import { pyStr } from './pythonReprInternals.js';
 import type { Request } from './Request.js';
 import type { RPCError } from './RPCError.js';
@@ -27,6 +27,10 @@ import type { RPCError } from './RPCError.js';
  */
 export abstract class JSONRPCv1 extends JSONRPC {
   static override readonly allowBatches: boolean = false;
+
+  static {
+    definePositionalOnly(this);
+  }
 
   protected static override messageId(payload: unknown, _requireId: boolean): unknown {
     // 1.0 needs an id always, of any type; batches never get this far.

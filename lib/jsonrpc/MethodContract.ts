@@ -58,11 +58,21 @@ export interface MethodContract {
  * ```
  */
 export interface UntypedContract extends MethodContract {
-  readonly [method: string]: { readonly params: RequestArgs; readonly result: unknown; readonly notification: readonly unknown[] };
+  readonly [method: string]: {
+    /** Any arguments, positional or named. */
+    readonly params: RequestArgs;
+    /** Anything: `unknown`, or the type a call asks for with `request<T>(…)`. */
+    readonly result: unknown;
+    /** Any notification arguments. */
+    readonly notification: readonly unknown[];
+  };
 }
 
 /**
- * The method names of a contract (`string` for {@link UntypedContract}).
+ * The method names of a contract (`string` for {@link UntypedContract}): its
+ * declared keys, without the index signature an interface inherits when it
+ * `extends MethodContract` (`keyof` alone would be `string` for every such
+ * interface).
  *
  * ## Example
  *
@@ -72,18 +82,13 @@ export interface UntypedContract extends MethodContract {
  * type Names = MethodName<{ 'server.ping': { params: []; result: null } }>; // 'server.ping'
  * ```
  */
-export type MethodName<C extends MethodContract> = keyof DeclaredMethods<C> extends infer N
+export type MethodName<C extends MethodContract> = keyof {
+  [K in keyof C as string extends K ? never : number extends K ? never : K]: C[K];
+} extends infer N
   ? [N] extends [never]
     ? string
     : N & string
   : never;
-
-/**
- * A contract without the index signature an interface inherits when it
- * `extends MethodContract` (`keyof` alone would be `string` for every such
- * interface).
- */
-type DeclaredMethods<C> = { [K in keyof C as string extends K ? never : number extends K ? never : K]: C[K] };
 
 /**
  * The arguments a contract's method takes.
@@ -110,7 +115,12 @@ export type ParamsOf<C extends MethodContract, K extends MethodName<C>> = C[K]['
  * type R = ResultOf<{ 'server.ping': { params: []; result: null } }, 'server.ping'>; // null
  * ```
  */
-export type ResultOf<C extends MethodContract, K extends MethodName<C>> = C[K] extends { readonly result: infer R } ? R : unknown;
+export type ResultOf<C extends MethodContract, K extends MethodName<C>> = C[K] extends {
+  /** The result the method's spec declares. */
+  readonly result: infer R;
+}
+  ? R
+  : unknown;
 
 /**
  * The arguments of the notifications a contract's subscribe method brings
@@ -124,7 +134,10 @@ export type ResultOf<C extends MethodContract, K extends MethodName<C>> = C[K] e
  * type N = NotificationOf<{ 'headers.subscribe': { params: []; result: number; notification: [number] } }, 'headers.subscribe'>; // [number]
  * ```
  */
-export type NotificationOf<C extends MethodContract, K extends MethodName<C>> = C[K] extends { readonly notification: infer N }
+export type NotificationOf<C extends MethodContract, K extends MethodName<C>> = C[K] extends {
+  /** The notification arguments the method's spec declares. */
+  readonly notification: infer N;
+}
   ? N
   : readonly unknown[];
 
@@ -166,6 +179,7 @@ export type CallArgs<C extends MethodContract, K extends MethodName<C>, O> = [] 
  * ```
  */
 export type NotificationArgs<C extends MethodContract, K extends MethodName<C>> = C[K] extends {
+  /** The notification arguments the method's spec declares. */
   readonly notification: infer N;
 }
   ? [] extends ParamsOf<C, K> | N

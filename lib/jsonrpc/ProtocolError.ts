@@ -60,6 +60,7 @@ export interface ProtocolErrorOptions extends RPCErrorOptions {
  * @param options - `replyBytes`, `inResponse`, `responseId`, `cost`, `cause`
  */
 export class ProtocolError extends RPCError {
+  /** Always `'ProtocolError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'ProtocolError' as const;
   /** The unframed error response to send to the peer, if any. */
   readonly replyBytes: Uint8Array | undefined;

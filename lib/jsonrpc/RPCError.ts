@@ -31,7 +31,9 @@ export interface RPCErrorOptions {
  * ```
  */
 export interface RPCErrorJSON {
+  /** The JSON-RPC error code (`JSONRPC.METHOD_NOT_FOUND` and the like, or an application code). */
   readonly code: number;
+  /** The error message, as sent. */
   readonly message: string;
 }
 
@@ -60,6 +62,7 @@ export interface RPCErrorJSON {
  * @param options - `cost` and `cause`
  */
 export class RPCError extends Error {
+  /** `'RPCError'`, or `'ProtocolError'` for the subclass: a string that survives minification, unlike the class's own name. */
   override readonly name: 'RPCError' | 'ProtocolError' = 'RPCError';
   /** The JSON-RPC error code sent on the wire. */
   readonly code: number;

@@ -19,6 +19,7 @@
  * @param result - the reply: a JSON-encodable value or an RPCError
  */
 export class ReplyAndDisconnect extends Error {
+  /** Always `'ReplyAndDisconnect'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'ReplyAndDisconnect' as const;
   /** Stable error code. */
   readonly code = 'RXRPCX_ERR_REPLY_AND_DISCONNECT' as const;

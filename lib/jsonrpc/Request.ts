@@ -1,7 +1,7 @@
 import { safeArgsText, validateRequestParts } from './itemInternals.js';
 import type { RequestArgs } from './jsonrpcInternals.js';
 
-export type { RequestArgs } from './jsonrpcInternals.js';
+export type { JSONRecord, RequestArgs } from './jsonrpcInternals.js';
 
 /**
  * A JSON-RPC request: a method name and its arguments, expecting a response.

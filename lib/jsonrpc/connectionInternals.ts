@@ -17,7 +17,12 @@ export interface ResponseReceiver {
   deliver(error: Error | undefined, result?: unknown): void;
 }
 
-/** The key of a pending request (its id) or batch. */
+/**
+ * The key of a pending request (its id) or batch. Shown as `number | string`
+ * in the API reference, where a session's protected hooks name it.
+ *
+ * @inline
+ */
 export type PendingKey = number | string;
 
 /** Structural view of the connection, so this file needs no import of it. */

@@ -79,7 +79,9 @@ export interface SignatureInfo {
  * ```
  */
 export interface RPCHandler<R = unknown> {
+  /** The handler function, called as `fn(...params, rest?, named?)` once the arguments pass the check. */
   readonly fn: (...args: never[]) => R;
+  /** The declared signature `handlerInvocation` checks a request's arguments against. */
   readonly info: SignatureInfo;
 }
 

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { Request, type RequestArgs } from './Request.js';
+export { Request, type JSONRecord, type RequestArgs } from './Request.js';
 export { Notification } from './Notification.js';
 export { IncomingRequest, type Responder } from './IncomingRequest.js';
 export { Batch, type BatchItem } from './Batch.js';

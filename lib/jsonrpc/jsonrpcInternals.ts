@@ -17,10 +17,41 @@ export const CODES = {
   SERVER_BUSY: -102,
 } as const;
 
-/** A decoded JSON object (Python's `dict`). */
+/**
+ * A decoded JSON object (Python's `dict`): string keys, values not yet
+ * checked. Named request arguments are one, and so is every payload a
+ * protocol class builds or reads (`JSONRPCv2.requestPayload`,
+ * `responseValue`).
+ *
+ * Public, exported from `rxrpcx` beside {@link RequestArgs}; it lives here
+ * because the JSON-RPC layer's type guards narrow to it.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { JSONRPCv2, Request, type JSONRecord } from 'rxrpcx';
+ *
+ * const payload: JSONRecord = JSONRPCv2.requestPayload(new Request('server.ping', []), 1);
+ * console.log(payload['method']); // 'server.ping'
+ * ```
+ */
 export type JSONRecord = { readonly [key: string]: unknown };
 
-/** Named or positional request arguments. */
+/**
+ * The arguments of a request or notification: positional (an array) or
+ * named (a {@link JSONRecord}, a plain object). Anything else is refused
+ * with `INVALID_ARGS`, as the reference refuses it.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { Request, type RequestArgs } from 'rxrpcx';
+ *
+ * const byPosition: RequestArgs = [680000];
+ * const byName: RequestArgs = { height: 680000 };
+ * const request = new Request('blockchain.block.header', byName);
+ * ```
+ */
 export type RequestArgs = readonly unknown[] | JSONRecord;
 
 /**
@@ -112,7 +143,7 @@ export function decodeJSONMessage(message: Uint8Array): Decoded {
     // JSON.parse refuses Python's NaN / Infinity tokens; a slower parser that
     // knows them runs only for text the fast path rejected.
     try {
-      return { ok: true, value: new PythonJSONParser(text).parse() };
+      return { ok: true, value: parsePythonJSON(text) };
     } catch {
       return { ok: false, failure: 'json' };
     }
@@ -172,126 +203,34 @@ function nestingExceeds(text: string, limit: number): boolean {
   return false;
 }
 
-class JSONSyntaxFailure extends Error {
-  override readonly name = 'JSONSyntaxFailure';
-}
-
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
-const WHITESPACE = /[ \t\n\r]*/y;
+/** A string literal, or a run of bare characters (a number, literal or garbage): JSON's tokens, minus punctuation. */
+const TOKENS = /"(?:[^"\\]|\\.)*"|[\w.+-]+/g;
 
 /**
- * A JSON parser that also accepts Python's `NaN`, `Infinity` and `-Infinity`.
- * Used only when `JSON.parse` fails; string literals are decoded by
- * `JSON.parse` itself so escapes behave identically.
+ * Parses JSON that may hold Python's `NaN`, `Infinity` and `-Infinity`
+ * tokens, where a value may stand (run only for text `JSON.parse` refused).
+ * The bare tokens are rewritten for `JSON.parse` itself, so that everything
+ * else — strings, escapes, numbers, syntax — is judged exactly as the fast
+ * path judges it: ±Infinity as ±1e999, which JSON.parse reads as ±Infinity,
+ * and NaN as a string literal no string in the text can equal (it holds a
+ * random part that appears nowhere in the text), which a reviver turns back
+ * into NaN and refuses as a key.
  */
-class PythonJSONParser {
-  private pos = 0;
-
-  constructor(private readonly text: string) {}
-
-  parse(): unknown {
-    this.skipWhitespace();
-    const value = this.value(1);
-    this.skipWhitespace();
-    if (this.pos !== this.text.length) this.fail();
-    return value;
-  }
-
-  private value(depth: number): unknown {
-    const text = this.text;
-    const c = text[this.pos];
-    if (c === '{' || c === '[') {
-      if (depth > MAX_JSON_DEPTH) this.fail();
-      return c === '{' ? this.object(depth) : this.array(depth);
+function parsePythonJSON(text: string): unknown {
+  let mark: string;
+  do mark = `NaN~${Math.random().toString(36).slice(2)}`;
+  while (text.includes(mark.slice(4)));
+  let nan = false;
+  const rewritten = text.replace(TOKENS, (token) => {
+    if (token === 'NaN') {
+      nan = true;
+      return `"${mark}"`;
     }
-    if (c === '"') return this.string();
-    for (const [literal, value] of LITERALS) {
-      if (text.startsWith(literal, this.pos)) {
-        this.pos += literal.length;
-        return value;
-      }
-    }
-    NUMBER.lastIndex = this.pos;
-    const match = NUMBER.exec(text);
-    if (match === null) this.fail();
-    this.pos += match[0].length;
-    return Number(match[0]);
-  }
-
-  private object(depth: number): JSONRecord {
-    const result: Record<string, unknown> = {};
-    this.pos++;
-    this.skipWhitespace();
-    if (this.text[this.pos] === '}') {
-      this.pos++;
-      return result;
-    }
-    for (;;) {
-      this.skipWhitespace();
-      if (this.text[this.pos] !== '"') this.fail();
-      const key = this.string();
-      this.skipWhitespace();
-      if (this.text[this.pos] !== ':') this.fail();
-      this.pos++;
-      this.skipWhitespace();
-      // defineProperty, so a "__proto__" key is an own property as with JSON.parse.
-      Object.defineProperty(result, key, {
-        value: this.value(depth + 1),
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-      this.skipWhitespace();
-      const c = this.text[this.pos++];
-      if (c === '}') return result;
-      if (c !== ',') this.fail();
-    }
-  }
-
-  private array(depth: number): unknown[] {
-    const result: unknown[] = [];
-    this.pos++;
-    this.skipWhitespace();
-    if (this.text[this.pos] === ']') {
-      this.pos++;
-      return result;
-    }
-    for (;;) {
-      this.skipWhitespace();
-      result.push(this.value(depth + 1));
-      this.skipWhitespace();
-      const c = this.text[this.pos++];
-      if (c === ']') return result;
-      if (c !== ',') this.fail();
-    }
-  }
-
-  private string(): string {
-    const text = this.text;
-    const start = this.pos;
-    let i = start + 1;
-    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-    if (i >= text.length) this.fail();
-    this.pos = i + 1;
-    return JSON.parse(text.slice(start, i + 1)) as string;
-  }
-
-  private skipWhitespace(): void {
-    WHITESPACE.lastIndex = this.pos;
-    WHITESPACE.exec(this.text);
-    this.pos = WHITESPACE.lastIndex;
-  }
-
-  private fail(): never {
-    throw new JSONSyntaxFailure(`invalid JSON at ${this.pos}`);
-  }
+    return token === 'Infinity' ? '1e999' : token === '-Infinity' ? '-1e999' : token;
+  });
+  if (!nan) return JSON.parse(rewritten) as unknown;
+  return JSON.parse(rewritten, (key, value: unknown) => {
+    if (key === mark) throw new SyntaxError('NaN is not a key');
+    return value === mark ? NaN : value;
+  }) as unknown;
 }
-
-const LITERALS: ReadonlyArray<readonly [string, unknown]> = [
-  ['true', true],
-  ['false', false],
-  ['null', null],
-  ['NaN', NaN],
-  ['Infinity', Infinity],
-  ['-Infinity', -Infinity],
-];

@@ -112,3 +112,35 @@ export function encodePayloadText(payload: unknown): string {
   }
   return text;
 }
+
+/**
+ * Per-protocol traits that the connection and the session read without
+ * importing the protocol classes that have them, so that a bundle holds only
+ * the protocols it uses. A protocol class declares its trait in a static
+ * block; the lookups below are the only readers.
+ */
+const detectors = new WeakMap<object, (message: Uint8Array) => JSONRPCProtocol>();
+const positionalOnly = new WeakSet<object>();
+
+/** Declares that a connection on `protocol` takes its real protocol from the first message, by `detect`. */
+export function defineDetection(protocol: object, detect: (message: Uint8Array) => JSONRPCProtocol): void {
+  detectors.set(protocol, detect);
+}
+
+/** How a connection on exactly `protocol` finds its real one, or undefined if `protocol` is the real one. */
+export function detectionOf(protocol: object): ((message: Uint8Array) => JSONRPCProtocol) | undefined {
+  return detectors.get(protocol);
+}
+
+/** Declares that requests under `protocol` (and its subclasses) carry positional arguments only. */
+export function definePositionalOnly(protocol: object): void {
+  positionalOnly.add(protocol);
+}
+
+/** Whether `protocol`, or a protocol it extends, carries positional arguments only (JSON-RPC 1.0). */
+export function isPositionalOnly(protocol: object): boolean {
+  for (let p: object | null = protocol; p !== null; p = Object.getPrototypeOf(p) as object | null) {
+    if (positionalOnly.has(p)) return true;
+  }
+  return false;
+}

@@ -6,12 +6,12 @@
  *
  * @internal
  */
+import { pythonRepr } from '../util/pythonInternals.js';
 
 /** Deeper containers render as `...`; decoded JSON never gets this deep. */
 const MAX_REPR_DEPTH = 1000;
 
 // Python's str.isprintable() is false for these categories (the space aside).
-const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
 
 /** Python's `str(value)`: strings as they are, anything else as `repr`. */
 export function pyStr(value: unknown): string {
@@ -60,24 +60,8 @@ function reprAt(value: unknown, depth: number, open: Set<object>): string {
   }
 }
 
-/** Python's `repr(str)`: quote choice, backslash escapes, printable Unicode kept. */
-export function pyStringRepr(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (ch === quote || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (cp >= 0x20 && cp < 0x7f) out += ch;
-    else if (cp >= 0x7f && !NON_PRINTABLE.test(ch)) out += ch;
-    else if (cp <= 0xff) out += `\\x${hex(cp, 2)}`;
-    else if (cp <= 0xffff) out += `\\u${hex(cp, 4)}`;
-    else out += `\\U${hex(cp, 8)}`;
-  }
-  return out + quote;
-}
+/** Python's `repr()` of a string (one implementation, shared with the address errors). */
+export const pyStringRepr: (text: string) => string = pythonRepr;
 
 /**
  * Python's rendering of a JSON number. JavaScript cannot tell `1` from `1.0`,
@@ -122,8 +106,4 @@ export function compareCodePoints(a: string, b: string): number {
     if (diff !== 0) return diff;
   }
   return left.length - right.length;
-}
-
-function hex(value: number, width: number): string {
-  return value.toString(16).padStart(width, '0');
 }

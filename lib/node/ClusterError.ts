@@ -25,6 +25,7 @@
  * @param options - the standard `cause`
  */
 export class ClusterError extends Error {
+  /** Always `'ClusterError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'ClusterError' as const;
 
   constructor(

@@ -21,11 +21,13 @@
  * @param options - the standard `cause`
  */
 export class ListenError extends Error {
+  /** Always `'ListenError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'ListenError' as const;
   /** Stable error code. */
   readonly code = 'RXRPCX_ERR_LISTEN' as const;
 
   constructor(
+    /** The `host:port` asked for. */
     readonly target: string,
     message: string,
     options?: { readonly cause?: unknown },

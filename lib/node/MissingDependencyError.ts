@@ -22,11 +22,13 @@
  * @param options - the standard `cause`
  */
 export class MissingDependencyError extends Error {
+  /** Always `'MissingDependencyError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'MissingDependencyError' as const;
   /** Stable error code. */
   readonly code = 'RXRPCX_ERR_MISSING_DEPENDENCY' as const;
 
   constructor(
+    /** The npm package that is missing (`'prom-client'`). */
     readonly packageName: string,
     feature: string,
     options?: { readonly cause?: unknown },

@@ -19,6 +19,20 @@ export interface ProxyConnector extends TransportProxy {
   createConnection(
     host: string,
     port: number,
-    options?: { readonly tls?: ConnectionOptions | true; readonly timeout?: number; readonly scheduler?: SchedulerLike; readonly signal?: AbortSignal },
-  ): Promise<{ readonly socket: Socket; readonly remoteAddress: NetAddress }>;
+    options?: {
+      /** Speak TLS to the destination over the proxied connection: `true` for the defaults, or `node:tls` options. @default plain TCP */
+      readonly tls?: ConnectionOptions | true;
+      /** Seconds allowed for the proxy's connection and handshake, and again for the TLS handshake. */
+      readonly timeout?: number;
+      /** Drives the timeouts. @default asyncScheduler */
+      readonly scheduler?: SchedulerLike;
+      /** Aborts the attempt. @default none */
+      readonly signal?: AbortSignal;
+    },
+  ): Promise<{
+    /** The connected socket (TLS when asked for), the proxy's handshake done: bytes now go to `host:port`. */
+    readonly socket: Socket;
+    /** The destination, `host:port` (what a transport's `remoteAddress()` should report). */
+    readonly remoteAddress: NetAddress;
+  }>;
 }

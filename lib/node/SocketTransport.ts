@@ -1,5 +1,7 @@
 import type { Socket } from 'node:net';
 import type { SchedulerLike } from 'rxjs';
+import type { FramerBase } from '../framing/FramerBase.js';
+import { NewlineFramer } from '../framing/NewlineFramer.js';
 import type { SessionKind } from '../transport/SessionKind.js';
 import type { TransportProxy } from '../transport/Transport.js';
 import { StreamTransport } from '../transport/streamTransportInternals.js';
@@ -66,11 +68,16 @@ export interface SocketTransportOptions {
  * @param options - proxy, address override and scheduler
  */
 export class SocketTransport extends StreamTransport {
+  /** Always false: a byte stream, so the session frames and unframes messages (newline-delimited by default). */
   readonly messageBoundaries = false;
 
   private peerAddress: NetAddress | undefined;
 
   constructor(
+    /**
+     * The socket (a `net.Socket` or `tls.TLSSocket`) the transport owns; read
+     * its state, but write and close through the transport.
+     */
     readonly socket: Socket,
     kind: SessionKind,
     options: SocketTransportOptions = {},
@@ -91,10 +98,16 @@ export class SocketTransport extends StreamTransport {
     if (socket.destroyed) queueMicrotask(() => this.closedDown());
   }
 
+  /** True once closing has begun from either side, or the socket is destroyed or has ended its writable side. */
   override isClosing(): boolean {
     return super.isClosing() || this.socket.destroyed || this.socket.writableEnded;
   }
 
+  /**
+   * The peer's address: the `remoteAddress` option if given, else the PROXY
+   * protocol header's source when a balancer sent one, else the socket's peer;
+   * undefined once the socket no longer knows it.
+   */
   override remoteAddress(): NetAddress | undefined {
     const override = super.remoteAddress();
     if (override) return override;
@@ -102,8 +115,14 @@ export class SocketTransport extends StreamTransport {
     return this.peerAddress;
   }
 
+  /** Bytes written and still queued in the socket (`writableLength`); 0 once destroyed. */
   bufferedAmount(): number {
     return this.socket.destroyed ? 0 : this.socket.writableLength;
+  }
+
+  /** A fresh {@link NewlineFramer}: Electrum's framing, and aiorpcX's default for a byte stream. */
+  defaultFramer(): FramerBase<Uint8Array> {
+    return new NewlineFramer();
   }
 
   protected send(data: Uint8Array | string): boolean {

@@ -78,6 +78,7 @@ function toBytes(data: RawData): Uint8Array {
  * @param options - address, proxy, scheduler, keepalive and high-water mark
  */
 export class WsTransport extends StreamTransport {
+  /** Always true: each incoming chunk is one WebSocket message, and each `write` sends one. */
   readonly messageBoundaries = true;
 
   private readonly highWaterMark: number;
@@ -85,6 +86,7 @@ export class WsTransport extends StreamTransport {
   private peerAlive = true;
 
   constructor(
+    /** The `ws` WebSocket the transport owns; read its state, but write and close through the transport. */
     readonly socket: WebSocket,
     kind: SessionKind,
     options: WsTransportOptions = {},
@@ -105,10 +107,12 @@ export class WsTransport extends StreamTransport {
     if (pingInterval > 0) this.startKeepalive(pingInterval * 1000);
   }
 
+  /** True once closing has begun from either side, or the socket is no longer open. */
   override isClosing(): boolean {
     return super.isClosing() || this.socket.readyState !== WebSocket.OPEN;
   }
 
+  /** The socket's `bufferedAmount`: bytes sent but not yet written to the network. */
   bufferedAmount(): number {
     return this.socket.bufferedAmount;
   }

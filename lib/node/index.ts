@@ -2,7 +2,10 @@
  * rxrpcx/node — the Node entry: everything in the core plus TCP/TLS,
  * WebSocket and SOCKS transports.
  *
+ * Times are in seconds here too, as in aiorpcX (not milliseconds as in `ws`).
+ *
  * @packageDocumentation
+ * @module rxrpcx/node
  */
 export * from '../index.js';
 export { ListenError } from './ListenError.js';

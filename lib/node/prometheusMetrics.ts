@@ -58,7 +58,20 @@ export interface PrometheusMetrics {
   remove(): void;
 }
 
-/** Anything with a server's statistics: a `SessionServer`, or a sum of several. */
+/**
+ * Anything with a server's statistics: a `SessionServer`, or a sum of several.
+ * {@link prometheusMetrics} calls `stats()` at most once per turn of the
+ * event loop, so every metric of one scrape reads the same snapshot.
+ *
+ * ## Example
+ * ```ts
+ * import { prometheusMetrics, serveRs, type ServerStatsSource } from 'rxrpcx/node';
+ * let server = await serveRs(undefined, '127.0.0.1', 0);
+ * // Always the current server, even after it is replaced by a new one.
+ * const current: ServerStatsSource = { stats: () => server.stats() };
+ * prometheusMetrics(current);
+ * ```
+ */
 export interface ServerStatsSource {
   /** The statistics now. */
   stats(): ServerStats;

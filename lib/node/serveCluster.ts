@@ -167,6 +167,7 @@ export interface ClusterSessions {
  * ```
  */
 export interface ClusterPrimary {
+  /** The discriminant: `'primary'` in the process that forked the workers. */
   readonly role: 'primary';
   /** Where the workers listen (the real port when 0 was asked for), as the first worker reported it. */
   readonly address: NetAddress;
@@ -198,6 +199,7 @@ export interface ClusterPrimary {
  * ```
  */
 export interface ClusterWorker<S extends SessionBase<M>, M = Uint8Array> {
+  /** The discriminant: `'worker'` in a forked worker process. */
   readonly role: 'worker';
   /** This worker's `node:cluster` id. */
   readonly id: number;

@@ -22,6 +22,7 @@ import type { BatchRequest } from './BatchRequest.js';
  * ```
  */
 export class BatchError extends Error {
+  /** Always `'BatchError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'BatchError' as const;
   /** Stable error code. */
   readonly code = 'RXRPCX_ERR_BATCH' as const;

@@ -1,9 +1,8 @@
 import { EMPTY, Observable, Subject, type Subscriber, type Unsubscribable } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase.js';
-import { NewlineFramer } from '../framing/NewlineFramer.js';
 import type { Batch } from '../jsonrpc/Batch.js';
 import { replyText } from '../jsonrpc/connectionInternals.js';
-import { defineHandler, type RPCHandler } from '../jsonrpc/defineHandler.js';
+import type { RPCHandler } from '../jsonrpc/defineHandler.js';
 import { handlerInvocation } from '../jsonrpc/handlerInvocation.js';
 import { IncomingRequest } from '../jsonrpc/IncomingRequest.js';
 import { JSONRPC } from '../jsonrpc/JSONRPC.js';
@@ -34,7 +33,7 @@ import { cancelKeyOf, cancellationMethod, cancelledKey } from './cancellationInt
 import { OutgoingPath, PromiseSink, type ExchangeSink, type OutgoingSender } from './outgoingInternals.js';
 import { SessionBase } from './SessionBase.js';
 import { rpcSessionDefaults, type RequestOptions, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions.js';
-import { errorText, firstResult, wholeMessageFramer } from './sessionInternals.js';
+import { REST_SIGNATURE, errorText, firstResult, wholeMessageFramer } from './sessionInternals.js';
 import { countersOf, type SessionCounters } from './statsInternals.js';
 
 /**
@@ -83,7 +82,11 @@ export type RPCMethodTable = Readonly<Record<string, RPCMethod>>;
  * @typeParam C - the method contract; default untyped
  */
 export interface RPCSessionConfig<C extends MethodContract = UntypedContract> extends RPCSessionOptions {
-  /** The framer; default newline framing, or none on a transport that keeps message boundaries. */
+  /**
+   * The framer. Default: the transport's own (`defaultFramer()`: newline
+   * framing on sockets and the in-memory pair), or none on a transport that
+   * keeps message boundaries; a byte-stream transport with neither throws a TypeError.
+   */
   readonly framer?: FramerBase<Uint8Array>;
   /** The JSON-RPC protocol of the default connection. @default JSONRPCv2 */
   readonly protocol?: JSONRPCProtocol;
@@ -228,7 +231,11 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
   }
 
   protected override defaultFramer(): FramerBase<Uint8Array> {
-    return this.transport.messageBoundaries ? wholeMessageFramer : new NewlineFramer();
+    const framer = this.transport.defaultFramer?.() ?? (this.transport.messageBoundaries ? wholeMessageFramer : undefined);
+    if (framer === undefined) {
+      throw new TypeError('a byte-stream transport needs a framer: pass the framer option (e.g. new NewlineFramer()), or give the transport defaultFramer()');
+    }
+    return framer;
   }
 
   /** Incoming notifications, as they arrive (whether or not a handler takes them). */
@@ -622,7 +629,7 @@ function asHandler(method: RPCMethod | undefined): RPCHandler | undefined {
   let handler = restHandlers.get(method);
   if (handler === undefined) {
     const fn = method as (...args: unknown[]) => unknown;
-    handler = defineHandler((args: unknown[]) => fn(...args), { params: ['...args'] });
+    handler = Object.freeze({ fn: (args: unknown[]) => fn(...args), info: REST_SIGNATURE });
     restHandlers.set(method, handler);
   }
   return handler;

@@ -199,6 +199,11 @@ export abstract class SessionBase<M, T = unknown> {
   get cost(): number {
     return this.#meter.cost;
   }
+  /**
+   * Charges or forgives: sets the cost, in the units of the cost limits (a
+   * negative value counts as 0), charges the change to the session's cost
+   * group too, and recalculates the throttle at once.
+   */
   set cost(cost: number) {
     this.#meter.set(cost);
   }
@@ -384,7 +389,13 @@ export abstract class SessionBase<M, T = unknown> {
    * its one deadline queue, unless cancelled first; nothing expires after the
    * session ends.
    */
-  protected deadline(seconds: number, target: { expire(): void }): { cancel(): void } {
+  protected deadline(
+    seconds: number,
+    target: { expire(): void },
+  ): {
+    /** Removes the deadline, so `target.expire()` is never called; idempotent. */
+    cancel(): void;
+  } {
     return this.#deadlines.add(seconds, target);
   }
 

@@ -15,9 +15,20 @@
  * ```
  */
 export interface SessionLogger {
+  /**
+   * Traffic detail, written only as the session's `verbosity` asks (bytes
+   * received at 2, each message sent at 4, failed writes at 1).
+   */
   debug(message: string, ...context: unknown[]): void;
+  /** Routine events worth a line: a request timing out, concurrency changing with cost. */
   info(message: string, ...context: unknown[]): void;
+  /**
+   * Something went wrong and the session carries on: a handler threw (the
+   * exception is the context argument), a notification could not be sent, a
+   * stalled write is aborted.
+   */
   warn(message: string, ...context: unknown[]): void;
+  /** Something went wrong that ends the session, or a hook of yours failed (`connectionLost`, a cost group key). */
   error(message: string, ...context: unknown[]): void;
 }
 

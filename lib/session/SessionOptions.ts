@@ -116,7 +116,12 @@ export interface RPCSessionOptions extends SessionOptions {
    * ```
    * @default false
    */
-  readonly cancellation?: boolean | { readonly method?: string };
+  readonly cancellation?:
+    | boolean
+    | {
+        /** The cancel notification's method name. @default '$/cancelRequest' */
+        readonly method?: string;
+      };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { PendingKey } from '../jsonrpc/connectionInternals.js';
 import { IncomingRequest } from '../jsonrpc/IncomingRequest.js';
 import type { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection.js';
-import { JSONRPCv1 } from '../jsonrpc/JSONRPCv1.js';
+import { isPositionalOnly } from '../jsonrpc/protocolInternals.js';
 import { Notification } from '../jsonrpc/Notification.js';
 import { TaskCancelledError } from '../tasks/TaskCancelledError.js';
 import type { RPCSessionOptions } from './SessionOptions.js';
@@ -38,8 +38,7 @@ export function cancellationMethod(option: RPCSessionOptions['cancellation']): s
  * `[id]` under JSON-RPC 1.0, whose requests carry positional arguments only.
  */
 export function cancelMessage(connection: JSONRPCConnection, method: string, id: PendingKey): Uint8Array {
-  const protocol = connection.protocol;
-  const v1 = protocol === JSONRPCv1 || protocol.prototype instanceof JSONRPCv1;
+  const v1 = isPositionalOnly(connection.protocol);
   return connection.sendNotification(new Notification(method, v1 ? [id] : { id }));
 }
 

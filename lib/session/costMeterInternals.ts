@@ -47,17 +47,22 @@ export class CostMeter {
    * @param host - the session
    * @param listener - told after each recalculation: statistics changed, the incoming limit may have moved
    */
+  readonly #host: CostMeterHost;
+  readonly #listener: { recalculated(): void };
+
   constructor(
-    private readonly host: CostMeterHost,
-    private readonly listener: { recalculated(): void },
+    host: CostMeterHost,
+    listener: { recalculated(): void },
   ) {
+    this.#host = host;
+    this.#listener = listener;
     this.target = Math.trunc(host.initialConcurrent);
     this.#recalcTime = host.scheduler.now() / 1000;
   }
 
   /** Seconds to sleep before running a request (0 under the soft limit). */
   get sleepSeconds(): number {
-    return this.fraction * this.host.costSleep;
+    return this.fraction * this.#host.costSleep;
   }
 
   /**
@@ -89,14 +94,14 @@ export class CostMeter {
   }
 
   #reachesHardLimit(effective: number): boolean {
-    const host = this.host;
+    const host = this.#host;
     return host.costHardLimit > host.costSoftLimit && effective >= host.costHardLimit;
   }
 
   /** Sets the cost as it is now (no decay owed for the time before) and recalculates. */
   set(cost: number): void {
-    const now = this.host.scheduler.now() / 1000;
-    const owed = Math.max(0, this.cost - (now - this.#recalcTime) * this.host.costDecayPerSec);
+    const now = this.#host.scheduler.now() / 1000;
+    const owed = Math.max(0, this.cost - (now - this.#recalcTime) * this.#host.costDecayPerSec);
     this.cost = Math.max(0, cost);
     this.#group?.charge(this.cost - owed);
     this.#recalcTime = now;
@@ -124,17 +129,17 @@ export class CostMeter {
 
   /** Bandwidth: `bytes` at `bwCostPerByte`. */
   bumpBytes(bytes: number): void {
-    this.bump(bytes * this.host.bwCostPerByte);
+    this.bump(bytes * this.#host.bwCostPerByte);
   }
 
   /** An error: `errorBaseCost` plus the error's own cost. */
   bumpError(ownCost: number): void {
-    this.bump(this.host.errorBaseCost + ownCost);
+    this.bump(this.#host.errorBaseCost + ownCost);
   }
 
   /** Refunds the decay since the last time, then recomputes the fraction and the concurrency target. */
   recalc(): void {
-    const host = this.host;
+    const host = this.#host;
     const now = host.scheduler.now() / 1000;
     this.cost = Math.max(0, this.cost - (now - this.#recalcTime) * host.costDecayPerSec);
     this.#recalcTime = now;
@@ -148,6 +153,6 @@ export class CostMeter {
       if (Math.abs(target - this.target) > 1) host.logger.info(`changing task concurrency from ${this.target} to ${target}`);
       this.target = Math.trunc(target);
     }
-    this.listener.recalculated();
+    this.#listener.recalculated();
   }
 }

@@ -120,13 +120,24 @@ export class IncomingDispatcher<M, T> {
    * @param meter - the concurrency limit and the cost sleep
    * @param counters - where received messages are counted
    */
+  readonly #host: DispatcherHost;
+  readonly #target: DispatchTarget<M, T>;
+  readonly #deadlines: DeadlineQueue;
+  readonly #meter: CostMeter;
+  readonly #counters: SessionCounters;
+
   constructor(
-    private readonly host: DispatcherHost,
-    private readonly target: DispatchTarget<M, T>,
-    private readonly deadlines: DeadlineQueue,
-    private readonly meter: CostMeter,
-    private readonly counters: SessionCounters,
-  ) {}
+    host: DispatcherHost,
+    target: DispatchTarget<M, T>,
+    deadlines: DeadlineQueue,
+    meter: CostMeter,
+    counters: SessionCounters,
+  ) {
+    this.#host = host;
+    this.#target = target;
+    this.#deadlines = deadlines;
+    this.#meter = meter;
+    this.#counters = counters;}
 
   /** True once the session has ended: nothing more is taken. */
   get closed(): boolean {
@@ -141,7 +152,7 @@ export class IncomingDispatcher<M, T> {
   /** One message from the framer: the dispatcher is the session's reader. */
   next(message: M): void {
     if (this.#closed || this.#refusing) return;
-    if ((this.#backlog?.length ?? 0) > 0 || this.#unanswered >= this.host.maxPendingRequests) {
+    if ((this.#backlog?.length ?? 0) > 0 || this.#unanswered >= this.#host.maxPendingRequests) {
       (this.#backlog ??= new Fifo()).push(message);
       this.#updateReading();
       return;
@@ -150,17 +161,17 @@ export class IncomingDispatcher<M, T> {
   }
 
   error(error: unknown): void {
-    this.target.onIncomingError(error);
+    this.#target.onIncomingError(error);
   }
 
   complete(): void {
-    this.target.end();
+    this.#target.end();
   }
 
   #receive(message: M): void {
-    this.counters.lastRecv = this.host.scheduler.now() / 1000;
-    this.counters.recvCount += 1;
-    this.target.receive(message);
+    this.#counters.lastRecv = this.#host.scheduler.now() / 1000;
+    this.#counters.recvCount += 1;
+    this.#target.receive(message);
   }
 
   /**
@@ -176,7 +187,7 @@ export class IncomingDispatcher<M, T> {
     const job = new Job(item, key, this);
     // A reused key names the newest job: the peer can only mean the one it sent last.
     if (key !== undefined) (this.#cancellable ??= new Map()).set(key, job);
-    const limit = this.meter.target;
+    const limit = this.#meter.target;
     if (limit <= 0) {
       this.#refuse(job);
     } else if (!needsHandler) {
@@ -229,9 +240,9 @@ export class IncomingDispatcher<M, T> {
   #refuse(job: Job<T>): void {
     if (!this.#refusing) {
       this.#refusing = true;
-      this.counters.costDisconnect = true;
-      this.host.logger.info(
-        `excessive resource usage: cost ${Math.round(this.meter.effectiveCost)} at hard limit ${this.host.costHardLimit}, refusing the peer and disconnecting`,
+      this.#counters.costDisconnect = true;
+      this.#host.logger.info(
+        `excessive resource usage: cost ${Math.round(this.#meter.effectiveCost)} at hard limit ${this.#host.costHardLimit}, refusing the peer and disconnecting`,
       );
     }
     this.#finish(job, true, new ExcessiveSessionCostError(), true, true);
@@ -239,21 +250,21 @@ export class IncomingDispatcher<M, T> {
 
   #arm(job: Job<T>): void {
     if (job.deadline !== undefined) return;
-    job.deadline = this.deadlines.add(this.host.processingTimeout, job);
+    job.deadline = this.#deadlines.add(this.#host.processingTimeout, job);
   }
 
   /** A job's processing timeout expired (called by the job, the deadline's target). */
   timedOut(job: Job<T>): void {
-    this.#finish(job, true, new TaskTimeout(this.host.processingTimeout));
+    this.#finish(job, true, new TaskTimeout(this.#host.processingTimeout));
   }
 
   #start(job: Job<T>): void {
     this.#active += 1;
-    const sleep = this.meter.sleepSeconds;
+    const sleep = this.#meter.sleepSeconds;
     if (sleep > 0) {
       job.state = SLEEPING;
       this.#arm(job);
-      job.sleep = this.deadlines.add(sleep, { expire: () => this.#run(job) });
+      job.sleep = this.#deadlines.add(sleep, { expire: () => this.#run(job) });
     } else {
       this.#run(job);
     }
@@ -263,7 +274,7 @@ export class IncomingDispatcher<M, T> {
     job.state = RUNNING;
     let result: unknown;
     try {
-      result = this.target.handleItem(job.item);
+      result = this.#target.handleItem(job.item);
     } catch (error) {
       this.#finish(job, true, error);
       return;
@@ -316,7 +327,7 @@ export class IncomingDispatcher<M, T> {
     if (held) this.#active -= 1;
     this.#unanswered -= 1;
     if (job.key !== undefined && this.#cancellable?.get(job.key) === job) this.#cancellable.delete(job.key);
-    if (answer && (refusal || !this.#refusing)) this.target.answerItem(job.item, failed, value);
+    if (answer && (refusal || !this.#refusing)) this.#target.answerItem(job.item, failed, value);
     if (this.#closed) return;
     this.#drain();
     this.#drainBacklog();
@@ -330,7 +341,7 @@ export class IncomingDispatcher<M, T> {
     try {
       const waiting = this.#waiting;
       while (waiting !== undefined && waiting.length > 0 && !this.#closed) {
-        const limit = this.meter.target;
+        const limit = this.#meter.target;
         if (limit > 0 && this.#active >= limit) break;
         const job = waiting.shift() as Job<T>;
         if (job.state !== QUEUED) continue;
@@ -352,7 +363,7 @@ export class IncomingDispatcher<M, T> {
       while (
         backlog !== undefined &&
         backlog.length > 0 &&
-        this.#unanswered < this.host.maxPendingRequests &&
+        this.#unanswered < this.#host.maxPendingRequests &&
         !this.#closed &&
         !this.#refusing
       ) {
@@ -365,10 +376,10 @@ export class IncomingDispatcher<M, T> {
 
   #updateReading(): void {
     if (this.#closed) return;
-    const pause = this.#unanswered >= this.host.maxPendingRequests || (this.#backlog?.length ?? 0) > 0;
+    const pause = this.#unanswered >= this.#host.maxPendingRequests || (this.#backlog?.length ?? 0) > 0;
     if (pause === this.#readPaused) return;
     this.#readPaused = pause;
-    if (pause) this.host.transport.pauseReading();
-    else this.host.transport.resumeReading();
+    if (pause) this.#host.transport.pauseReading();
+    else this.#host.transport.resumeReading();
   }
 }

@@ -43,17 +43,22 @@ export interface ExchangeSink {
 
 /** The Promise form's sink. */
 export class PromiseSink implements ExchangeSink {
+  readonly #resolve: (value: unknown) => void;
+  readonly #reject: (error: unknown) => void;
+
   constructor(
-    private readonly resolve: (value: unknown) => void,
-    private readonly reject: (error: unknown) => void,
-  ) {}
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.#resolve = resolve;
+    this.#reject = reject;}
 
   next(value: unknown): void {
-    this.resolve(value);
+    this.#resolve(value);
   }
 
   error(error: unknown): void {
-    this.reject(error);
+    this.#reject(error);
   }
 
   complete(): void {
@@ -81,24 +86,38 @@ class Exchange implements ResponseReceiver, Unsubscribable {
   /** The signal listened to, until the exchange settles. */
   signal: AbortSignal | undefined = undefined;
 
+  readonly #path: OutgoingPath;
+
+  readonly #sink: ExchangeSink;
+
+  readonly #sent: Sent;
+
+
   constructor(
-    private readonly path: OutgoingPath,
-    private readonly sink: ExchangeSink,
-    private readonly sent: Sent,
+    path: OutgoingPath,
+    sink: ExchangeSink,
+    sent: Sent,
     readonly requestCount: number,
     readonly timeout: number,
-  ) {}
+
+  ) {
+
+    this.#path = path;
+
+    this.#sink = sink;
+
+    this.#sent = sent;}
 
   /** A slot is ours: send. */
   go(): void {
-    const path = this.path;
+    const path = this.#path;
     this.holding = true;
     path.active += 1;
     const connection = path.host.connection;
     let message: Uint8Array | string;
     try {
       [message, this.key] =
-        this.sent instanceof Request ? sendRequestText(connection, this.sent, this) : sendBatchMessage(connection, this.sent, this);
+        this.#sent instanceof Request ? sendRequestText(connection, this.#sent, this) : sendBatchMessage(connection, this.#sent, this);
     } catch (error) {
       this.deliver(error as Error);
       return;
@@ -115,16 +134,16 @@ class Exchange implements ResponseReceiver, Unsubscribable {
     if (this.settled) return;
     this.#finish();
     if (error === undefined) {
-      this.sink.next(result);
-      this.sink.complete();
+      this.#sink.next(result);
+      this.#sink.complete();
     } else {
-      this.sink.error(error);
+      this.#sink.error(error);
     }
   }
 
   /** No answer within the timeout: forget the request. */
   expire(): void {
-    if (this.key !== undefined) forgetRequest(this.path.host.connection, this.key);
+    if (this.key !== undefined) forgetRequest(this.#path.host.connection, this.key);
     this.deliver(new TaskTimeout(this.timeout));
   }
 
@@ -133,9 +152,9 @@ class Exchange implements ResponseReceiver, Unsubscribable {
    * cancellation on, if it was written and not yet answered), or leave the queue.
    */
   unsubscribe(): void {
-    this.path.waiting?.delete(this);
+    this.#path.waiting?.delete(this);
     if (this.settled) return;
-    if (this.key !== undefined && forgetRequest(this.path.host.connection, this.key)) this.path.cancelled(this.sent, this.key);
+    if (this.key !== undefined && forgetRequest(this.#path.host.connection, this.key)) this.#path.cancelled(this.#sent, this.key);
     this.#finish();
   }
 
@@ -144,7 +163,7 @@ class Exchange implements ResponseReceiver, Unsubscribable {
     if (this.settled) return;
     const signal = this.signal as AbortSignal;
     this.unsubscribe();
-    this.sink.error(abortError(signal));
+    this.#sink.error(abortError(signal));
   }
 
   #finish(): void {
@@ -152,7 +171,7 @@ class Exchange implements ResponseReceiver, Unsubscribable {
     this.signal?.removeEventListener('abort', this);
     this.signal = undefined;
     this.deadline?.cancel();
-    const path = this.path;
+    const path = this.#path;
     if (this.sentAt >= 0) path.recordTime(Math.max(0, path.sender.now() - this.sentAt), this.requestCount);
     if (this.holding) {
       this.holding = false;

@@ -21,37 +21,47 @@ export class Wiring {
   meter!: CostMeter;
   dispatcher!: { limitChanged(): void };
 
+  readonly #session: SessionHooks;
+
+  readonly #counters: SessionCounters;
+
+
   constructor(
-    private readonly session: SessionHooks,
-    private readonly counters: SessionCounters,
-  ) {}
+    session: SessionHooks,
+    counters: SessionCounters,
+
+  ) {
+
+    this.#session = session;
+
+    this.#counters = counters;}
 
   /** The cost meter recalculated: statistics changed, the incoming limit may have moved. */
   recalculated(): void {
-    this.counters.changed();
+    this.#counters.changed();
     this.dispatcher.limitChanged();
   }
 
   /** The writer handed `count` messages of `bytes` (unframed) to the transport. */
   sent(count: number, bytes: number): void {
-    const counters = this.counters;
+    const counters = this.#counters;
     counters.sendCount += count;
     counters.sendSize += bytes;
-    counters.lastSend = this.session.now();
+    counters.lastSend = this.#session.now();
     this.meter.bumpBytes(bytes);
     counters.changed();
   }
 
   /** Bytes read from the transport, before framing. */
   onChunk(data: Uint8Array): void {
-    if (this.session.verbosity >= 2) this.session.logger.debug(`received data of ${data.length} bytes`);
-    this.counters.recvSize += data.length;
+    if (this.#session.verbosity >= 2) this.#session.logger.debug(`received data of ${data.length} bytes`);
+    this.#counters.recvSize += data.length;
     this.meter.bumpBytes(data.length);
   }
 
   /** A message the framer dropped. */
   onDrop(error: FramingError): void {
-    this.session.onFramingDrop(error);
+    this.#session.onFramingDrop(error);
   }
 }
 

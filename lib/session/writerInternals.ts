@@ -62,11 +62,18 @@ export class SessionWriter<M> {
    * @param deferScheduler - runs the flush, later in the same turn (asap by default)
    * @param listener - told when messages are handed to the transport: `count` of them, `bytes` unframed
    */
+  readonly #host: WriterHost<M>;
+  readonly #deferScheduler: SchedulerLike;
+  readonly #listener: { sent(count: number, bytes: number): void };
+
   constructor(
-    private readonly host: WriterHost<M>,
-    private readonly deferScheduler: SchedulerLike,
-    private readonly listener: { sent(count: number, bytes: number): void },
+    host: WriterHost<M>,
+    deferScheduler: SchedulerLike,
+    listener: { sent(count: number, bytes: number): void },
   ) {
+    this.#host = host;
+    this.#deferScheduler = deferScheduler;
+    this.#listener = listener;
     this.#textFraming = host.transport.messageBoundaries ? undefined : textFraming(host.framer);
     this.#textBytes = this.#textFraming === undefined ? undefined : textWriting(host.transport);
   }
@@ -78,7 +85,7 @@ export class SessionWriter<M> {
    */
   enqueue(message: M | string, unframedSize?: number): void {
     if (this.#closed) return;
-    if (this.#flushAction === undefined) this.#flushAction = this.deferScheduler.schedule(runFlush, 0, this);
+    if (this.#flushAction === undefined) this.#flushAction = this.#deferScheduler.schedule(runFlush, 0, this);
     this.#outbox.push(message);
     this.#sizes.push(unframedSize);
   }
@@ -132,7 +139,7 @@ export class SessionWriter<M> {
   }
 
   #write(messages: Array<M | string>, sizes: Array<number | undefined>, waiter: WriteWaiter | undefined): void {
-    const transport = this.host.transport;
+    const transport = this.#host.transport;
     // A transport holding nothing, or less than at the last look, has passed bytes on: that is
     // progress, whether or not their Promises have settled yet (they never do inside TestScheduler.run).
     this.#look();
@@ -144,7 +151,7 @@ export class SessionWriter<M> {
     else if (!transport.messageBoundaries) written = transport.write(concatBytes(framed, total));
     else written = Promise.all(framed.map((bytes) => transport.write(bytes))).then(() => undefined);
     // Counted when handed over, as the reference counts before its write.
-    this.listener.sent(messages.length, unframed);
+    this.#listener.sent(messages.length, unframed);
     this.#writesPending += 1;
     this.#held = transport.bufferedAmount();
     this.#armWatchdog();
@@ -155,9 +162,9 @@ export class SessionWriter<M> {
       },
       (error: unknown) => {
         this.#progress();
-        const failure = this.#stalled ? new TaskTimeout(this.host.maxSendDelay) : error;
+        const failure = this.#stalled ? new TaskTimeout(this.#host.maxSendDelay) : error;
         if (waiter) waiter.reject(failure);
-        else if (this.host.verbosity >= 1) this.host.logger.debug(`write failed: ${errorText(failure)}`);
+        else if (this.#host.verbosity >= 1) this.#host.logger.debug(`write failed: ${errorText(failure)}`);
       },
     );
   }
@@ -170,7 +177,7 @@ export class SessionWriter<M> {
     messages: Array<M | string>,
     sizes: Array<number | undefined>,
   ): { framed: Uint8Array[]; total: number; unframed: number; text: string | undefined } {
-    const { framer, logger, verbosity } = this.host;
+    const { framer, logger, verbosity } = this.#host;
     const textFraming = this.#textFraming;
     const framed: Uint8Array[] = [];
     let total = 0;
@@ -211,8 +218,8 @@ export class SessionWriter<M> {
 
   #progress(): void {
     this.#writesPending -= 1;
-    this.#lastProgress = this.host.scheduler.now();
-    this.#held = this.host.transport.bufferedAmount();
+    this.#lastProgress = this.#host.scheduler.now();
+    this.#held = this.#host.transport.bufferedAmount();
   }
 
   /**
@@ -222,8 +229,8 @@ export class SessionWriter<M> {
    * @returns what it holds
    */
   #look(): number {
-    const held = this.host.transport.bufferedAmount();
-    if (held === 0 || held < this.#held) this.#lastProgress = this.host.scheduler.now();
+    const held = this.#host.transport.bufferedAmount();
+    if (held === 0 || held < this.#held) this.#lastProgress = this.#host.scheduler.now();
     this.#held = held;
     return held;
   }
@@ -243,13 +250,13 @@ export class SessionWriter<M> {
     // A write the transport passed on at once needs no watching (the common case: no timer per burst).
     if (this.#held === 0) return;
     // Nothing was being watched: the stall begins with this write at the earliest.
-    this.#lastProgress = this.host.scheduler.now();
+    this.#lastProgress = this.#host.scheduler.now();
     this.#scheduleCheck();
   }
 
   #scheduleCheck(): void {
-    const scheduler = this.host.scheduler;
-    const due = this.#lastProgress + this.host.maxSendDelay * 1000;
+    const scheduler = this.#host.scheduler;
+    const due = this.#lastProgress + this.#host.maxSendDelay * 1000;
     this.#watchdog = scheduler.schedule(runWatchdog, Math.max(0, due - scheduler.now()), this);
   }
 
@@ -259,10 +266,10 @@ export class SessionWriter<M> {
     if (this.#writesPending === 0 || this.#closed) return;
     // Nothing held by the transport means nothing is blocked (a taken write may still be settling).
     if (this.#look() === 0) return;
-    if (this.host.scheduler.now() - this.#lastProgress >= this.host.maxSendDelay * 1000) {
-      this.host.logger.warn(`no write progress for ${this.host.maxSendDelay} secs, aborting the connection`);
+    if (this.#host.scheduler.now() - this.#lastProgress >= this.#host.maxSendDelay * 1000) {
+      this.#host.logger.warn(`no write progress for ${this.#host.maxSendDelay} secs, aborting the connection`);
       this.#stalled = true;
-      this.host.abort();
+      this.#host.abort();
       return;
     }
     this.#scheduleCheck();

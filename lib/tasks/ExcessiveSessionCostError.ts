@@ -16,6 +16,7 @@
  * ```
  */
 export class ExcessiveSessionCostError extends Error {
+  /** Always `'ExcessiveSessionCostError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'ExcessiveSessionCostError' as const;
   /** Stable code: `'RXRPCX_ERR_EXCESSIVE_SESSION_COST'`. */
   readonly code = 'RXRPCX_ERR_EXCESSIVE_SESSION_COST' as const;

@@ -11,6 +11,7 @@
  * ```
  */
 export class NoRemainingTasksError extends Error {
+  /** Always `'NoRemainingTasksError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'NoRemainingTasksError' as const;
   /** Stable code: `'RXRPCX_ERR_NO_REMAINING_TASKS'`. */
   readonly code = 'RXRPCX_ERR_NO_REMAINING_TASKS' as const;

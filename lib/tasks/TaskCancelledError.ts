@@ -23,6 +23,7 @@
  * ```
  */
 export class TaskCancelledError extends Error {
+  /** `'TaskCancelledError'`, or `'TimeoutCancellationError'` for the subclass: a string that survives minification, unlike the class's own name. */
   override readonly name: 'TaskCancelledError' | 'TimeoutCancellationError' = 'TaskCancelledError';
   /** Stable code: `'RXRPCX_ERR_TASK_CANCELLED'` (`'RXRPCX_ERR_TIMEOUT_CANCELLATION'` for the timeout variant). */
   readonly code: 'RXRPCX_ERR_TASK_CANCELLED' | 'RXRPCX_ERR_TIMEOUT_CANCELLATION' = 'RXRPCX_ERR_TASK_CANCELLED';

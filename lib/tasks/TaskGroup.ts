@@ -67,7 +67,12 @@ export interface TaskGroupOptions {
    * joined.
    * @default undefined
    */
-  readonly parent?: Subscription | { readonly subscription: Subscription };
+  readonly parent?:
+    | Subscription
+    | {
+        /** The owner's subscription: a {@link TaskGroup}'s, or any object that exposes one. */
+        readonly subscription: Subscription;
+      };
 }
 
 type Consumer<T> = Callback<Task<T> | null>;

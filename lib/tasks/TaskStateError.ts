@@ -49,6 +49,7 @@ const messages: Record<TaskStateReason, string> = {
  * ```
  */
 export class TaskStateError extends Error {
+  /** Always `'TaskStateError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'TaskStateError' as const;
   /** Stable code: `'RXRPCX_ERR_TASK_STATE'`. */
   readonly code = 'RXRPCX_ERR_TASK_STATE' as const;

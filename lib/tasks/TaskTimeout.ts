@@ -20,6 +20,7 @@
  * ```
  */
 export class TaskTimeout extends Error {
+  /** Always `'TaskTimeout'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'TaskTimeout' as const;
   /** Stable code: `'RXRPCX_ERR_TASK_TIMEOUT'`. */
   readonly code = 'RXRPCX_ERR_TASK_TIMEOUT' as const;

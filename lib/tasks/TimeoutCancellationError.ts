@@ -35,6 +35,7 @@ import { TaskCancelledError } from './TaskCancelledError.js';
  * ```
  */
 export class TimeoutCancellationError extends TaskCancelledError {
+  /** Always `'TimeoutCancellationError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'TimeoutCancellationError' as const;
   override readonly code = 'RXRPCX_ERR_TIMEOUT_CANCELLATION' as const;
 

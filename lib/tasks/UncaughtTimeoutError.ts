@@ -27,9 +27,11 @@ import type { TaskTimeout } from './TaskTimeout.js';
  * ```
  */
 export class UncaughtTimeoutError extends Error {
+  /** Always `'UncaughtTimeoutError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'UncaughtTimeoutError' as const;
   /** Stable code: `'RXRPCX_ERR_UNCAUGHT_TIMEOUT'`. */
   readonly code = 'RXRPCX_ERR_UNCAUGHT_TIMEOUT' as const;
+  /** The inner operator's {@link TaskTimeout} that escaped; catch that one where it is meant to be handled. */
   declare readonly cause: TaskTimeout;
 
   /**

@@ -46,33 +46,33 @@ class Entry implements Deadline {
  * finished one wait in memory until its timeout.
  */
 class Lane {
-  private entries: Entry[] = [];
-  private head = 0;
+  #entries: Entry[] = [];
+  #head = 0;
   /** Cancelled entries still stored, at or after `head`. */
-  private dead = 0;
+  #dead = 0;
 
   /** Entries stored: the live ones and at most as many cancelled ones (or a few). */
   get size(): number {
-    return this.entries.length - this.head;
+    return this.#entries.length - this.#head;
   }
 
   push(entry: Entry): void {
-    this.entries.push(entry);
+    this.#entries.push(entry);
   }
 
   first(): Entry | undefined {
-    return this.entries[this.head];
+    return this.#entries[this.#head];
   }
 
   shift(): Entry | undefined {
-    const entry = this.entries[this.head];
+    const entry = this.#entries[this.#head];
     if (entry === undefined) return undefined;
-    this.entries[this.head++] = undefined as unknown as Entry;
+    this.#entries[this.#head++] = undefined as unknown as Entry;
     entry.lane = undefined;
-    if (entry.done) this.dead -= 1;
-    if (this.head > 1024 && this.head * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.head);
-      this.head = 0;
+    if (entry.done) this.#dead -= 1;
+    if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
+      this.#entries = this.#entries.slice(this.#head);
+      this.#head = 0;
     }
     return entry;
   }
@@ -85,29 +85,29 @@ class Lane {
    * O(1)).
    */
   cancelled(): void {
-    this.dead += 1;
+    this.#dead += 1;
     for (let entry = this.first(); entry?.done === true; entry = this.first()) this.shift();
-    if (this.dead > COMPACT_MIN && this.dead * 2 > this.size) this.compact();
+    if (this.#dead > COMPACT_MIN && this.#dead * 2 > this.size) this.#compact();
   }
 
   /** Drops every entry (the queue has closed). */
   clear(): void {
-    for (let i = this.head; i < this.entries.length; i += 1) this.entries[i]!.lane = undefined;
-    this.entries = [];
-    this.head = 0;
-    this.dead = 0;
+    for (let i = this.#head; i < this.#entries.length; i += 1) this.#entries[i]!.lane = undefined;
+    this.#entries = [];
+    this.#head = 0;
+    this.#dead = 0;
   }
 
-  private compact(): void {
+  #compact(): void {
     const live: Entry[] = [];
-    for (let i = this.head; i < this.entries.length; i += 1) {
-      const entry = this.entries[i]!;
+    for (let i = this.#head; i < this.#entries.length; i += 1) {
+      const entry = this.#entries[i]!;
       if (entry.done) entry.lane = undefined;
       else live.push(entry);
     }
-    this.entries = live;
-    this.head = 0;
-    this.dead = 0;
+    this.#entries = live;
+    this.#head = 0;
+    this.#dead = 0;
   }
 }
 
@@ -128,18 +128,18 @@ class Lane {
  */
 export class DeadlineQueue {
   /** Made with the first deadline: many sessions never need one. */
-  private lanes: Map<number, Lane> | undefined;
-  private timer: Subscription | undefined;
-  private timerDue = Infinity;
-  private closed = false;
+  #lanes: Map<number, Lane> | undefined;
+  #timer: Subscription | undefined;
+  #timerDue = Infinity;
+  #closed = false;
 
   constructor(private readonly scheduler: SchedulerLike) {}
 
   /** Calls `target.expire()` after `seconds` unless the returned deadline is cancelled first. */
   add(seconds: number, target: Expirable): Deadline {
     const delay = Math.max(0, seconds * 1000);
-    if (this.closed) return new Entry(this.scheduler.now() + delay, target, undefined);
-    const lanes = (this.lanes ??= new Map());
+    if (this.#closed) return new Entry(this.scheduler.now() + delay, target, undefined);
+    const lanes = (this.#lanes ??= new Map());
     let lane = lanes.get(delay);
     if (lane === undefined) {
       lane = new Lane();
@@ -147,34 +147,39 @@ export class DeadlineQueue {
     }
     const entry = new Entry(this.scheduler.now() + delay, target, lane);
     lane.push(entry);
-    if (entry.due < this.timerDue) this.arm(entry.due);
+    if (entry.due < this.#timerDue) this.#arm(entry.due);
     return entry;
+  }
+
+  /** How many entries each lane holds (white-box view for the queue's tests). */
+  laneSizes(): number[] {
+    return [...(this.#lanes?.values() ?? [])].map((lane) => lane.size);
   }
 
   /** Drops every deadline and the timer; nothing expires afterwards. */
   close(): void {
-    this.closed = true;
+    this.#closed = true;
     // Entries still referenced by their work must not keep the lanes, and so every other entry, alive.
-    for (const lane of this.lanes?.values() ?? []) lane.clear();
-    this.lanes = undefined;
-    this.timer?.unsubscribe();
-    this.timer = undefined;
-    this.timerDue = Infinity;
+    for (const lane of this.#lanes?.values() ?? []) lane.clear();
+    this.#lanes = undefined;
+    this.#timer?.unsubscribe();
+    this.#timer = undefined;
+    this.#timerDue = Infinity;
   }
 
-  private arm(due: number): void {
-    this.timer?.unsubscribe();
-    this.timerDue = due;
-    this.timer = this.scheduler.schedule(() => this.sweep(), Math.max(0, due - this.scheduler.now()));
+  #arm(due: number): void {
+    this.#timer?.unsubscribe();
+    this.#timerDue = due;
+    this.#timer = this.scheduler.schedule(() => this.#sweep(), Math.max(0, due - this.scheduler.now()));
   }
 
-  private sweep(): void {
-    this.timer = undefined;
-    this.timerDue = Infinity;
+  #sweep(): void {
+    this.#timer = undefined;
+    this.#timerDue = Infinity;
     const now = this.scheduler.now();
     const expired: Entry[] = [];
     let next = Infinity;
-    const lanes = this.lanes;
+    const lanes = this.#lanes;
     if (lanes === undefined) return;
     for (const [delay, lane] of lanes) {
       for (let entry = lane.first(); entry !== undefined; entry = lane.first()) {
@@ -186,11 +191,11 @@ export class DeadlineQueue {
       if (head === undefined) lanes.delete(delay);
       else next = Math.min(next, head.due);
     }
-    if (next !== Infinity) this.arm(next);
+    if (next !== Infinity) this.#arm(next);
     // A late timer may find several lanes overdue: expire in due order all the same.
     if (expired.length > 1) expired.sort((a, b) => a.due - b.due);
     for (const entry of expired) {
-      if (this.closed || entry.done) continue;
+      if (this.#closed || entry.done) continue;
       entry.done = true;
       entry.target.expire();
     }

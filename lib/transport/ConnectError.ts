@@ -46,12 +46,15 @@ export type ConnectFailure = 'refused' | 'dns' | 'timeout' | 'tls' | 'handshake'
  * @param options - the standard `cause`
  */
 export class ConnectError extends Error {
+  /** Always `'ConnectError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'ConnectError' as const;
   /** Stable error code. */
   readonly code = 'RXRPCX_ERR_CONNECT' as const;
 
   constructor(
+    /** What went wrong, in a stable, switchable form. */
     readonly reason: ConnectFailure,
+    /** What was dialled: `host:port` or the URL, never with credentials. */
     readonly target: string,
     message: string,
     options?: { readonly cause?: unknown },

@@ -11,7 +11,9 @@
  * ```
  */
 export const SessionKind = {
+  /** `'client'`: this side dialled the connection. */
   CLIENT: 'client',
+  /** `'server'`: this side accepted the connection. */
   SERVER: 'server',
 } as const;
 

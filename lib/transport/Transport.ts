@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { FramerBase } from '../framing/FramerBase.js';
 import type { NetAddress } from '../util/NetAddress.js';
 import type { SessionKind } from './SessionKind.js';
 
@@ -69,6 +70,17 @@ export interface Transport {
   readonly incoming: Observable<Uint8Array>;
   /** True when each incoming chunk is a whole message and each write is sent as one (WebSocket). */
   readonly messageBoundaries: boolean;
+  /**
+   * The framer a session uses on this transport when it is given none. A
+   * byte-stream transport names its own, as aiorpcX's `connect_rs` pairs its
+   * stream with a NewlineFramer: the sockets of `rxrpcx/node` and the
+   * in-memory pair give a fresh {@link NewlineFramer}. A transport with
+   * {@link Transport.messageBoundaries} needs none (each message is a frame),
+   * and a byte-stream transport without one needs the session's `framer`
+   * option. Keeping the choice here keeps framers out of the bundles of
+   * apps that never frame a stream.
+   */
+  defaultFramer?(): FramerBase<Uint8Array> | undefined;
   /**
    * Send bytes. Resolves when the transport can take more; rejects with a
    * `ConnectionError` when the connection is closing or gone. The transport

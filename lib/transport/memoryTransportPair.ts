@@ -1,4 +1,6 @@
 import { Observable, Subscriber, Subscription, asapScheduler, type SchedulerLike } from 'rxjs';
+import type { FramerBase } from '../framing/FramerBase.js';
+import { NewlineFramer } from '../framing/NewlineFramer.js';
 import { ConnectionError } from '../jsonrpc/ConnectionError.js';
 import type { NetAddress } from '../util/NetAddress.js';
 import { SessionKind } from './SessionKind.js';
@@ -144,6 +146,11 @@ export class MemoryTransport implements Transport {
 
   bufferedAmount(): number {
     return this.inFlight;
+  }
+
+  /** A fresh {@link NewlineFramer} for a byte-stream pair; none when the pair keeps message boundaries. */
+  defaultFramer(): FramerBase<Uint8Array> | undefined {
+    return this.messageBoundaries ? undefined : new NewlineFramer();
   }
 
   private send(delivery: Delivery): void {

@@ -46,22 +46,31 @@ export abstract class StreamTransport implements Transport {
   abstract readonly messageBoundaries: boolean;
   readonly incoming: Observable<Uint8Array>;
 
-  protected readonly channel = new IncomingChannel(() => this.updateFlow());
+  /**
+   * The incoming side: chunks pushed by the socket's events, held for a
+   * paused or absent reader, and the end. Internal to the library's
+   * transports.
+   */
+  protected readonly channel = new IncomingChannel(() => this.#updateFlow());
+  /** Drives the `forceAfter` timer of `close()` and any polling the subclass does. @default asyncScheduler */
   protected readonly scheduler: SchedulerLike;
   /** Why the connection ended badly; the first cause wins, and `incoming` errors with it. */
   protected failure: ConnectionError | undefined;
-  private readonly writers = new WriteWaiters();
-  private closedWaiters: Array<() => void> = [];
-  private forceTimer: Subscription | undefined;
-  private writeBlocked = false;
-  private closing = false;
-  private aborted = false;
-  private closed = false;
+  readonly #writers = new WriteWaiters();
+  #closedWaiters: Array<() => void> = [];
+  #forceTimer: Subscription | undefined;
+  #writeBlocked = false;
+  #closing = false;
+  #aborted = false;
+  #closed = false;
+  readonly #options: StreamTransportOptions;
 
   protected constructor(
+    /** Which side opened the connection. */
     readonly kind: SessionKind,
-    private readonly options: StreamTransportOptions,
+    options: StreamTransportOptions,
   ) {
+    this.#options = options;
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.incoming = this.channel.observable;
   }
@@ -94,46 +103,46 @@ export abstract class StreamTransport implements Transport {
   #write(data: Uint8Array | string): Promise<void> {
     if (this.isClosing()) return Promise.reject(this.failure ?? new ConnectionError('connection is closing'));
     if (data.length === 0 || this.send(data)) return WRITTEN;
-    const drained = this.writers.add();
-    if (!this.writeBlocked) {
-      this.writeBlocked = true;
-      this.updateFlow();
+    const drained = this.#writers.add();
+    if (!this.#writeBlocked) {
+      this.#writeBlocked = true;
+      this.#updateFlow();
       this.awaitDrain();
     }
     return drained;
   }
 
   close(options: CloseOptions = {}): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    const done = new Promise<void>((resolve) => this.closedWaiters.push(resolve));
-    if (!this.forceTimer) {
-      this.closing = true;
+    if (this.#closed) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.#closedWaiters.push(resolve));
+    if (!this.#forceTimer) {
+      this.#closing = true;
       const forceAfter = options.forceAfter ?? 30;
-      this.forceTimer = this.scheduler.schedule(() => this.abort(), Math.max(0, forceAfter) * 1000);
+      this.#forceTimer = this.scheduler.schedule(() => this.abort(), Math.max(0, forceAfter) * 1000);
       this.beginClose();
-      this.updateFlow();
+      this.#updateFlow();
     }
     return done;
   }
 
   abort(): void {
-    if (this.closed || this.aborted) return;
-    this.closing = true;
-    this.aborted = true;
-    this.writers.rejectAll(new ConnectionError('connection aborted'));
+    if (this.#closed || this.#aborted) return;
+    this.#closing = true;
+    this.#aborted = true;
+    this.#writers.rejectAll(new ConnectionError('connection aborted'));
     this.destroy();
   }
 
   isClosing(): boolean {
-    return this.closing;
+    return this.#closing;
   }
 
   remoteAddress(): NetAddress | undefined {
-    return this.options.remoteAddress;
+    return this.#options.remoteAddress;
   }
 
   proxy(): TransportProxy | undefined {
-    return this.options.proxy;
+    return this.#options.proxy;
   }
 
   pauseReading(): void {
@@ -146,26 +155,26 @@ export abstract class StreamTransport implements Transport {
 
   /** True once the connection has ended (`closedDown`). */
   protected isClosed(): boolean {
-    return this.closed;
+    return this.#closed;
   }
 
   /** True once this side called `close()` or `abort()`: a close code the peer sends after that is no failure. */
   protected closedByUs(): boolean {
-    return this.aborted || this.forceTimer !== undefined;
+    return this.#aborted || this.#forceTimer !== undefined;
   }
 
   /** Bytes from the socket. Once closing, an absent or paused reader may hold only so much. */
   protected received(chunk: Uint8Array): void {
     this.channel.push(chunk);
-    if (this.closing && this.channel.backlogSize() > CLOSING_BACKLOG_LIMIT) this.abort();
+    if (this.#closing && this.channel.backlogSize() > CLOSING_BACKLOG_LIMIT) this.abort();
   }
 
   /** The socket can take more: waiting writes settle and reading resumes. */
   protected drained(): void {
-    if (!this.writeBlocked) return;
-    this.writeBlocked = false;
-    this.updateFlow();
-    this.writers.resolveAll();
+    if (!this.#writeBlocked) return;
+    this.#writeBlocked = false;
+    this.#updateFlow();
+    this.#writers.resolveAll();
   }
 
   /**
@@ -175,9 +184,9 @@ export abstract class StreamTransport implements Transport {
    * closes right after its error; `ws` still runs a closing handshake).
    */
   protected lost(error: unknown): ConnectionError {
-    this.closing = true;
+    this.#closing = true;
     this.failure ??= new ConnectionError(`connection lost: ${messageOf(error)}`, { cause: error });
-    this.writers.rejectAll(this.failure);
+    this.#writers.rejectAll(this.failure);
     return this.failure;
   }
 
@@ -189,7 +198,7 @@ export abstract class StreamTransport implements Transport {
 
   /** The peer ended in order, after all its data: `incoming` completes behind its backlog. */
   protected peerEnded(): void {
-    this.closing = true;
+    this.#closing = true;
     this.channel.end();
   }
 
@@ -199,21 +208,21 @@ export abstract class StreamTransport implements Transport {
    * resolves. Only the first call counts.
    */
   protected closedDown(error?: ConnectionError): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.closing = true;
-    this.forceTimer?.unsubscribe();
-    this.writeBlocked = false;
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closing = true;
+    this.#forceTimer?.unsubscribe();
+    this.#writeBlocked = false;
     const failure = this.failure ?? error;
-    this.writers.rejectAll(failure ?? new ConnectionError('connection closed'));
+    this.#writers.rejectAll(failure ?? new ConnectionError('connection closed'));
     this.channel.close(failure);
-    const waiters = this.closedWaiters;
-    this.closedWaiters = [];
+    const waiters = this.#closedWaiters;
+    this.#closedWaiters = [];
     for (const resolve of waiters) resolve();
   }
 
   /** Reads while someone reads, unpaused, and our writes are not blocked; always once closing. */
-  private updateFlow(): void {
-    this.setReading(this.closing || (this.channel.wantsData() && !this.writeBlocked));
+  #updateFlow(): void {
+    this.setReading(this.#closing || (this.channel.wantsData() && !this.#writeBlocked));
   }
 }

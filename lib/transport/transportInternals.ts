@@ -27,73 +27,73 @@ export const BACKLOG_CHUNK_COST = 128;
 
 export class IncomingChannel {
   readonly observable: Observable<Uint8Array>;
-  private reader: Subscriber<Uint8Array> | undefined;
-  private readonly backlog: Uint8Array[] = [];
-  private backlogCost = 0;
-  private paused = false;
-  private gone = false;
-  private ending: { readonly error: ConnectionError | undefined } | undefined;
+  #reader: Subscriber<Uint8Array> | undefined;
+  readonly #backlog: Uint8Array[] = [];
+  #backlogCost = 0;
+  #paused = false;
+  #gone = false;
+  #ending: { readonly error: ConnectionError | undefined } | undefined;
 
   constructor(private readonly onFlowChange: () => void) {
     this.observable = new Observable<Uint8Array>((subscriber) => {
-      if (this.reader) {
+      if (this.#reader) {
         subscriber.error(new ConnectionError('a transport has one reader'));
         return undefined;
       }
-      this.reader = subscriber;
-      this.drain();
-      if (this.reader === subscriber) this.onFlowChange();
+      this.#reader = subscriber;
+      this.#drain();
+      if (this.#reader === subscriber) this.onFlowChange();
       return () => {
-        if (this.reader !== subscriber) return;
-        this.reader = undefined;
-        if (!this.ending) this.onFlowChange();
+        if (this.#reader !== subscriber) return;
+        this.#reader = undefined;
+        if (!this.#ending) this.onFlowChange();
       };
     });
   }
 
   /** True while a reader takes chunks as they come. */
   wantsData(): boolean {
-    return this.reader !== undefined && !this.paused && !this.ending;
+    return this.#reader !== undefined && !this.#paused && !this.#ending;
   }
 
   isEnded(): boolean {
-    return this.ending !== undefined;
+    return this.#ending !== undefined;
   }
 
   /** Memory held by what waits for a reader: its bytes plus {@link BACKLOG_CHUNK_COST} per chunk. */
   backlogSize(): number {
-    return this.backlogCost;
+    return this.#backlogCost;
   }
 
   pause(): void {
-    if (this.paused) return;
-    this.paused = true;
+    if (this.#paused) return;
+    this.#paused = true;
     this.onFlowChange();
   }
 
   resume(): void {
-    if (!this.paused) return;
-    this.paused = false;
-    this.drain();
-    if (!this.ending) this.onFlowChange();
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#drain();
+    if (!this.#ending) this.onFlowChange();
   }
 
   push(chunk: Uint8Array): void {
-    if (this.ending) return;
-    if (this.reader && !this.paused && this.backlog.length === 0) {
-      this.reader.next(chunk);
+    if (this.#ending) return;
+    if (this.#reader && !this.#paused && this.#backlog.length === 0) {
+      this.#reader.next(chunk);
       return;
     }
-    this.backlog.push(chunk);
-    this.backlogCost += chunk.length + BACKLOG_CHUNK_COST;
+    this.#backlog.push(chunk);
+    this.#backlogCost += chunk.length + BACKLOG_CHUNK_COST;
   }
 
   /** Ends the stream: completes after the backlog, or errors with `error` at once. First call wins. */
   end(error?: ConnectionError): void {
-    if (this.ending) return;
-    this.ending = { error };
-    if (error) this.dropBacklog();
-    this.drain();
+    if (this.#ending) return;
+    this.#ending = { error };
+    if (error) this.#dropBacklog();
+    this.#drain();
   }
 
   /**
@@ -103,29 +103,29 @@ export class IncomingChannel {
    * pending requests, then aborted).
    */
   close(error?: ConnectionError): void {
-    this.gone = true;
+    this.#gone = true;
     this.end(error);
-    this.drain();
+    this.#drain();
   }
 
-  private dropBacklog(): void {
-    this.backlog.length = 0;
-    this.backlogCost = 0;
+  #dropBacklog(): void {
+    this.#backlog.length = 0;
+    this.#backlogCost = 0;
   }
 
-  private drain(): void {
-    while (this.reader && !this.paused && this.backlog.length > 0) {
-      const chunk = this.backlog.shift()!;
-      this.backlogCost -= chunk.length + BACKLOG_CHUNK_COST;
-      this.reader.next(chunk);
+  #drain(): void {
+    while (this.#reader && !this.#paused && this.#backlog.length > 0) {
+      const chunk = this.#backlog.shift()!;
+      this.#backlogCost -= chunk.length + BACKLOG_CHUNK_COST;
+      this.#reader.next(chunk);
     }
-    const reader = this.reader;
-    if (!reader || !this.ending) return;
-    if (this.paused && this.gone) this.dropBacklog();
-    if (this.backlog.length > 0) return;
-    const { error } = this.ending;
-    if (!error && this.paused && !this.gone) return;
-    this.reader = undefined;
+    const reader = this.#reader;
+    if (!reader || !this.#ending) return;
+    if (this.#paused && this.#gone) this.#dropBacklog();
+    if (this.#backlog.length > 0) return;
+    const { error } = this.#ending;
+    if (!error && this.#paused && !this.#gone) return;
+    this.#reader = undefined;
     if (error) reader.error(error);
     else reader.complete();
   }
@@ -133,25 +133,25 @@ export class IncomingChannel {
 
 /** Writers waiting for a transport to take more bytes. */
 export class WriteWaiters {
-  private waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  #waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
 
   get size(): number {
-    return this.waiters.length;
+    return this.#waiters.length;
   }
 
   add(): Promise<void> {
-    return new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    return new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
   resolveAll(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
+    const waiters = this.#waiters;
+    this.#waiters = [];
     for (const { resolve } of waiters) resolve();
   }
 
   rejectAll(error: unknown): void {
-    const waiters = this.waiters;
-    this.waiters = [];
+    const waiters = this.#waiters;
+    this.#waiters = [];
     for (const { reject } of waiters) reject(error);
   }
 }
@@ -198,19 +198,12 @@ export function urlNetAddress(url: string): NetAddress | undefined {
 }
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
-const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_REVOKED',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'HOSTNAME_MISMATCH',
-]);
+/**
+ * Certificate and TLS failures, as Node (OpenSSL) names them: ERR_TLS_*,
+ * ERR_SSL_*, CERT_*, UNABLE_TO_* (verification), self-signed certificates
+ * and a host name mismatch.
+ */
+const TLS_CODE = /^(?:ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_)|SELF_SIGNED|^HOSTNAME_MISMATCH$/;
 
 /** The platform error's `code` property, if it has a string one. */
 export function errorCode(error: unknown): string | undefined {
@@ -227,7 +220,7 @@ export function connectFailureOf(error: unknown, fallback: ConnectFailure = 'net
   if (DNS_CODES.has(code)) return 'dns';
   if (code === 'ETIMEDOUT') return 'timeout';
   if (code === 'ABORT_ERR') return 'aborted';
-  if (TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || code.startsWith('CERT_')) return 'tls';
+  if (TLS_CODE.test(code)) return 'tls';
   return fallback;
 }
 

@@ -42,6 +42,7 @@ export type AddressField = 'host' | 'port' | 'protocol' | 'address' | 'service';
  * ```
  */
 export class AddressError extends Error {
+  /** Always `'AddressError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'AddressError' as const;
   /** Stable code for programmatic checks. */
   readonly code = 'RXRPCX_ERR_INVALID_ADDRESS' as const;

@@ -41,12 +41,15 @@ export type NetAddressFromStringOptions =
       readonly defaultHost?: string | null;
       /** Port to use when the string has none. @default none */
       readonly defaultPort?: number | string | null;
+      /** Not with `defaultHost` or `defaultPort`: give a `defaultFunc` or those, not both. */
       readonly defaultFunc?: undefined;
     }
   | {
       /** Asked for each missing part. */
       readonly defaultFunc: NetAddressDefaultFunc;
+      /** Not with `defaultFunc`, which answers for the host. */
       readonly defaultHost?: undefined;
+      /** Not with `defaultFunc`, which answers for the port. */
       readonly defaultPort?: undefined;
     };
 

@@ -15,8 +15,11 @@
  * ```
  */
 export const ServicePart = {
+  /** `'protocol'`: the scheme before `://`. */
   PROTOCOL: 'protocol',
+  /** `'host'`: the host name or IP address. */
   HOST: 'host',
+  /** `'port'`: the port number. */
   PORT: 'port',
 } as const;
 

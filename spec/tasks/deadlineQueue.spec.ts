@@ -62,8 +62,7 @@ function setup(scheduler: TestScheduler) {
 
 /** White-box: how many entries each lane holds (finished heads dropped, as the queue promises). */
 function laneSizes(queue: DeadlineQueue): number[] {
-  const lanes = (queue as unknown as { lanes: Map<number, { size: number }> }).lanes;
-  return [...lanes.values()].map((lane) => lane.size);
+  return queue.laneSizes();
 }
 
 describe('DeadlineQueue (marbles)', () => {

@@ -3,14 +3,17 @@
  * WebSocket (which implements the standard API) against a real loopback server.
  */
 import { createServer, type Socket } from 'node:net';
-import { VirtualTimeScheduler, firstValueFrom, take } from 'rxjs';
+import { VirtualTimeScheduler, asyncScheduler, firstValueFrom, take } from 'rxjs';
 import {
   BrowserWebSocketTransport,
+  browserWebSocketConnector,
   ConnectError,
   ConnectionError,
+  NetAddress,
   SessionKind,
   openBrowserWebSocket,
   type OpenBrowserWebSocketOptions,
+  type WebSocketConstructor,
 } from 'rxrpcx';
 import { listenWebSockets, type AcceptedWebSocket, type ListenWebSocketsOptions } from 'rxrpcx/node';
 import WebSocket from 'ws';
@@ -70,12 +73,29 @@ async function ticks(count = 20): Promise<void> {
 }
 
 describe('BrowserWebSocketTransport', () => {
-  it('is a client transport with message boundaries, addressed by its URL', async () => {
+  it('is a client transport with message boundaries, and no peer address unless given one', async () => {
     const [transport] = await connected();
     expect(transport.kind).toBe(SessionKind.CLIENT);
     expect(transport.messageBoundaries).toBe(true);
     expect(transport.proxy()).toBeUndefined();
-    expect(transport.remoteAddress()?.host).toBe('127.0.0.1');
+    // A page never sees the socket's peer; connect$ passes the URL's address.
+    expect(transport.remoteAddress()).toBeUndefined();
+    const [addressed] = await connected({ remoteAddress: new NetAddress('127.0.0.1', 50002) });
+    expect(String(addressed.remoteAddress())).toBe('127.0.0.1:50002');
+    await addressed.close();
+    // The client's connector reports the URL's host and port.
+    const listener = await listenWebSockets('127.0.0.1', 0);
+    cleanups.push(() => listener.close());
+    const connect = browserWebSocketConnector({ WebSocket: WebSocket as unknown as WebSocketConstructor });
+    const viaClient = (await connect(`ws://127.0.0.1:${listener.address.port}/rpc`, {
+      attempt: 1,
+      timeout: 5,
+      signal: new AbortController().signal,
+      scheduler: asyncScheduler,
+    })) as BrowserWebSocketTransport;
+    track(viaClient.socket as unknown as WebSocket);
+    expect(String(viaClient.remoteAddress())).toBe(`127.0.0.1:${listener.address.port}`);
+    await viaClient.close();
     expect(transport.socket.binaryType).toBe('arraybuffer');
     await transport.close();
   });

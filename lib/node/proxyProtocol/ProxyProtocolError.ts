@@ -45,13 +45,16 @@ export type ProxyProtocolErrorReason = 'untrusted' | 'missing' | 'malformed' | '
  * @param peer - the address the connection came from (the balancer), when known
  */
 export class ProxyProtocolError extends Error {
+  /** Always `'ProxyProtocolError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'ProxyProtocolError' as const;
   /** Stable error code. */
   readonly code = 'RXRPCX_ERR_PROXY_PROTOCOL' as const;
 
   constructor(
+    /** What was wrong, in a stable, switchable form. */
     readonly reason: ProxyProtocolErrorReason,
     message: string,
+    /** The address the connection came from (the balancer), when known; `parseProxyHeader` leaves it out. */
     readonly peer?: NetAddress,
   ) {
     super(message);

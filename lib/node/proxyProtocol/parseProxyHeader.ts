@@ -99,9 +99,24 @@ export interface ProxyHeader {
  * ```
  */
 export type ProxyHeaderResult =
-  | { readonly status: 'incomplete' }
-  | { readonly status: 'complete'; readonly header: ProxyHeader; readonly rest: Uint8Array }
-  | { readonly status: 'invalid'; readonly error: ProxyProtocolError };
+  | {
+      /** More bytes are needed before the header can be read or refused. */
+      readonly status: 'incomplete';
+    }
+  | {
+      /** The header is whole and valid. */
+      readonly status: 'complete';
+      /** What the header says. */
+      readonly header: ProxyHeader;
+      /** The bytes after the header: the start of the proxied connection's own data. */
+      readonly rest: Uint8Array;
+    }
+  | {
+      /** The header is refused; the connection should be closed. */
+      readonly status: 'invalid';
+      /** Why, without any bytes of the header. */
+      readonly error: ProxyProtocolError;
+    };
 
 const V1_PREFIX = [0x50, 0x52, 0x4f, 0x58, 0x59, 0x20]; // 'PROXY '
 const V2_SIGNATURE = [0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a];

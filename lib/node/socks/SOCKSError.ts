@@ -55,6 +55,7 @@ export interface SOCKSErrorContext {
  * ```
  */
 export abstract class SOCKSError extends Error implements SOCKSErrorContext {
+  /** The concrete class's name, `'SOCKSProtocolError'` or `'SOCKSFailure'`: a string that survives minification, unlike the class's own name. */
   abstract override readonly name: 'SOCKSProtocolError' | 'SOCKSFailure';
   /** Stable code for programmatic checks. */
   abstract readonly code: SOCKSErrorCode;

@@ -43,6 +43,7 @@ export type SOCKSFailureStage = 'methods' | 'auth' | 'request';
  * ```
  */
 export class SOCKSFailure extends SOCKSError {
+  /** Always `'SOCKSFailure'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'SOCKSFailure' as const;
   readonly code = 'RXRPCX_ERR_SOCKS_FAILURE' as const;
   /** Which answer was the refusal. */

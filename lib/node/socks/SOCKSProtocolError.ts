@@ -40,6 +40,7 @@ export type SOCKSProtocolErrorReason = 'destination' | 'credentials' | 'reply' |
  * ```
  */
 export class SOCKSProtocolError extends SOCKSError {
+  /** Always `'SOCKSProtocolError'`: a string that survives minification, unlike the class's own name. */
   override readonly name = 'SOCKSProtocolError' as const;
   readonly code = 'RXRPCX_ERR_SOCKS_PROTOCOL' as const;
   /** What was wrong. */

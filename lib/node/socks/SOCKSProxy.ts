@@ -286,7 +286,16 @@ export class SOCKSProxy implements TransportProxy {
    *
    * @returns a plain description
    */
-  toJSON(): { readonly address: NetAddress; readonly protocol: SOCKSProtocol; readonly auth: 'username' | 'none'; readonly peername: NetAddress | undefined } {
+  toJSON(): {
+    /** The proxy's address. */
+    readonly address: NetAddress;
+    /** The SOCKS version spoken. */
+    readonly protocol: SOCKSProtocol;
+    /** Whether there are credentials, never what they are. */
+    readonly auth: 'username' | 'none';
+    /** {@link SOCKSProxy.peername}: the proxy's address as last connected to, or undefined before. */
+    readonly peername: NetAddress | undefined;
+  } {
     return { address: this.address, protocol: this.protocol, auth: this.#auth ? 'username' : 'none', peername: this.peername };
   }
 

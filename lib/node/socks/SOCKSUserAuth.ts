@@ -59,7 +59,12 @@ export class SOCKSUserAuth implements SOCKSAuth {
    *
    * @returns `{ username: '<redacted>', password: '<redacted>' }`
    */
-  toJSON(): { readonly username: string; readonly password: string } {
+  toJSON(): {
+    /** Always `'<redacted>'`. */
+    readonly username: string;
+    /** Always `'<redacted>'`. */
+    readonly password: string;
+  } {
     return { username: REDACTED, password: REDACTED };
   }
 

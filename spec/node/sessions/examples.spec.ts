@@ -3,31 +3,21 @@
  * server on an ephemeral port in a child process, its client against it, and
  * the client's output checked line by line.
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { defer, runCleanups } from './sessionHelpers';
 
 const root = join(__dirname, '..', '..', '..');
-const examples = join(root, 'examples');
 const compiled = join(root, 'dist-examples');
 const run = promisify(execFile);
 
 afterEach(runCleanups);
 
-/** Compiles the library and the examples if their output is missing or older than a source. */
+/** Compiles the library and the examples if their output is missing or older than a source, as `npm run example:*` does. */
 function ensureBuilt(): void {
-  if (!existsSync(join(root, 'dist', 'cjs', 'node', 'index.js'))) {
-    execFileSync(process.execPath, [join(root, 'scripts', 'build.js')], { cwd: root, stdio: 'ignore' });
-  }
-  const stale = readdirSync(examples)
-    .filter((name) => name.endsWith('.ts'))
-    .some((name) => {
-      const output = join(compiled, name.replace(/\.ts$/, '.js'));
-      return !existsSync(output) || statSync(output).mtimeMs < statSync(join(examples, name)).mtimeMs;
-    });
-  if (stale) execFileSync('npx', ['tsc', '-p', 'tsconfig.examples.json'], { cwd: root, stdio: 'ignore' });
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-if-stale.mjs')], { cwd: root, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`scripts/build-if-stale.mjs failed (${build.status}):\n${build.stdout}${build.stderr}`);
 }
 
 interface Server {

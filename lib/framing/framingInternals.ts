@@ -162,21 +162,26 @@ export interface FrameSink<M> {
 
 /** A sink onto one subscriber (a class, so each subscription costs one small object). */
 class SubscriberSink<M> implements FrameSink<M> {
+  readonly #subscriber: FrameObserver<M>;
+  readonly #options: FramerMessagesOptions;
+
   constructor(
-    private readonly subscriber: FrameObserver<M>,
-    private readonly options: FramerMessagesOptions,
-  ) {}
+    subscriber: FrameObserver<M>,
+    options: FramerMessagesOptions,
+  ) {
+    this.#subscriber = subscriber;
+    this.#options = options;}
 
   emit(message: M): void {
-    this.subscriber.next(message);
+    this.#subscriber.next(message);
   }
 
   drop(error: FramingError): void {
-    this.options.onDrop?.(error);
+    this.#options.onDrop?.(error);
   }
 
   get closed(): boolean {
-    return this.subscriber.closed;
+    return this.#subscriber.closed;
   }
 }
 
@@ -210,30 +215,40 @@ class FrameReader<M> {
   decoder: FrameDecoder | undefined;
   source: Unsubscribable | undefined;
 
+  readonly #subscriber: FrameObserver<M>;
+
+  readonly #options: DecodeOptions;
+
+
   constructor(
-    private readonly subscriber: FrameObserver<M>,
-    private readonly options: DecodeOptions,
-  ) {}
+    subscriber: FrameObserver<M>,
+    options: DecodeOptions,
+
+  ) {
+
+    this.#subscriber = subscriber;
+
+    this.#options = options;}
 
   next(chunk: Uint8Array): void {
-    if (this.decoder === undefined || this.subscriber.closed) return;
+    if (this.decoder === undefined || this.#subscriber.closed) return;
     try {
-      this.options.onChunk?.(chunk);
+      this.#options.onChunk?.(chunk);
       this.decoder.push(chunk);
     } catch (error) {
       this.decoder = undefined;
-      this.subscriber.error(error);
+      this.#subscriber.error(error);
     }
   }
 
   error(error: unknown): void {
     this.decoder = undefined;
-    this.subscriber.error(error);
+    this.#subscriber.error(error);
   }
 
   complete(): void {
     this.decoder = undefined;
-    this.subscriber.complete();
+    this.#subscriber.complete();
   }
 
   unsubscribe(): void {

@@ -133,19 +133,23 @@ export class DeadlineQueue {
   #timerDue = Infinity;
   #closed = false;
 
-  constructor(private readonly scheduler: SchedulerLike) {}
+  readonly #scheduler: SchedulerLike;
+
+  constructor(scheduler: SchedulerLike) {
+    this.#scheduler = scheduler;
+  }
 
   /** Calls `target.expire()` after `seconds` unless the returned deadline is cancelled first. */
   add(seconds: number, target: Expirable): Deadline {
     const delay = Math.max(0, seconds * 1000);
-    if (this.#closed) return new Entry(this.scheduler.now() + delay, target, undefined);
+    if (this.#closed) return new Entry(this.#scheduler.now() + delay, target, undefined);
     const lanes = (this.#lanes ??= new Map());
     let lane = lanes.get(delay);
     if (lane === undefined) {
       lane = new Lane();
       lanes.set(delay, lane);
     }
-    const entry = new Entry(this.scheduler.now() + delay, target, lane);
+    const entry = new Entry(this.#scheduler.now() + delay, target, lane);
     lane.push(entry);
     if (entry.due < this.#timerDue) this.#arm(entry.due);
     return entry;
@@ -170,13 +174,13 @@ export class DeadlineQueue {
   #arm(due: number): void {
     this.#timer?.unsubscribe();
     this.#timerDue = due;
-    this.#timer = this.scheduler.schedule(() => this.#sweep(), Math.max(0, due - this.scheduler.now()));
+    this.#timer = this.#scheduler.schedule(() => this.#sweep(), Math.max(0, due - this.#scheduler.now()));
   }
 
   #sweep(): void {
     this.#timer = undefined;
     this.#timerDue = Infinity;
-    const now = this.scheduler.now();
+    const now = this.#scheduler.now();
     const expired: Entry[] = [];
     let next = Infinity;
     const lanes = this.#lanes;

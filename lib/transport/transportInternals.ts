@@ -34,7 +34,10 @@ export class IncomingChannel {
   #gone = false;
   #ending: { readonly error: ConnectionError | undefined } | undefined;
 
-  constructor(private readonly onFlowChange: () => void) {
+  readonly #onFlowChange: () => void;
+
+  constructor(onFlowChange: () => void) {
+    this.#onFlowChange = onFlowChange;
     this.observable = new Observable<Uint8Array>((subscriber) => {
       if (this.#reader) {
         subscriber.error(new ConnectionError('a transport has one reader'));
@@ -42,11 +45,11 @@ export class IncomingChannel {
       }
       this.#reader = subscriber;
       this.#drain();
-      if (this.#reader === subscriber) this.onFlowChange();
+      if (this.#reader === subscriber) this.#onFlowChange();
       return () => {
         if (this.#reader !== subscriber) return;
         this.#reader = undefined;
-        if (!this.#ending) this.onFlowChange();
+        if (!this.#ending) this.#onFlowChange();
       };
     });
   }
@@ -68,14 +71,14 @@ export class IncomingChannel {
   pause(): void {
     if (this.#paused) return;
     this.#paused = true;
-    this.onFlowChange();
+    this.#onFlowChange();
   }
 
   resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
     this.#drain();
-    if (!this.#ending) this.onFlowChange();
+    if (!this.#ending) this.#onFlowChange();
   }
 
   push(chunk: Uint8Array): void {

@@ -8,6 +8,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unlessSettled, within } from '../helpers/deadline';
 
 export const ROOT = join(__dirname, '..', '..');
 export const CLI = join(ROOT, 'dist', 'cjs', 'node', 'cli', 'bin.js');
@@ -62,14 +63,13 @@ export function runCli(args: readonly string[], options: { readonly env?: NodeJS
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 15_000);
-  return new Promise((resolve) =>
+  const closed = new Promise<CliResult>((resolve) =>
     child.once('close', (code, signal) => {
-      clearTimeout(timer);
       live.delete(child);
       resolve({ code, signal, stdout, stderr });
     }),
   );
+  return unlessSettled(closed, options.timeoutMs ?? 15_000, () => child.kill('SIGKILL'));
 }
 
 /** A long-running `rxrpcx` child: its output so far, waits for a line, and stop(). */
@@ -103,35 +103,26 @@ export function startCli(args: readonly string[], options: { readonly env?: Node
       resolve({ code, signal, stdout: out.stdout, stderr: out.stderr });
     }),
   );
-  const waitFor = (pattern: RegExp, stream: 'stdout' | 'stderr' = 'stderr', ms = 10_000): Promise<RegExpMatchArray> =>
-    new Promise((resolve, reject) => {
-      const check = (): void => {
+  const waitFor = (pattern: RegExp, stream: 'stdout' | 'stderr' = 'stderr', ms = 10_000): Promise<RegExpMatchArray> => {
+    let check = (): void => undefined;
+    const appeared = new Promise<RegExpMatchArray>((resolve, reject) => {
+      check = (): void => {
         const match = out[stream].match(pattern);
-        if (match) {
-          done();
-          resolve(match);
-        } else if (child.exitCode !== null || child.signalCode !== null) {
-          done();
+        if (match) resolve(match);
+        else if (child.exitCode !== null || child.signalCode !== null) {
           reject(new Error(`rxrpcx ${args.join(' ')} exited before ${pattern} appeared on ${stream}:\n${out.stdout}\n${out.stderr}`));
         }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`${pattern} did not appear on ${stream} within ${ms} ms:\n${out.stdout}\n${out.stderr}`));
-      }, ms);
-      const done = (): void => {
-        clearTimeout(timer);
-        watchers.delete(check);
       };
       watchers.add(check);
       check();
     });
+    return within(appeared, ms, () => `${pattern} did not appear on ${stream} within ${ms} ms:\n${out.stdout}\n${out.stderr}`).finally(() =>
+      watchers.delete(check),
+    );
+  };
   const stop = async (signal: NodeJS.Signals = 'SIGINT'): Promise<CliResult> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    const result = await exited;
-    clearTimeout(timer);
-    return result;
+    return unlessSettled(exited, 5000, () => child.kill('SIGKILL'));
   };
   return { child, stdout: () => out.stdout, stderr: () => out.stderr, waitFor, exited, stop };
 }

@@ -3,6 +3,7 @@
  * starting and being cancelled — kept in order, with `waitFor` to await an
  * event instead of sleeping.
  */
+import { within } from '../../helpers/deadline';
 
 /** One event, the same shape from the Python peer and the rxrpcx peer. */
 export interface PeerEvent {
@@ -71,22 +72,10 @@ export class EventLog {
     const matchesFields = matcher(fields);
     let count = 0;
     const matches = (event: PeerEvent): boolean => matchesFields(event) && ++count >= nth;
-    const seen = this.events.find(matches);
-    if (seen) return Promise.resolve(seen);
-    return new Promise<PeerEvent>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiters.delete(waiter);
-        reject(new Error(`no event ${JSON.stringify(fields)} (#${nth}) within ${ms} ms; saw ${JSON.stringify(this.events.slice(-10))}`));
-      }, ms);
-      const waiter: Waiter = {
-        matches,
-        resolve: (event) => {
-          clearTimeout(timer);
-          resolve(event);
-        },
-      };
-      this.#waiters.add(waiter);
-    });
+    const watch = this.watch(matches);
+    return within(watch.promise, ms, () => `no event ${JSON.stringify(fields)} (#${nth}) within ${ms} ms; saw ${JSON.stringify(this.events.slice(-10))}`).finally(
+      watch.cancel,
+    );
   }
 }
 

@@ -9,6 +9,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { decodeJSONMessage } from '../../../lib/jsonrpc/jsonrpcInternals';
+import { unlessSettled, within } from '../../helpers/deadline';
 import { EventLog, type PeerEvent } from './EventLog';
 import type { BatchItem, EndpointOptions, Outcome, Peer, SessionState, Wire } from './Peer';
 
@@ -53,7 +54,7 @@ export class PythonPeer implements Peer {
   /** What the reference reported about itself on start. */
   versions: { aiorpcx?: string; websockets?: string } = {};
   readonly #child: ChildProcessWithoutNullStreams;
-  readonly #calls = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
+  readonly #calls = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   readonly #exited: Promise<void>;
   #nextId = 1;
   #stderr = '';
@@ -138,7 +139,6 @@ export class PythonPeer implements Peer {
     const call = this.#calls.get(reply.re);
     if (!call) return;
     this.#calls.delete(reply.re);
-    clearTimeout(call.timer);
     if (reply.ok) call.resolve(reply.value);
     else call.reject(new Error(`the Python peer failed: ${reply.error}`));
   }
@@ -146,7 +146,6 @@ export class PythonPeer implements Peer {
   #failAll(error: Error): void {
     for (const [id, call] of this.#calls) {
       this.#calls.delete(id);
-      clearTimeout(call.timer);
       call.reject(error);
     }
   }
@@ -154,14 +153,11 @@ export class PythonPeer implements Peer {
   /** Sends one command and resolves with its value. */
   call<T>(op: string, params: Record<string, unknown> = {}): Promise<T> {
     const id = this.#nextId++;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#calls.delete(id);
-        reject(new Error(`the Python peer did not answer ${op} within ${COMMAND_MS} ms`));
-      }, COMMAND_MS);
-      this.#calls.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
+    const answered = new Promise<T>((resolve, reject) => {
+      this.#calls.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.#child.stdin.write(`${JSON.stringify({ id, op, ...params })}\n`);
     });
+    return within(answered, COMMAND_MS, () => `the Python peer did not answer ${op} within ${COMMAND_MS} ms`).finally(() => this.#calls.delete(id));
   }
 
   async serve(wire: Wire, options: EndpointOptions = {}): Promise<{ server: string; port: number }> {
@@ -218,9 +214,7 @@ export class PythonPeer implements Peer {
         }
       };
       kill('SIGTERM');
-      const timer = setTimeout(() => kill('SIGKILL'), 2000);
-      await this.#exited;
-      clearTimeout(timer);
+      await unlessSettled(this.#exited, 2000, () => kill('SIGKILL'));
     }
     live.delete(child);
     this.#failAll(new Error('the Python peer was shut down'));

@@ -5,6 +5,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { decodeJSONMessage } from '../../../lib/jsonrpc/jsonrpcInternals';
+import { unlessSettled, within } from '../../helpers/deadline';
 
 export interface RawReply {
   readonly text: string;
@@ -80,38 +81,26 @@ export class RawClient {
    * first, or 'stop' when `stop` resolves first; rejects after a bound.
    */
   waitFor(matches: (reply: RawReply) => boolean, stop?: Promise<unknown>): Promise<'reply' | 'closed' | 'stop'> {
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const finish = (outcome: 'reply' | 'closed' | 'stop'): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        this.#listeners.delete(check);
-        resolve(outcome);
+    let check = (): void => undefined;
+    const outcome = new Promise<'reply' | 'closed' | 'stop'>((resolve) => {
+      check = (): void => {
+        if (this.replies.some(matches)) resolve('reply');
+        else if (this.#closed) resolve('closed');
       };
-      const check = (): void => {
-        if (this.replies.some(matches)) finish('reply');
-        else if (this.#closed) finish('closed');
-      };
-      const timer = setTimeout(() => {
-        if (settled) return;
-        settled = true;
-        this.#listeners.delete(check);
-        reject(new Error(`no matching reply within ${WAIT_MS} ms; got ${this.replies.length} replies`));
-      }, WAIT_MS);
       this.#listeners.add(check);
-      stop?.then(() => finish('stop'), () => undefined);
+      stop?.then(() => resolve('stop'), () => undefined);
       check();
     });
+    return within(outcome, WAIT_MS, () => `no matching reply within ${WAIT_MS} ms; got ${this.replies.length} replies`).finally(() =>
+      this.#listeners.delete(check),
+    );
   }
 
   /** Ends our side and resolves once the server has closed too, every byte it sent read. */
   async end(): Promise<void> {
     if (!this.#closed) {
       this.#socket.end();
-      const timer = setTimeout(() => this.#socket.destroy(), WAIT_MS);
-      await this.closed;
-      clearTimeout(timer);
+      await unlessSettled(this.closed, WAIT_MS, () => this.#socket.destroy());
     }
   }
 

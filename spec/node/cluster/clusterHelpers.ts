@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
+import { within } from '../../helpers/deadline';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -80,20 +81,21 @@ export class FixtureProcess {
 
   /** The first line (from `from` on) that `match` accepts; fails after `timeoutMs` or if the fixture exits. */
   async waitFor<T = Record<string, unknown>>(match: (line: Record<string, unknown>) => boolean, timeoutMs = 10_000, from = 0): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
+    const line = await within(
+      this.nextLine(match, from),
+      timeoutMs,
+      () => `no such line within ${timeoutMs} ms; got:\n${this.lines.map((l) => JSON.stringify(l)).join('\n')}\n${this.stderrText}`,
+    );
+    return line as T;
+  }
+
+  /** The first line from `from` on that `match` accepts, as it arrives; rejects if the fixture exits first. */
+  private async nextLine(match: (line: Record<string, unknown>) => boolean, from: number): Promise<Record<string, unknown>> {
     for (;;) {
       const found = this.lines.slice(from).find(match);
-      if (found) return found as T;
+      if (found) return found;
       if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`fixture exited before the line came:\n${this.stderrText}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no such line within ${timeoutMs} ms; got:\n${this.lines.map((l) => JSON.stringify(l)).join('\n')}\n${this.stderrText}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      await new Promise<void>((resolve) => (this.wake = resolve));
     }
   }
 

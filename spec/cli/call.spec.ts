@@ -103,7 +103,7 @@ describe('rxrpcx call', () => {
     });
 
     it('4: the answer takes longer than --timeout', async () => {
-      const result = await runCli(['call', plain.urls.tcp!, 'slow', '5', '--timeout', '0.3']);
+      const result = await runCli(['call', plain.urls.tcp!, 'hang', '--timeout', '0.3']);
       expect(result.code).toBe(4);
       expect(result.stderr).toMatch(/^error: TaskTimeout RXRPCX_ERR_TASK_TIMEOUT/);
     });
@@ -127,7 +127,7 @@ describe('rxrpcx call', () => {
     });
 
     it('130: Ctrl-C while waiting', async () => {
-      const cli = startCli(['call', plain.urls.tcp!, 'slow', '5']);
+      const cli = startCli(['call', plain.urls.tcp!, 'hang']);
       await plain.cli.waitFor(/connect tcp .*\n(?![\s\S]*close tcp)/);
       const result = await cli.stop('SIGINT');
       expect(result.code).toBe(130);

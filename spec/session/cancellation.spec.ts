@@ -16,6 +16,7 @@ import {
   type MemoryTransport,
   type Notification,
 } from 'rxrpcx';
+import { eventually } from '../helpers/eventually';
 import { asErrorFields, at, batch, lines, ok, pair, probe, rawPeer, req, testScheduler } from './sessionTestKit';
 
 const decoder = new TextDecoder();
@@ -272,13 +273,13 @@ describe('wire cancellation (marbles)', () => {
       linesWritten(serverEnd).subscribe((line) => serverWrites.push(line));
       const controller = new AbortController();
       const answer = client.sendRequest('slow', [], { signal: controller.signal });
-      await until(() => started);
+      await eventually(() => started);
       controller.abort('enough');
       const failure = await answer.then(() => undefined, (error: unknown) => error);
       expect(failure).toBeInstanceOf(TaskCancelledError);
       expect((failure as TaskCancelledError).code).toBe('RXRPCX_ERR_TASK_CANCELLED');
       expect((failure as TaskCancelledError).cause).toBe('enough');
-      await until(() => server.unansweredRequestCount() === 0);
+      await eventually(() => server.unansweredRequestCount() === 0);
       finish('too late');
       expect(await client.sendRequest('nope').catch((error: Error) => error.name)).toBe('RPCError');
       // The only reply the server wrote is the one to 'nope'.
@@ -304,12 +305,3 @@ describe('wire cancellation (marbles)', () => {
     expect(() => new RPCSession(transport, { cancellation: { method: '' } })).toThrow(TypeError);
   });
 });
-
-/** Spins the event loop until `condition` holds (no sleeping); fails after 2 s. */
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 2000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}

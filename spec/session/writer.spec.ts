@@ -116,17 +116,17 @@ describe('the writer (marbles)', () => {
       });
     });
 
-    it('keeps a connection whose every write blocks but progresses (real time: progress is a settled write)', async () => {
-      // 25 writes each blocked ~10 ms: busy for far longer than maxSendDelay, never stalled for it.
-      const [clientEnd, serverEnd] = memoryTransportPair({ highWaterMark: 100, delay: 0.01 });
-      serverEnd.incoming.subscribe({ error: () => undefined });
-      const client = new RPCSession(clientEnd, { maxSendDelay: 0.15 });
-      const started = Date.now();
-      for (let i = 0; i < 25; i++) await client.sendNotification('n', [big]);
-      expect(Date.now() - started).toBeGreaterThan(150);
-      expect(client.isClosing()).toBe(false);
-      expect(client.sendCount).toBe(25);
-      client.abort();
+    it('keeps a connection whose every write blocks but progresses (progress is a settled write)', () => {
+      testScheduler().run(({ hot, expectObservable, flush }) => {
+        // 25 writes, one every 10 ms, each blocked (high-water mark 100) until the peer takes it 10 ms
+        // later: busy for 250 ms, far longer than maxSendDelay (150 ms), yet never stalled for it.
+        const { client, server } = pair({}, { maxSendDelay: 0.15 }, { highWaterMark: 100, delay: 0.01 });
+        hot(Array.from({ length: 25 }, () => 'a').join(' 9ms ')).subscribe(() => client.notify('n', [big]));
+        expectObservable(hot('300ms x').pipe(map(() => client.isClosing()))).toBe('300ms x', { x: false });
+        flush();
+        expect(client.sendCount).toBe(25);
+        expect(server.recvCount).toBe(25);
+      });
     });
   });
 

@@ -1,9 +1,9 @@
 /**
- * A server pushing to every live session from a timer, without awaiting — as
- * ElectrumX pushes headers — while 20 raw TCP clients reset their connections
- * mid-push. Run as its own Node process (bundled by `push.spec.ts`), where an
- * unhandled rejection is what it is in production: with no listener, the
- * first one ends the process.
+ * A server pushing to every live session on every turn of the event loop,
+ * without awaiting — as ElectrumX pushes headers — while 20 raw TCP clients
+ * reset their connections mid-push. Run as its own Node process (bundled by
+ * `push.spec.ts`), where an unhandled rejection is what it is in production:
+ * with no listener, the first one ends the process.
  *
  * `node pushScenario.js notify|sendNotification [probe]`: pushes with
  * `session.notify(…)` or `void session.sendNotification(…)`; with `probe`, a
@@ -34,10 +34,15 @@ async function main(mode: string, probe: boolean): Promise<void> {
     mode === 'notify'
       ? (session: RPCSession): void => session.notify('tick', [n, big])
       : (session: RPCSession): void => void session.sendNotification('tick', [n, big]);
-  const timer = setInterval(() => {
+  // A push to every live session on each turn of the event loop: a server that keeps pushing, paced by its own I/O, not a clock.
+  let pushing = true;
+  const pushRound = (): void => {
+    if (!pushing) return;
     n += 1;
     for (const session of live) push(session);
-  }, 2);
+    setImmediate(pushRound);
+  };
+  setImmediate(pushRound);
   const sockets: Socket[] = [];
   for (let i = 0; i < CLIENTS; i += 1) {
     const socket = connect({ host: '127.0.0.1', port: server.address.port });
@@ -64,8 +69,8 @@ async function main(mode: string, probe: boolean): Promise<void> {
   await Promise.all(sessions.map((session) => new Promise((resolve) => session.closed$.subscribe({ complete: () => resolve(undefined) }))));
   // Go on pushing for a while, through the writes the resets failed.
   const stopAt = n + 20;
-  while (n < stopAt) await new Promise((resolve) => setTimeout(resolve, 2));
-  clearInterval(timer);
+  while (n < stopAt) await new Promise((resolve) => setImmediate(resolve));
+  pushing = false;
   await server.close({ closeSessions: true, forceAfter: 0 });
   await new Promise((resolve) => setImmediate(resolve));
   const names = [...new Set(rejections.map((reason) => (reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason))))];

@@ -70,28 +70,28 @@ export abstract class SessionBase<M, T = unknown> {
   /** Where log lines go. */
   logger: SessionLogger;
   /** How much debug logging (see {@link SessionOptions.verbosity}). */
-  verbosity: number;
+  declare verbosity: number;
 
   /** Cost of each byte sent or received. */
-  bwCostPerByte: number;
+  declare bwCostPerByte: number;
   /** Above this cost, requests are delayed and concurrency shrinks. */
-  costSoftLimit: number;
+  declare costSoftLimit: number;
   /** At this cost, concurrency is 0 and the session is disconnected; 0 for no limit. */
-  costHardLimit: number;
+  declare costHardLimit: number;
   /** How much cost decays each second. */
-  costDecayPerSec: number;
+  declare costDecayPerSec: number;
   /** Seconds of delay per request at the hard limit (proportionally less below it). */
-  costSleep: number;
+  declare costSleep: number;
   /** Cost of each error. */
-  errorBaseCost: number;
+  declare errorBaseCost: number;
   /** Concurrent incoming requests under the soft limit. */
-  initialConcurrent: number;
+  declare initialConcurrent: number;
   /** Seconds an incoming request may take, waiting included, before 'server busy'. */
-  processingTimeout: number;
+  declare processingTimeout: number;
   /** Seconds writes may be blocked before the connection is aborted. */
-  maxSendDelay: number;
+  declare maxSendDelay: number;
   /** Unanswered incoming requests at which the session stops reading. */
-  maxPendingRequests: number;
+  declare maxPendingRequests: number;
 
   /** The session's one deadline queue: processing and request timeouts, cost sleeps. */
   readonly #deadlines: DeadlineQueue;
@@ -121,24 +121,14 @@ export abstract class SessionBase<M, T = unknown> {
    */
   constructor(transport: Transport, options: SessionOptions & { readonly framer?: FramerBase<M> } = {}) {
     const defaults = (this.constructor as typeof SessionBase).defaults;
-    const value = <K extends keyof typeof defaults>(key: K): (typeof defaults)[K] =>
-      (options[key] as (typeof defaults)[K] | undefined) ?? defaults[key];
     this.transport = transport;
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.#deferScheduler = options.scheduler ?? asapScheduler;
     // The default as it is now, with the peer's address on every line (read when logged: it may come later).
     this.logger = options.logger ?? peerLogger(defaultLogger(), () => this.remoteAddress());
-    this.verbosity = value('verbosity');
-    this.bwCostPerByte = value('bwCostPerByte');
-    this.costSoftLimit = value('costSoftLimit');
-    this.costHardLimit = value('costHardLimit');
-    this.costDecayPerSec = value('costDecayPerSec');
-    this.costSleep = value('costSleep');
-    this.errorBaseCost = value('errorBaseCost');
-    this.initialConcurrent = value('initialConcurrent');
-    this.processingTimeout = value('processingTimeout');
-    this.maxSendDelay = value('maxSendDelay');
-    this.maxPendingRequests = value('maxPendingRequests');
+    // Every tunable is the option given, else the (subclass's) default: one rule, for all of them.
+    const tunables = this as unknown as Record<keyof SessionDefaults, number>;
+    for (const key of Object.keys(sessionDefaults) as Array<keyof SessionDefaults>) tunables[key] = options[key] ?? defaults[key];
     // By default, do not limit outgoing connections.
     if (transport.kind === SessionKind.CLIENT) this.costHardLimit = 0;
     this.framer = options.framer ?? this.defaultFramer();

@@ -1,3 +1,6 @@
+import { handlerInvocation } from './handlerInvocation.js';
+import { defineInvocation } from './invocationInternals.js';
+
 /**
  * How a handler takes its arguments — the declared stand-in for the Python
  * signature the reference inspects.
@@ -170,3 +173,6 @@ function checkName(name: string, taken: readonly string[]): void {
   if (name.length === 0) throw new TypeError('defineHandler: empty parameter name');
   if (taken.includes(name)) throw new TypeError(`defineHandler: duplicate parameter "${name}"`);
 }
+
+// Sessions call handler objects through the invocation hook: loaded with defineHandler, which makes them.
+defineInvocation(handlerInvocation);

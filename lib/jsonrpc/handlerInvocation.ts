@@ -1,7 +1,7 @@
 import type { RPCHandler } from './defineHandler.js';
-import { CODES, hasOwn, type JSONRecord } from './jsonrpcInternals.js';
+import { plural, quotedList, unexpectedNames, unknownMethod } from './invocationInternals.js';
+import { hasOwn, type JSONRecord } from './jsonrpcInternals.js';
 import type { Notification } from './Notification.js';
-import { compareCodePoints } from './pythonReprInternals.js';
 import type { Request } from './Request.js';
 import { RPCError } from './RPCError.js';
 
@@ -37,9 +37,7 @@ import { RPCError } from './RPCError.js';
  */
 export function handlerInvocation<R>(handler: RPCHandler<R> | undefined | null, request: Request | Notification): () => R {
   const { method, args } = request;
-  if (handler === undefined || handler === null) {
-    throw new RPCError(CODES.METHOD_NOT_FOUND, `unknown method "${method}"`);
-  }
+  if (handler === undefined || handler === null) throw unknownMethod(method);
   const { info } = handler;
   const fn = handler.fn as (...callArgs: unknown[]) => R;
   const call: unknown[] = [];
@@ -71,9 +69,7 @@ export function handlerInvocation<R>(handler: RPCHandler<R> | undefined | null, 
   if (info.otherNames !== 'any') {
     const allowed = new Set([...info.requiredNames, ...info.otherNames]);
     const excess = keys.filter((key) => !allowed.has(key));
-    if (excess.length > 0) {
-      throw RPCError.invalidArgs(`method "${method}" does not take parameter${plural(excess)} ${quotedList(excess)}`);
-    }
+    if (excess.length > 0) throw unexpectedNames(method, excess);
   }
   for (const name of info.params) call.push(hasOwn(named, name) ? named[name] : undefined);
   if (info.hasRest) call.push([]);
@@ -82,16 +78,4 @@ export function handlerInvocation<R>(handler: RPCHandler<R> | undefined | null, 
     call.push(Object.fromEntries(keys.filter((key) => !positional.has(key)).map((key) => [key, named[key]])));
   }
   return () => fn(...call);
-}
-
-function plural(names: readonly string[]): string {
-  return names.length === 1 ? '' : 's';
-}
-
-/** `"a", "b"`, sorted as Python sorts the quoted names. */
-function quotedList(names: readonly string[]): string {
-  return names
-    .map((name) => `"${name}"`)
-    .sort(compareCodePoints)
-    .join(', ');
 }

@@ -1,9 +1,9 @@
-import { EMPTY, Observable, Subject, type Subscriber, type Unsubscribable } from 'rxjs';
+import { EMPTY, Observable, Subject, firstValueFrom, type Subscriber, type Unsubscribable } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase.js';
 import type { Batch } from '../jsonrpc/Batch.js';
 import { replyText } from '../jsonrpc/connectionInternals.js';
 import type { RPCHandler } from '../jsonrpc/defineHandler.js';
-import { handlerInvocation } from '../jsonrpc/handlerInvocation.js';
+import { invokeHandler, unexpectedNames, unknownMethod } from '../jsonrpc/invocationInternals.js';
 import { IncomingRequest } from '../jsonrpc/IncomingRequest.js';
 import { JSONRPC } from '../jsonrpc/JSONRPC.js';
 import type { JSONRPCProtocol } from '../jsonrpc/JSONRPC.js';
@@ -30,10 +30,10 @@ import { BatchRequest } from './BatchRequest.js';
 import { BatchFailures, exceptionLine } from './handlerFailureInternals.js';
 import { MalformedMessage } from './malformedInternals.js';
 import { cancelKeyOf, cancellationMethod, cancelledKey } from './cancellationInternals.js';
-import { OutgoingPath, PromiseSink, type ExchangeSink, type OutgoingSender } from './outgoingInternals.js';
+import { OutgoingPath, type ExchangeSink, type OutgoingSender } from './outgoingInternals.js';
 import { SessionBase } from './SessionBase.js';
 import { rpcSessionDefaults, type RequestOptions, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions.js';
-import { REST_SIGNATURE, errorText, firstResult, wholeMessageFramer } from './sessionInternals.js';
+import { errorText, firstResult, wholeMessageFramer } from './sessionInternals.js';
 import { countersOf, type SessionCounters } from './statsInternals.js';
 
 /**
@@ -275,11 +275,14 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
       if (this.#calls?.observed === true) return this.#offer(request);
       if (request instanceof Notification && this.#notifications?.observed === true) return undefined;
     }
-    // A plain function takes any positional arguments: no signature to check.
-    if (typeof method === 'function' && Array.isArray(request.args)) {
-      return (method as (...args: unknown[]) => unknown)(...request.args);
-    }
-    return handlerInvocation(asHandler(method), request)();
+    if (method === undefined) throw unknownMethod(request.method);
+    if (typeof method !== 'function') return invokeHandler(method, request)();
+    // A plain function takes any number of positional arguments and no names (Python's `def f(*args)`).
+    const { args } = request;
+    if (Array.isArray(args)) return (method as (...args: unknown[]) => unknown)(...args);
+    const names = Object.keys(args);
+    if (names.length > 0) throw unexpectedNames(request.method, names);
+    return (method as () => unknown)();
   }
 
   /**
@@ -362,10 +365,7 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
     method: K,
     ...rest: CallArgs<C, K, RequestOptions>
   ): Promise<RequestResult<C, K, R>> {
-    const [args, options = {}] = rest as RequestRest;
-    return new Promise<RequestResult<C, K, R>>((resolve, reject) => {
-      this.#openRequest(new PromiseSink(resolve as (value: unknown) => void, reject), method, args, options);
-    });
+    return firstValueFrom(this.request<R, K>(method, ...rest));
   }
 
   /** The outgoing path, made with the first request or batch. */
@@ -619,22 +619,3 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
 
 /** The trailing arguments of `request` and `sendRequest`, whatever the contract. */
 type RequestRest = readonly [args?: RequestArgs, options?: RequestOptions];
-
-/** Plain functions as rest-argument handlers, made once per function. */
-const restHandlers = new WeakMap<object, RPCHandler>();
-
-/** A method-table entry as a checked handler. */
-function asHandler(method: RPCMethod | undefined): RPCHandler | undefined {
-  if (method === undefined || isRPCHandler(method)) return method;
-  let handler = restHandlers.get(method);
-  if (handler === undefined) {
-    const fn = method as (...args: unknown[]) => unknown;
-    handler = Object.freeze({ fn: (args: unknown[]) => fn(...args), info: REST_SIGNATURE });
-    restHandlers.set(method, handler);
-  }
-  return handler;
-}
-
-function isRPCHandler(method: RPCMethod): method is RPCHandler {
-  return typeof method === 'object' && method !== null && 'fn' in method && 'info' in method;
-}

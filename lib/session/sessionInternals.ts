@@ -1,7 +1,6 @@
 import { Observable, defaultIfEmpty, defer, from, isObservable, of, take, type OperatorFunction } from 'rxjs';
 import type { FramerBase, FramerMessagesOptions } from '../framing/FramerBase.js';
 import { decodeFrames, defineDecoder } from '../framing/framingInternals.js';
-import type { SignatureInfo } from '../jsonrpc/defineHandler.js';
 
 const utf8Encoder = new TextEncoder();
 
@@ -65,19 +64,3 @@ export function whenEnded(session: object, callback: () => void): void {
   if (whenEndedImpl === undefined) throw new Error('SessionBase is not loaded');
   whenEndedImpl(session, callback);
 }
-
-/**
- * The signature of a plain function in a method table: any positional
- * arguments, no names — what `defineHandler(fn, { params: ['...args'] })`
- * declares (a spec holds them equal), written out so that bundles of
- * sessions without defineHandler handlers leave defineHandler out.
- */
-export const REST_SIGNATURE: SignatureInfo = Object.freeze({
-  params: Object.freeze([]),
-  minArgs: 0,
-  maxArgs: undefined,
-  requiredNames: Object.freeze([]),
-  otherNames: Object.freeze([]),
-  hasRest: true,
-  hasNamed: false,
-});

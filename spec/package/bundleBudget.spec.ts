@@ -37,4 +37,12 @@ describe('browser bundle budget', () => {
     const withFramer = await measure({ name: 'BitcoinFramer', source: "export { BitcoinFramer } from 'rxrpcx';", external: ['rxjs', 'rxjs/*'] });
     expect(withFramer.inputs.some(([path]) => path.includes('@noble/hashes'))).toBe(true);
   });
+
+  it('keeps the signature checks out of a session bundle and in a defineHandler one', async () => {
+    const external = ['rxjs', 'rxjs/*'];
+    const checks = (inputs: ReadonlyArray<readonly [string, number]>): boolean => inputs.some(([path]) => path.endsWith('handlerInvocation.js'));
+    const plain = await measure({ name: 'RPCSession', source: "export { RPCSession } from 'rxrpcx';", external });
+    const declared = await measure({ name: 'RPCSession + defineHandler', source: "export { RPCSession, defineHandler } from 'rxrpcx';", external });
+    expect([checks(plain.inputs), checks(declared.inputs)]).toEqual([false, true]);
+  });
 });

@@ -1,12 +1,12 @@
 /**
  * Where a session's framer comes from when none is given: the transport's
  * `defaultFramer()`, whole messages on a transport with message boundaries,
- * and a clear TypeError for a byte stream with neither. Also: the signature
- * plain handler functions get, written out in the session so that bundles
- * without defineHandler leave it out.
+ * and a clear TypeError for a byte stream with neither. Also: plain handler
+ * functions, which the session calls itself (so that bundles without
+ * defineHandler carry no signature checks), behave exactly as a
+ * rest-argument function declared with defineHandler.
  */
-import { NewlineFramer, RPCSession, defineHandler, memoryTransportPair, type Transport } from 'rxrpcx';
-import { REST_SIGNATURE } from '../../lib/session/sessionInternals';
+import { NewlineFramer, RPCSession, Request, defineHandler, memoryTransportPair, type RPCMethodTable, type RequestArgs, type Transport } from 'rxrpcx';
 
 describe('the default framer', () => {
   it('is the byte-stream transport’s own NewlineFramer', async () => {
@@ -38,7 +38,38 @@ describe('the default framer', () => {
 });
 
 describe('plain functions in a method table', () => {
-  it('get exactly the signature defineHandler gives a rest-argument function', () => {
-    expect(REST_SIGNATURE).toEqual(defineHandler((..._args: unknown[]) => undefined, { params: ['...args'] }).info);
+  /** What handling `m` with `args` gives: the handler's value, or the error it was refused with. */
+  function outcome(handlers: RPCMethodTable, args: RequestArgs): unknown {
+    const [a] = memoryTransportPair();
+    const session = new RPCSession(a, { handlers });
+    try {
+      return { value: session.handleRequest(new Request('m', args)) };
+    } catch (error) {
+      return { error: String(error), code: (error as { code?: unknown }).code };
+    } finally {
+      session.abort();
+    }
+  }
+
+  const plain: RPCMethodTable = { m: (...args: unknown[]) => args };
+  const declared: RPCMethodTable = { m: defineHandler((rest: unknown[]) => rest, { params: ['...args'] }) };
+
+  it.each<[string, RequestArgs]>([
+    ['no arguments', []],
+    ['positional arguments', [1, 'two', { three: 3 }]],
+    ['no named arguments', {}],
+    ['one named argument', { a: 1 }],
+    ['named arguments (listed in code-point order)', { b: 1, a: 2, Z: 3 }],
+  ])('take %s as a rest-argument defineHandler function does', (_, args) => {
+    expect(outcome(plain, args)).toEqual(outcome(declared, args));
+  });
+
+  it('refuse named arguments with the reference’s message', () => {
+    expect(outcome(plain, { b: 1, a: 2 })).toEqual({ error: 'RPCError: method "m" does not take parameters "a", "b"', code: -32602 });
+  });
+
+  it('leave an unknown method to METHOD_NOT_FOUND', () => {
+    expect(outcome(plain, [])).toEqual({ value: [] });
+    expect(outcome({}, [])).toEqual({ error: 'RPCError: unknown method "m"', code: -32601 });
   });
 });

@@ -1,4 +1,4 @@
-import { EMPTY, Observable, Subject, firstValueFrom, type Subscriber, type Unsubscribable } from 'rxjs';
+import { EMPTY, Observable, Subject, type Subscriber, type Unsubscribable } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase.js';
 import type { Batch } from '../jsonrpc/Batch.js';
 import { replyText } from '../jsonrpc/connectionInternals.js';
@@ -30,7 +30,7 @@ import { BatchRequest } from './BatchRequest.js';
 import { BatchFailures, exceptionLine } from './handlerFailureInternals.js';
 import { MalformedMessage } from './malformedInternals.js';
 import { cancelKeyOf, cancellationMethod, cancelledKey } from './cancellationInternals.js';
-import { OutgoingPath, type ExchangeSink, type OutgoingSender } from './outgoingInternals.js';
+import { OutgoingPath, PromiseSink, type ExchangeSink, type OutgoingSender } from './outgoingInternals.js';
 import { SessionBase } from './SessionBase.js';
 import { rpcSessionDefaults, type RequestOptions, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions.js';
 import { errorText, firstResult, wholeMessageFramer } from './sessionInternals.js';
@@ -365,7 +365,10 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
     method: K,
     ...rest: CallArgs<C, K, RequestOptions>
   ): Promise<RequestResult<C, K, R>> {
-    return firstValueFrom(this.request<R, K>(method, ...rest));
+    const [args, options = {}] = rest as RequestRest;
+    return new Promise<RequestResult<C, K, R>>((resolve, reject) => {
+      this.#openRequest(new PromiseSink(resolve as (value: unknown) => void, reject), method, args, options);
+    });
   }
 
   /** The outgoing path, made with the first request or batch. */

@@ -32,13 +32,38 @@ export interface OutgoingSender {
 }
 
 /**
- * Where an exchange's outcome goes: the subscriber of `request()` or of a
- * batch (the Promise forms are `firstValueFrom` of those).
+ * Where an exchange's outcome goes: a Subscriber (the Observable form) or a
+ * Promise's settle functions (the Promise form) — the same exchange either way.
  */
 export interface ExchangeSink {
   next(value: unknown): void;
   error(error: unknown): void;
   complete(): void;
+}
+
+/** The Promise form's sink. */
+export class PromiseSink implements ExchangeSink {
+  readonly #resolve: (value: unknown) => void;
+  readonly #reject: (error: unknown) => void;
+
+  constructor(
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.#resolve = resolve;
+    this.#reject = reject;}
+
+  next(value: unknown): void {
+    this.#resolve(value);
+  }
+
+  error(error: unknown): void {
+    this.#reject(error);
+  }
+
+  complete(): void {
+    // Settled by next.
+  }
 }
 
 /** What an exchange sends: a request, or a batch. */

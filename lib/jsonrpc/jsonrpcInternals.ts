@@ -127,12 +127,8 @@ export type Decoded = { readonly ok: true; readonly value: unknown } | { readonl
  * `NaN`, `Infinity` and `-Infinity` accepted as numbers.
  */
 export function decodeJSONMessage(message: Uint8Array): Decoded {
-  let text: string;
-  try {
-    text = utf8Decoder.decode(message);
-  } catch {
-    return { ok: false, failure: 'utf8' };
-  }
+  const text = decodeUtf8(message);
+  if (text === undefined) return { ok: false, failure: 'utf8' };
   // Depth d needs 2d bracket characters, so short texts need no scan.
   if (text.length > 2 * MAX_JSON_DEPTH && nestingExceeds(text, MAX_JSON_DEPTH)) {
     return { ok: false, failure: 'json' };
@@ -178,9 +174,18 @@ export function utf8Length(text: string): number {
   return length;
 }
 
-/** UTF-8 bytes of a string. */
+/** UTF-8 bytes of a string (the one encoder: messages, transports, the writer). */
 export function utf8(text: string): Uint8Array {
   return utf8Encoder.encode(text);
+}
+
+/** The text of `bytes` if they are valid UTF-8 (strictly, a byte-order mark kept), else undefined. */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether brackets outside strings nest deeper than `limit`. */

@@ -1,8 +1,7 @@
 import { IncomingRequest } from '../jsonrpc/IncomingRequest.js';
 import type { JSONRPCProtocol } from '../jsonrpc/JSONRPC.js';
+import { decodeJSONMessage } from '../jsonrpc/jsonrpcInternals.js';
 import type { ProtocolError } from '../jsonrpc/ProtocolError.js';
-
-const decoder = new TextDecoder();
 
 /**
  * A malformed message, admitted like a request so that the hard cost limit
@@ -35,7 +34,8 @@ export class MalformedMessage extends IncomingRequest {
 /** The id of a prepared single error reply (our own JSON); null otherwise. */
 function idOfReply(reply: Uint8Array | undefined): unknown {
   if (reply === undefined) return null;
-  const parsed = JSON.parse(decoder.decode(reply)) as unknown;
+  const decoded = decodeJSONMessage(reply);
+  const parsed = decoded.ok ? decoded.value : null;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
   return (parsed as { id?: unknown }).id ?? null;
 }

@@ -2,13 +2,6 @@ import { Observable, defaultIfEmpty, defer, from, isObservable, of, take, type O
 import type { FramerBase, FramerMessagesOptions } from '../framing/FramerBase.js';
 import { decodeFrames, defineDecoder } from '../framing/framingInternals.js';
 
-const utf8Encoder = new TextEncoder();
-
-/** UTF-8 bytes of a string. */
-export function utf8(text: string): Uint8Array {
-  return utf8Encoder.encode(text);
-}
-
 /** A short, safe description of anything thrown, for log lines. */
 export function errorText(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;

@@ -2,11 +2,12 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase.js';
 import { textFraming } from '../framing/framingInternals.js';
 import { ConnectionError } from '../jsonrpc/ConnectionError.js';
+import { utf8 } from '../jsonrpc/jsonrpcInternals.js';
 import { TaskTimeout } from '../tasks/TaskTimeout.js';
 import type { Transport } from '../transport/Transport.js';
 import { textWriting, type TextWritable } from '../transport/transportInternals.js';
 import type { SessionLogger } from './SessionLogger.js';
-import { errorText, utf8 } from './sessionInternals.js';
+import { errorText } from './sessionInternals.js';
 
 /** What the writer reads from its session, live. */
 export interface WriterHost<M> {

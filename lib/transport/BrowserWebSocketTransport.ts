@@ -3,7 +3,8 @@ import { ConnectionError } from '../jsonrpc/ConnectionError.js';
 import type { NetAddress } from '../util/NetAddress.js';
 import { SessionKind } from './SessionKind.js';
 import { StreamTransport } from './streamTransportInternals.js';
-import { decodeUtf8, webSocketCloseError } from './transportInternals.js';
+import { decodeUtf8, utf8 } from '../jsonrpc/jsonrpcInternals.js';
+import { webSocketCloseError } from './transportInternals.js';
 
 /**
  * The part of an event of the standard WebSocket API the transport reads:
@@ -102,7 +103,6 @@ export interface BrowserWebSocketTransportOptions {
 /** The close code `abort()` sends: the API allows no RST, only 1000 and 3000–4999. */
 const ABORT_CODE = 4000;
 const OPEN = 1;
-const encoder = new TextEncoder();
 
 /**
  * A {@link Transport} over a standard (browser) `WebSocket`, client side; it
@@ -217,7 +217,7 @@ export class BrowserWebSocketTransport extends StreamTransport {
   #onData(data: unknown): void {
     if (this.isClosed()) return;
     let bytes: Uint8Array;
-    if (typeof data === 'string') bytes = encoder.encode(data);
+    if (typeof data === 'string') bytes = utf8(data);
     else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
     else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     else {

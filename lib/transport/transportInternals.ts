@@ -232,16 +232,6 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** The text of `bytes` if they are valid UTF-8, else undefined. */
-export function decodeUtf8(bytes: Uint8Array): string | undefined {
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Close codes a WebSocket peer ends with in order: normal, going away, no status given. */
 const ORDERLY_CLOSE_CODES = new Set([1000, 1001, 1005]);

@@ -127,7 +127,9 @@ export interface IncomingCall {
  * aiorpcX's `RPCSession`. Outgoing requests are cold Observables (subscribing
  * sends; unsubscribing forgets the request); `sendRequest` is the same
  * request as a Promise. Incoming requests go to `handleRequest` — by default
- * a lookup in the `handlers` table through `handlerInvocation` — under the
+ * a lookup in the `handlers` table (a plain function takes any positional
+ * arguments and no names; a `defineHandler` one is checked by
+ * `handlerInvocation`) — under the
  * session's throttle: a concurrency limit that shrinks and a delay that grows
  * as the session's cost rises, a `processingTimeout` (answered 'server
  * busy'), and the excessive-cost disconnect. Replies to our own requests are
@@ -264,8 +266,11 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
    * Handles one incoming request or notification: returns the result (a
    * value, a Promise or an Observable, whose first value counts), or throws
    * an RPCError to answer with it, or ReplyAndDisconnect. The default looks
-   * the method up in `handlers` and checks the arguments with
-   * `handlerInvocation`.
+   * the method up in `handlers`: a plain function is called with the
+   * positional arguments (named ones are refused, as for Python's
+   * `def f(*args)`); a handler made by `defineHandler` has its arguments
+   * checked by `handlerInvocation`. An unknown method is METHOD_NOT_FOUND,
+   * unless `calls$` (or, for a notification, `notifications$`) is observed.
    */
   handleRequest(request: Request | Notification): unknown {
     // Whatever the contract, the table is looked up by the name on the wire.

@@ -279,8 +279,8 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
     if (method === undefined) {
       if (this.#calls?.observed === true) return this.#offer(request);
       if (request instanceof Notification && this.#notifications?.observed === true) return undefined;
+      throw unknownMethod(request.method);
     }
-    if (method === undefined) throw unknownMethod(request.method);
     if (typeof method !== 'function') return invokeHandler(method, request)();
     // A plain function takes any number of positional arguments and no names (Python's `def f(*args)`).
     const { args } = request;

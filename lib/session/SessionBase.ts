@@ -21,6 +21,9 @@ import { SessionCounters, bindCounters } from './statsInternals.js';
 import { SessionWriter } from './writerInternals.js';
 import { Wiring, countChunks, startSession, type SessionHooks } from './wiringInternals.js';
 
+/** The tunables every session has: the base defaults' keys (a subclass's defaults may add more, which it reads itself). */
+const TUNABLES = Object.keys(sessionDefaults) as ReadonlyArray<keyof SessionDefaults>;
+
 /**
  * What every session has: the lifecycle, and the parts it is made of — the
  * writer (outbox, one write per flush, send watchdog), the cost meter, the
@@ -128,7 +131,7 @@ export abstract class SessionBase<M, T = unknown> {
     this.logger = options.logger ?? peerLogger(defaultLogger(), () => this.remoteAddress());
     // Every tunable is the option given, else the (subclass's) default: one rule, for all of them.
     const tunables = this as unknown as Record<keyof SessionDefaults, number>;
-    for (const key of Object.keys(sessionDefaults) as Array<keyof SessionDefaults>) tunables[key] = options[key] ?? defaults[key];
+    for (const key of TUNABLES) tunables[key] = options[key] ?? defaults[key];
     // By default, do not limit outgoing connections.
     if (transport.kind === SessionKind.CLIENT) this.costHardLimit = 0;
     this.framer = options.framer ?? this.defaultFramer();

@@ -1,9 +1,9 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { ConnectionError } from '../jsonrpc/ConnectionError.js';
+import { decodeUtf8, utf8 } from '../jsonrpc/jsonrpcInternals.js';
 import type { NetAddress } from '../util/NetAddress.js';
 import { SessionKind } from './SessionKind.js';
 import { StreamTransport } from './streamTransportInternals.js';
-import { decodeUtf8, utf8 } from '../jsonrpc/jsonrpcInternals.js';
 import { webSocketCloseError } from './transportInternals.js';
 
 /**

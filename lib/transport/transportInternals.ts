@@ -232,7 +232,6 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-
 /** Close codes a WebSocket peer ends with in order: normal, going away, no status given. */
 const ORDERLY_CLOSE_CODES = new Set([1000, 1001, 1005]);
 

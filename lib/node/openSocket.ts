@@ -1,8 +1,8 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import { ConnectError } from '../transport/ConnectError.js';
-import { connectFailureOf } from '../transport/transportInternals.js';
+import { connectAttempt, connectFailureOf } from '../transport/transportInternals.js';
 import { hostPort } from './nodeInternals.js';
 
 /**
@@ -62,69 +62,46 @@ export function openSocket(host: string, port: number, options: OpenSocketOption
 export function openSocket(host: string, port: number, options?: OpenSocketOptions): Promise<Socket>;
 export function openSocket(host: string, port: number, options: OpenSocketOptions = {}): Promise<Socket> {
   const target = hostPort(host, port);
-  const { signal, timeout } = options;
-  const useTls = options.tls !== undefined;
-  return new Promise<Socket>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new ConnectError('aborted', target, `connect to ${target} aborted`, { cause: signal.reason }));
-      return;
-    }
+  const tls = options.tls;
+  // Over a given socket, TCP is already connected: only the TLS handshake is left.
+  let tcpConnected = tls !== undefined && tls !== true && tls.socket !== undefined;
+  const phase = (): string => (tls !== undefined && tcpConnected ? `TLS handshake with ${target}` : `connect to ${target}`);
+  return connectAttempt<Socket>(target, options, phase, (attempt) => {
     let socket: Socket;
-    try {
-      if (useTls) {
-        const tlsOptions = options.tls === true ? {} : options.tls!;
-        const servername = tlsOptions.servername ?? (isIP(host) === 0 ? host : undefined);
-        socket = tlsConnect({ ...tlsOptions, host, port, ...(servername === undefined ? {} : { servername }) });
-      } else {
-        socket = netConnect({ host, port });
-      }
-    } catch (error) {
-      // Invalid arguments (a bad port) are the caller's error, not a failure to connect.
-      reject(error);
-      return;
+    if (tls !== undefined) {
+      const tlsOptions = tls === true ? {} : tls;
+      const servername = tlsOptions.servername ?? (isIP(host) === 0 ? host : undefined);
+      socket = tlsConnect({ ...tlsOptions, host, port, ...(servername === undefined ? {} : { servername }) });
+    } else {
+      socket = netConnect({ host, port });
     }
     socket.setNoDelay(true);
-    let tcpConnected = useTls && options.tls !== true && options.tls!.socket !== undefined;
-    let timer: Subscription | undefined;
-
-    const cleanup = (): void => {
-      timer?.unsubscribe();
-      signal?.removeEventListener('abort', onAbort);
+    const connectedEvent = tls !== undefined ? 'secureConnect' : 'connect';
+    const stopListening = (): void => {
       socket.off('connect', onTcpConnect);
-      socket.off(useTls ? 'secureConnect' : 'connect', onConnected);
+      socket.off(connectedEvent, onConnected);
       socket.off('error', onError);
     };
-    const fail = (error: ConnectError): void => {
-      cleanup();
-      // The socket is dead; a late error from it has nowhere to go.
-      socket.on('error', () => undefined);
-      socket.destroy();
-      reject(error);
-    };
-    const phase = (): string => (useTls && tcpConnected ? `TLS handshake with ${target}` : `connect to ${target}`);
     function onTcpConnect(): void {
       tcpConnected = true;
     }
     function onConnected(): void {
-      cleanup();
-      resolve(socket);
+      stopListening();
+      attempt.succeed(socket);
     }
     function onError(error: Error): void {
-      const reason = connectFailureOf(error, useTls && tcpConnected ? 'tls' : 'network');
+      const reason = connectFailureOf(error, tls !== undefined && tcpConnected ? 'tls' : 'network');
       const message = reason === 'tls' ? `${phase()} failed: ${error.message}` : error.message;
-      fail(new ConnectError(reason, target, message, { cause: error }));
+      attempt.fail(new ConnectError(reason, target, message, { cause: error }));
     }
-    function onAbort(): void {
-      fail(new ConnectError('aborted', target, `${phase()} aborted`, { cause: signal!.reason }));
-    }
-
-    if (useTls) socket.once('connect', onTcpConnect);
-    socket.once(useTls ? 'secureConnect' : 'connect', onConnected);
+    if (tls !== undefined) socket.once('connect', onTcpConnect);
+    socket.once(connectedEvent, onConnected);
     socket.on('error', onError);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (timeout !== undefined) {
-      const scheduler = options.scheduler ?? asyncScheduler;
-      timer = scheduler.schedule(() => fail(new ConnectError('timeout', target, `${phase()} timed out after ${timeout}s`)), Math.max(0, timeout) * 1000);
-    }
+    return () => {
+      stopListening();
+      // The socket is dead; a late error from it has nowhere to go.
+      socket.on('error', () => undefined);
+      socket.destroy();
+    };
   });
 }

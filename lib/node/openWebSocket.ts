@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { ConnectionOptions } from 'node:tls';
-import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import { WebSocket } from 'ws';
 import { ConnectError } from '../transport/ConnectError.js';
-import { connectFailureOf, describeUrl, errorCode, messageOf, toNetAddress, urlNetAddress } from '../transport/transportInternals.js';
+import { connectAttempt, connectFailureOf, describeUrl, errorCode, messageOf, toNetAddress, urlNetAddress } from '../transport/transportInternals.js';
 import type { NetAddress } from '../util/NetAddress.js';
 
 /**
@@ -88,70 +88,38 @@ export interface OpenedWebSocket {
  */
 export function openWebSocket(url: string, options: OpenWebSocketOptions = {}): Promise<OpenedWebSocket> {
   const target = describeUrl(url);
-  const { signal, timeout } = options;
-  return new Promise<OpenedWebSocket>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new ConnectError('aborted', target, `WebSocket connect to ${target} aborted`, { cause: signal.reason }));
-      return;
-    }
-    let socket: WebSocket;
-    try {
-      socket = new WebSocket(url, options.protocols, {
-        ...options.tls,
-        maxPayload: options.maxPayload ?? DEFAULT_WS_MAX_PAYLOAD,
-        perMessageDeflate: options.perMessageDeflate ?? false,
-        ...(options.headers ? { headers: options.headers } : {}),
-      });
-    } catch (error) {
-      reject(error);
-      return;
-    }
+  return connectAttempt<OpenedWebSocket>(target, options, () => `WebSocket connect to ${target}`, (attempt) => {
+    const socket = new WebSocket(url, options.protocols, {
+      ...options.tls,
+      maxPayload: options.maxPayload ?? DEFAULT_WS_MAX_PAYLOAD,
+      perMessageDeflate: options.perMessageDeflate ?? false,
+      ...(options.headers ? { headers: options.headers } : {}),
+    });
     let remoteAddress: NetAddress | undefined;
-    let timer: Subscription | undefined;
-    let settled = false;
-
     const onUpgrade = (response: IncomingMessage): void => {
       remoteAddress = toNetAddress(response.socket.remoteAddress, response.socket.remotePort);
     };
-    const cleanup = (): void => {
-      settled = true;
-      timer?.unsubscribe();
-      signal?.removeEventListener('abort', onAbort);
+    const stopListening = (): void => {
       socket.off('upgrade', onUpgrade);
       socket.off('open', onOpen);
     };
-    const fail = (error: ConnectError): void => {
-      if (settled) return;
-      cleanup();
-      // ws reports the end of an abandoned handshake later; the error listener stays to take it.
-      socket.terminate();
-      reject(error);
-    };
     function onOpen(): void {
-      if (settled) return;
-      cleanup();
+      stopListening();
       socket.off('error', onError);
-      resolve({ socket, remoteAddress: remoteAddress ?? urlNetAddress(url) });
+      attempt.succeed({ socket, remoteAddress: remoteAddress ?? urlNetAddress(url) });
     }
     function onError(error: Error): void {
       // A ws handshake error has no code; a socket or TLS error has one.
       const reason = connectFailureOf(error, errorCode(error) === undefined ? 'handshake' : 'network');
-      fail(new ConnectError(reason, target, `WebSocket connect to ${target} failed: ${messageOf(error)}`, { cause: error }));
+      attempt.fail(new ConnectError(reason, target, `WebSocket connect to ${target} failed: ${messageOf(error)}`, { cause: error }));
     }
-    function onAbort(): void {
-      fail(new ConnectError('aborted', target, `WebSocket connect to ${target} aborted`, { cause: signal!.reason }));
-    }
-
     socket.on('upgrade', onUpgrade);
     socket.on('open', onOpen);
     socket.on('error', onError);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (timeout !== undefined) {
-      const scheduler = options.scheduler ?? asyncScheduler;
-      timer = scheduler.schedule(
-        () => fail(new ConnectError('timeout', target, `WebSocket connect to ${target} timed out after ${timeout}s`)),
-        Math.max(0, timeout) * 1000,
-      );
-    }
+    return () => {
+      stopListening();
+      // ws reports the end of an abandoned handshake later; the error listener stays to take it.
+      socket.terminate();
+    };
   });
 }

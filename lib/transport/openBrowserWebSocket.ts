@@ -1,7 +1,6 @@
-import { asyncScheduler, type Subscription } from 'rxjs';
 import { BrowserWebSocketTransport, type BrowserWebSocketTransportOptions, type WebSocketEventLike, type WebSocketLike } from './BrowserWebSocketTransport.js';
 import { ConnectError } from './ConnectError.js';
-import { connectFailureOf, describeUrl, messageOf } from './transportInternals.js';
+import { connectAttempt, connectFailureOf, describeUrl, messageOf } from './transportInternals.js';
 
 /**
  * A constructor of standard WebSockets: the browser's `WebSocket`, or another
@@ -63,71 +62,32 @@ export interface OpenBrowserWebSocketOptions extends BrowserWebSocketTransportOp
  */
 export function openBrowserWebSocket(url: string, options: OpenBrowserWebSocketOptions = {}): Promise<BrowserWebSocketTransport> {
   const target = describeUrl(url);
-  const { signal, timeout } = options;
-  return new Promise<BrowserWebSocketTransport>((resolve, reject) => {
-    const Constructor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (Constructor === undefined) {
-      reject(new ConnectError('unsupported', target, 'no WebSocket constructor here: pass one as the WebSocket option'));
-      return;
-    }
-    if (signal?.aborted) {
-      reject(new ConnectError('aborted', target, `WebSocket connect to ${target} aborted`, { cause: signal.reason }));
-      return;
-    }
-    let socket: WebSocketLike;
-    try {
-      socket = options.protocols === undefined ? new Constructor(url) : new Constructor(url, options.protocols);
-    } catch (error) {
-      reject(error);
-      return;
-    }
+  const Constructor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (Constructor === undefined) {
+    return Promise.reject(new ConnectError('unsupported', target, 'no WebSocket constructor here: pass one as the WebSocket option'));
+  }
+  return connectAttempt<BrowserWebSocketTransport>(target, options, () => `WebSocket connect to ${target}`, (attempt) => {
+    const socket = options.protocols === undefined ? new Constructor(url) : new Constructor(url, options.protocols);
     socket.binaryType = 'arraybuffer';
-    let timer: Subscription | undefined;
-    let settled = false;
-
-    const settle = (): void => {
-      settled = true;
-      timer?.unsubscribe();
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const fail = (error: ConnectError): void => {
-      if (settled) return;
-      settle();
-      socket.close();
-      // The listeners stay: the socket may still report its end, and some implementations throw on an unheard error.
-      reject(error);
-    };
     const onOpen = (): void => {
-      if (settled) return;
-      settle();
-      const transport = new BrowserWebSocketTransport(socket, options);
+      if (attempt.settled) return;
       socket.removeEventListener('open', onOpen);
       socket.removeEventListener('error', onError);
       socket.removeEventListener('close', onClose);
-      resolve(transport);
+      attempt.succeed(new BrowserWebSocketTransport(socket, options));
     };
     const onError = (event: WebSocketEventLike): void => {
       const cause = event.error;
       const detail = cause === undefined ? '' : `: ${messageOf(cause)}`;
-      fail(new ConnectError(connectFailureOf(cause), target, `WebSocket connect to ${target} failed${detail}`, { cause }));
+      attempt.fail(new ConnectError(connectFailureOf(cause), target, `WebSocket connect to ${target} failed${detail}`, { cause }));
     };
     const onClose = (event: WebSocketEventLike): void => {
-      fail(new ConnectError('network', target, `WebSocket connect to ${target} failed (close code ${event.code ?? 1006})`));
+      attempt.fail(new ConnectError('network', target, `WebSocket connect to ${target} failed (close code ${event.code ?? 1006})`));
     };
-    function onAbort(): void {
-      fail(new ConnectError('aborted', target, `WebSocket connect to ${target} aborted`, { cause: signal!.reason }));
-    }
-
     socket.addEventListener('open', onOpen);
     socket.addEventListener('error', onError);
     socket.addEventListener('close', onClose);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (timeout !== undefined) {
-      const scheduler = options.scheduler ?? asyncScheduler;
-      timer = scheduler.schedule(
-        () => fail(new ConnectError('timeout', target, `WebSocket connect to ${target} timed out after ${timeout}s`)),
-        Math.max(0, timeout) * 1000,
-      );
-    }
+    // The listeners stay: the socket may still report its end, and some implementations throw on an unheard error.
+    return () => socket.close();
   });
 }

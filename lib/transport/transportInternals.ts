@@ -1,7 +1,7 @@
-import { Observable, type Subscriber } from 'rxjs';
+import { Observable, asyncScheduler, type SchedulerLike, type Subscriber } from 'rxjs';
 import { ConnectionError } from '../jsonrpc/ConnectionError.js';
 import { NetAddress } from '../util/NetAddress.js';
-import type { ConnectFailure } from './ConnectError.js';
+import { ConnectError, type ConnectFailure } from './ConnectError.js';
 
 /**
  * The incoming side of a transport: one reader at a time, what arrives
@@ -262,4 +262,91 @@ export interface TextWritable {
 export function textWriting(transport: object): ((text: string) => number) | undefined {
   const writeText = (transport as Partial<TextWritable>).writeText;
   return writeText === undefined ? undefined : textWriters.get(writeText);
+}
+
+/** What bounds one connection attempt besides its own outcome. */
+export interface AttemptLimits {
+  readonly signal?: AbortSignal | undefined;
+  /** Seconds; undefined or not finite for no limit. */
+  readonly timeout?: number | undefined;
+  /** Runs the timeout; `asyncScheduler` by default. */
+  readonly scheduler?: SchedulerLike | undefined;
+}
+
+/** How the work of an attempt settles it: the first call wins, later ones do nothing. */
+export interface Attempt<T> {
+  /** Resolves the attempt, and stops its timer and abort listener. */
+  succeed(value: T): void;
+  /** Abandons the work, then rejects the attempt. */
+  fail(error: Error): void;
+  /** True once the attempt has an outcome. */
+  readonly settled: boolean;
+}
+
+/**
+ * One connection attempt and its single outcome: the work's own success or
+ * failure, the abort signal, or the timeout, whichever comes first. Every
+ * way of connecting (TCP, TLS, WebSocket, SOCKS) is one of these, so an
+ * abort or timeout ends each the same way: the work abandoned, a
+ * `ConnectError` (`aborted` or `timeout`) worded by `phase` as the attempt
+ * stands then ("connect to h:p", "TLS handshake with h:p").
+ *
+ * An already aborted signal rejects before `start` runs, so nothing is
+ * dialled. `start` begins the work and returns how to abandon it, which
+ * runs once, on the first failure.
+ */
+export function connectAttempt<T>(
+  target: string,
+  limits: AttemptLimits,
+  phase: () => string,
+  start: (attempt: Attempt<T>) => () => void,
+): Promise<T> {
+  const { signal, timeout } = limits;
+  return new Promise<T>((resolve, reject) => {
+    const aborted = (): ConnectError => new ConnectError('aborted', target, `${phase()} aborted`, { cause: signal!.reason });
+    if (signal?.aborted === true) {
+      reject(aborted());
+      return;
+    }
+    let outcome: 'succeeded' | 'failed' | undefined;
+    let abandon: (() => void) | undefined;
+    const onAbort = (): void => attempt.fail(aborted());
+    const timer =
+      timeout === undefined || !Number.isFinite(timeout)
+        ? undefined
+        : (limits.scheduler ?? asyncScheduler).schedule(
+            () => attempt.fail(new ConnectError('timeout', target, `${phase()} timed out after ${timeout}s`)),
+            Math.max(0, timeout) * 1000,
+          );
+    const settle = (how: 'succeeded' | 'failed'): boolean => {
+      if (outcome !== undefined) return false;
+      outcome = how;
+      timer?.unsubscribe();
+      signal?.removeEventListener('abort', onAbort);
+      return true;
+    };
+    const attempt: Attempt<T> = {
+      succeed: (value) => {
+        if (settle('succeeded')) resolve(value);
+      },
+      fail: (error) => {
+        if (!settle('failed')) return;
+        abandon?.();
+        reject(error);
+      },
+      get settled() {
+        return outcome !== undefined;
+      },
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      abandon = start(attempt);
+    } catch (error) {
+      // Invalid arguments (a bad port, a bad URL) are the caller's error, not a failure to connect.
+      if (settle('failed')) reject(error);
+      return;
+    }
+    // The work failed before it could say how to abandon it.
+    if (outcome === 'failed') abandon();
+  });
 }

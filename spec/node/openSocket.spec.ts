@@ -1,6 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { firstValueFrom, take } from 'rxjs';
+import { Subscription, firstValueFrom, take, type SchedulerLike } from 'rxjs';
 import { ConnectError, ConnectionError, SessionKind } from 'rxrpcx';
 import { SocketTransport, listenSockets, openSocket, type SocketListener } from 'rxrpcx/node';
 import { ioTurns } from '../helpers/eventually';
@@ -88,6 +88,23 @@ describe('openSocket', () => {
     const error = await rejection(openSocket('127.0.0.1', port, { tls: true, timeout: 0.2 }));
     expect(error.reason).toBe('timeout');
     expect(error.message).toBe(`TLS handshake with 127.0.0.1:${port} timed out after 0.2s`);
+  });
+
+  it('takes an infinite timeout as no timeout, not as a timer Node would fire at once', async () => {
+    const port = await silentServer();
+    const delays: number[] = [];
+    const scheduler: SchedulerLike = {
+      now: () => Date.now(),
+      schedule: (_work: unknown, delay?: number) => {
+        delays.push(delay ?? 0);
+        return new Subscription();
+      },
+    } as SchedulerLike;
+    const controller = new AbortController();
+    const pending = openSocket('127.0.0.1', port, { tls: true, timeout: Infinity, scheduler, signal: controller.signal });
+    controller.abort();
+    expect((await rejection(pending)).reason).toBe('aborted');
+    expect(delays).toEqual([]);
   });
 
   it('rejects with reason "aborted" when the signal fires, or has fired', async () => {

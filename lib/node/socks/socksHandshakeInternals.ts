@@ -14,10 +14,10 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import type { SchedulerLike, Subscription } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import { SocksClient, type SocksClientOptions } from 'socks';
 import { ConnectError } from '../../transport/ConnectError.js';
-import { connectFailureOf, messageOf } from '../../transport/transportInternals.js';
+import { connectAttempt, connectFailureOf, messageOf } from '../../transport/transportInternals.js';
 import type { NetAddress } from '../../util/NetAddress.js';
 import { hostPort } from '../nodeInternals.js';
 import type { SOCKSCredentials } from './SOCKSAuth.js';
@@ -59,40 +59,25 @@ export function socksHandshake(attempt: HandshakeAttempt): Promise<Socket> {
   const protocol = context.protocol;
   const proxyText = hostPort(proxyIp, proxyPort);
 
-  return new Promise<Socket>((resolve, reject) => {
-    if (attempt.signal?.aborted) {
-      reject(new ConnectError('aborted', proxyText, `${protocol} handshake with proxy at ${proxyText} aborted`, { cause: attempt.signal.reason }));
-      return;
-    }
+  let connected = false;
+  const phase = (): string => (connected ? `${protocol} handshake with proxy at ${proxyText}` : `connect to ${protocol} proxy at ${proxyText}`);
+  const limits = { signal: attempt.signal, timeout: attempt.timeoutMs / 1000, scheduler: attempt.scheduler };
+
+  return connectAttempt<Socket>(proxyText, limits, phase, (outcome) => {
     const raw = netConnect({ host: proxyIp, port: proxyPort });
     raw.setNoDelay(true);
     const methods = offeredMethods(protocol === SOCKS5 ? credentials : null);
     const reader = new SOCKSReplyReader(protocol, methods, context);
-    let connected = false;
-    let settled = false;
     let shim: Duplex | undefined;
-    let timer: Subscription | undefined;
 
-    const cleanup = (): void => {
-      settled = true;
-      timer?.unsubscribe();
-      attempt.signal?.removeEventListener('abort', onAbort);
+    const stopListening = (): void => {
       raw.off('connect', onConnect);
       raw.off('readable', pump);
       raw.off('end', onEnd);
       raw.off('close', onClose);
       raw.off('error', onError);
     };
-    const fail = (error: Error): void => {
-      if (settled) return;
-      cleanup();
-      // The socket is dead; a late error from it has nowhere to go.
-      raw.on('error', () => undefined);
-      raw.destroy();
-      shim?.destroy();
-      reject(error);
-    };
-    const phase = (): string => (connected ? `${protocol} handshake with proxy at ${proxyText}` : `connect to ${protocol} proxy at ${proxyText}`);
+    const fail = (error: Error): void => outcome.fail(error);
 
     function onConnect(): void {
       connected = true;
@@ -125,7 +110,7 @@ export function socksHandshake(attempt: HandshakeAttempt): Promise<Socket> {
 
     /** Moves the proxy's bytes to socks, no more than the current reply needs. */
     function pump(): void {
-      while (!settled && reader.wanted() > 0) {
+      while (!outcome.settled && reader.wanted() > 0) {
         const chunk = raw.read() as Buffer | null;
         if (chunk === null) return;
         let offset = 0;
@@ -152,17 +137,17 @@ export function socksHandshake(attempt: HandshakeAttempt): Promise<Socket> {
     }
 
     function onEstablished(): void {
-      if (settled) return;
+      if (outcome.settled) return;
       if (!reader.granted) {
         fail(new SOCKSProtocolError(`${protocol} handshake ended early`, 'reply', context));
         return;
       }
-      cleanup();
-      resolve(raw);
+      stopListening();
+      outcome.succeed(raw);
     }
 
     function onSocksError(error: unknown): void {
-      if (settled) return;
+      if (outcome.settled) return;
       const message = messageOf(error);
       if (message === 'Proxy connection timed out') {
         fail(new ConnectError('timeout', proxyText, `${phase()} timed out after ${attempt.timeoutMs / 1000}s`));
@@ -193,21 +178,17 @@ export function socksHandshake(attempt: HandshakeAttempt): Promise<Socket> {
       }
     }
 
-    function onAbort(): void {
-      fail(new ConnectError('aborted', proxyText, `${phase()} aborted`, { cause: attempt.signal!.reason }));
-    }
-
     raw.once('connect', onConnect);
     raw.on('end', onEnd);
     raw.on('close', onClose);
     raw.on('error', onError);
-    attempt.signal?.addEventListener('abort', onAbort, { once: true });
-    if (Number.isFinite(attempt.timeoutMs)) {
-      timer = attempt.scheduler.schedule(
-        () => fail(new ConnectError('timeout', proxyText, `${phase()} timed out after ${attempt.timeoutMs / 1000}s`)),
-        Math.max(0, attempt.timeoutMs),
-      );
-    }
+    return () => {
+      stopListening();
+      // The socket is dead; a late error from it has nowhere to go.
+      raw.on('error', () => undefined);
+      raw.destroy();
+      shim?.destroy();
+    };
   });
 }
 
@@ -248,41 +229,28 @@ export function startTls(
 ): Promise<TLSSocket> {
   const options = tls === true ? {} : tls;
   const servername = options.servername ?? (isIP(host) === 0 ? host : undefined);
-  return new Promise<TLSSocket>((resolve, reject) => {
+  // An attempt aborted before it starts never dials: the proxied socket is ours to destroy.
+  if (signal?.aborted === true) socket.destroy();
+  return connectAttempt<TLSSocket>(target, { signal, timeout: ms / 1000, scheduler }, () => `TLS handshake with ${target}`, (attempt) => {
     const secure = tlsConnect({ ...options, host, socket, ...(servername === undefined ? {} : { servername }) });
-    let timer: Subscription | undefined;
-    const cleanup = (): void => {
-      timer?.unsubscribe();
-      signal?.removeEventListener('abort', onAbort);
+    const stopListening = (): void => {
       secure.off('secureConnect', onSecure);
       secure.off('error', onError);
     };
-    const fail = (error: ConnectError): void => {
-      cleanup();
-      secure.on('error', () => undefined);
-      secure.destroy();
-      socket.destroy();
-      reject(error);
-    };
     function onSecure(): void {
-      cleanup();
-      resolve(secure);
+      stopListening();
+      attempt.succeed(secure);
     }
     function onError(error: Error): void {
-      fail(new ConnectError(connectFailureOf(error, 'tls'), target, `TLS handshake with ${target} failed: ${error.message}`, { cause: error }));
-    }
-    function onAbort(): void {
-      fail(new ConnectError('aborted', target, `TLS handshake with ${target} aborted`, { cause: signal!.reason }));
+      attempt.fail(new ConnectError(connectFailureOf(error, 'tls'), target, `TLS handshake with ${target} failed: ${error.message}`, { cause: error }));
     }
     secure.once('secureConnect', onSecure);
     secure.on('error', onError);
-    if (signal?.aborted) {
-      onAbort();
-      return;
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (Number.isFinite(ms)) {
-      timer = scheduler.schedule(() => fail(new ConnectError('timeout', target, `TLS handshake with ${target} timed out after ${ms / 1000}s`)), ms);
-    }
+    return () => {
+      stopListening();
+      secure.on('error', () => undefined);
+      secure.destroy();
+      socket.destroy();
+    };
   });
 }

@@ -21,6 +21,7 @@ import { defaultLogger } from '../session/setDefaultLogger.js';
 import { rpcSessionDefaults } from '../session/SessionOptions.js';
 import { TaskCancelledError } from '../tasks/TaskCancelledError.js';
 import { TaskTimeout } from '../tasks/TaskTimeout.js';
+import { scheduleAfter } from '../tasks/tasksInternals.js';
 import type { Transport } from '../transport/Transport.js';
 import { browserWakeUps } from './browserWakeUps.js';
 import { backoffDelay, describeError, openTransport, resolvePolicy, type ReconnectPolicy } from './clientInternals.js';
@@ -445,7 +446,7 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
     const attempt = this.#attempt + 1;
     const delay = backoffDelay(policy, attempt);
     this.#set({ status: 'reconnecting', attempt, endpoint: this.endpoints[this.#endpointIndex]!, delay, lastError: error });
-    this.#step = this.#scheduler.schedule(() => this.#connect(), delay * 1000);
+    this.#step = scheduleAfter(this.#scheduler, delay, () => this.#connect());
   }
 
   #wakeUp(): void {
@@ -521,7 +522,7 @@ export class RPCClient<C extends MethodContract = UntypedContract> {
       };
       const started = this.#scheduler.now();
       const subscription = new Subscription(stopWaiting);
-      const timer = this.#scheduler.schedule(() => subscriber.error(new TaskTimeout(seconds)), seconds * 1000);
+      const timer = scheduleAfter(this.#scheduler, seconds, () => subscriber.error(new TaskTimeout(seconds)));
       subscription.add(timer);
       if (signal !== undefined) {
         const onAbort = (): void => subscriber.error(cancelled(signal));

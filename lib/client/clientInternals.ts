@@ -1,5 +1,6 @@
 import { from, isObservable, take, Subscription, type ObservableInput, type SchedulerLike } from 'rxjs';
 import type { RequestArgs } from '../jsonrpc/Request.js';
+import { scheduleAfter } from '../tasks/tasksInternals.js';
 import { ConnectError } from '../transport/ConnectError.js';
 import type { Transport } from '../transport/Transport.js';
 import type { Connector, ReconnectOptions } from './ClientOptions.js';
@@ -66,9 +67,8 @@ export function openTransport(
   const failed = (error: unknown): void => settle(() => outcome.failed(error));
 
   subscription.add(
-    attempt.scheduler.schedule(
-      () => failed(new ConnectError('timeout', endpoint, `connect to ${endpoint} timed out after ${attempt.timeout}s`)),
-      attempt.timeout * 1000,
+    scheduleAfter(attempt.scheduler, attempt.timeout, () =>
+      failed(new ConnectError('timeout', endpoint, `connect to ${endpoint} timed out after ${attempt.timeout}s`)),
     ),
   );
   let input: ObservableInput<Transport>;

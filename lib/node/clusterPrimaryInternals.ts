@@ -3,6 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { asyncScheduler, BehaviorSubject, type Subscription } from 'rxjs';
 import { defaultLogger } from '../session/setDefaultLogger.js';
+import { scheduleAfter } from '../tasks/tasksInternals.js';
 import { NetAddress } from '../util/NetAddress.js';
 import { ClusterError } from './ClusterError.js';
 import { CLUSTER_CHANNEL, CLUSTER_PORT_ENV, isWorkerMessage, type CloseMessage, type FailedMessage } from './clusterInternals.js';
@@ -134,10 +135,10 @@ export async function startClusterPrimary(options: ServeClusterOptions): Promise
     const delay = Math.min(initialDelay * 2 ** restartTimes.length, maxDelay);
     restartTimes.push(now);
     logger.warn(`cluster: worker ${worker.id} (pid ${worker.process.pid}) died (${how}); restarting in ${delay} s`);
-    slot.restart = scheduler.schedule(() => {
+    slot.restart = scheduleAfter(scheduler, delay, () => {
       slot.restart = undefined;
       if (!closing) fork(slot);
-    }, delay * 1000);
+    });
   };
 
   const signals = ['SIGINT', 'SIGTERM'] as const;
@@ -163,9 +164,9 @@ export async function startClusterPrimary(options: ServeClusterOptions): Promise
         if (slot.listening && worker.isConnected()) worker.send(request, undefined, () => undefined);
         else worker.process.kill('SIGKILL');
       }
-      const kill = scheduler.schedule(() => {
+      const kill = scheduleAfter(scheduler, forceAfter + KILL_GRACE, () => {
         for (const slot of slots) slot.worker?.process.kill('SIGKILL');
-      }, (forceAfter + KILL_GRACE) * 1000);
+      });
       try {
         await Promise.all(exits.values());
       } finally {

@@ -166,6 +166,17 @@ export function scheduleAt(scheduler: SchedulerLike, deadlineMs: number, work: (
   );
 }
 
+/**
+ * Runs `work` after `seconds` on the scheduler: the one way a delay a user
+ * gives (a timeout, `forceAfter`, a backoff) becomes a timer. An infinite
+ * delay schedules nothing, a negative one runs at once, and one beyond
+ * `setTimeout`'s ceiling (24.8 days) is reached in steps, where a bare
+ * `schedule` would have Node fire it after 1 ms.
+ */
+export function scheduleAfter(scheduler: SchedulerLike, seconds: number, work: () => void): Subscription {
+  return scheduleAt(scheduler, scheduler.now() + Math.max(0, seconds) * 1000, work);
+}
+
 // ---------------------------------------------------------------------------
 // The timeout operators' common body.
 

@@ -2,6 +2,7 @@ import { Observable, Subscriber, Subscription, asapScheduler, type SchedulerLike
 import type { FramerBase } from '../framing/FramerBase.js';
 import { NewlineFramer } from '../framing/NewlineFramer.js';
 import { ConnectionError } from '../jsonrpc/ConnectionError.js';
+import { scheduleAfter } from '../tasks/tasksInternals.js';
 import type { NetAddress } from '../util/NetAddress.js';
 import { SessionKind } from './SessionKind.js';
 import type { CloseOptions, Transport, TransportProxy } from './Transport.js';
@@ -117,7 +118,7 @@ export class MemoryTransport implements Transport {
       // EOF travels behind every chunk already written, as a FIN does.
       this.send({ kind: 'eof' });
       const forceAfter = options.forceAfter ?? 30;
-      this.forceTimer = this.scheduler.schedule(() => this.abort(), forceAfter * 1000);
+      this.forceTimer = scheduleAfter(this.scheduler, forceAfter, () => this.abort());
     }
     return closed;
   }

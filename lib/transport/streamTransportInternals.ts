@@ -1,5 +1,6 @@
 import { asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { ConnectionError } from '../jsonrpc/ConnectionError.js';
+import { scheduleAfter } from '../tasks/tasksInternals.js';
 import type { NetAddress } from '../util/NetAddress.js';
 import type { SessionKind } from './SessionKind.js';
 import type { CloseOptions, Transport, TransportProxy } from './Transport.js';
@@ -118,7 +119,7 @@ export abstract class StreamTransport implements Transport {
     if (!this.#forceTimer) {
       this.#closing = true;
       const forceAfter = options.forceAfter ?? 30;
-      this.#forceTimer = this.scheduler.schedule(() => this.abort(), Math.max(0, forceAfter) * 1000);
+      this.#forceTimer = scheduleAfter(this.scheduler, forceAfter, () => this.abort());
       this.beginClose();
       this.#updateFlow();
     }

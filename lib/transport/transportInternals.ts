@@ -1,4 +1,5 @@
 import { Observable, asyncScheduler, type SchedulerLike, type Subscriber } from 'rxjs';
+import { scheduleAfter } from '../tasks/tasksInternals.js';
 import { ConnectionError } from '../jsonrpc/ConnectionError.js';
 import { NetAddress } from '../util/NetAddress.js';
 import { ConnectError, type ConnectFailure } from './ConnectError.js';
@@ -312,11 +313,10 @@ export function connectAttempt<T>(
     let abandon: (() => void) | undefined;
     const onAbort = (): void => attempt.fail(aborted());
     const timer =
-      timeout === undefined || !Number.isFinite(timeout)
+      timeout === undefined
         ? undefined
-        : (limits.scheduler ?? asyncScheduler).schedule(
-            () => attempt.fail(new ConnectError('timeout', target, `${phase()} timed out after ${timeout}s`)),
-            Math.max(0, timeout) * 1000,
+        : scheduleAfter(limits.scheduler ?? asyncScheduler, timeout, () =>
+            attempt.fail(new ConnectError('timeout', target, `${phase()} timed out after ${timeout}s`)),
           );
     const settle = (how: 'succeeded' | 'failed'): boolean => {
       if (outcome !== undefined) return false;

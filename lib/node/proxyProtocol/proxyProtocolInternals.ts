@@ -2,6 +2,7 @@ import { createServer as createNetServer, type Server, type Socket } from 'node:
 import type { TLSSocket } from 'node:tls';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { defaultLogger } from '../../session/setDefaultLogger.js';
+import { scheduleAfter } from '../../tasks/tasksInternals.js';
 import { toNetAddress } from '../../transport/transportInternals.js';
 import { AddressError } from '../../util/AddressError.js';
 import { normaliseIPv6, parseIPv4 } from '../../util/ipInternals.js';
@@ -186,10 +187,10 @@ function readHeader(
   };
   // The close that follows an error is what counts.
   const ignore = (): void => undefined;
-  const timer = scheduler.schedule(() => {
+  const timer = scheduleAfter(scheduler, timeoutMs / 1000, () => {
     stop();
     outcome.refused(new ProxyProtocolError('timeout', `PROXY protocol: no complete header within ${timeoutMs / 1000} s`));
-  }, timeoutMs);
+  });
   socket.on('data', onData);
   socket.on('close', onClose);
   socket.on('error', ignore);

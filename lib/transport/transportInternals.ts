@@ -309,8 +309,8 @@ export function connectAttempt<T>(
       reject(aborted());
       return;
     }
-    let outcome: 'succeeded' | 'failed' | undefined;
     let abandon: (() => void) | undefined;
+    let failed = false;
     const onAbort = (): void => attempt.fail(aborted());
     const timer =
       timeout === undefined
@@ -318,24 +318,23 @@ export function connectAttempt<T>(
         : scheduleAfter(limits.scheduler ?? asyncScheduler, timeout, () =>
             attempt.fail(new ConnectError('timeout', target, `${phase()} timed out after ${timeout}s`)),
           );
-    const settle = (how: 'succeeded' | 'failed'): boolean => {
-      if (outcome !== undefined) return false;
-      outcome = how;
+    const settle = (): boolean => {
+      if (attempt.settled) return false;
+      attempt.settled = true;
       timer?.unsubscribe();
       signal?.removeEventListener('abort', onAbort);
       return true;
     };
-    const attempt: Attempt<T> = {
-      succeed: (value) => {
-        if (settle('succeeded')) resolve(value);
+    const attempt = {
+      settled: false,
+      succeed: (value: T): void => {
+        if (settle()) resolve(value);
       },
-      fail: (error) => {
-        if (!settle('failed')) return;
+      fail: (error: Error): void => {
+        if (!settle()) return;
+        failed = true;
         abandon?.();
         reject(error);
-      },
-      get settled() {
-        return outcome !== undefined;
       },
     };
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -343,10 +342,10 @@ export function connectAttempt<T>(
       abandon = start(attempt);
     } catch (error) {
       // Invalid arguments (a bad port, a bad URL) are the caller's error, not a failure to connect.
-      if (settle('failed')) reject(error);
+      if (settle()) reject(error);
       return;
     }
     // The work failed before it could say how to abandon it.
-    if (outcome === 'failed') abandon();
+    if (failed) abandon();
   });
 }

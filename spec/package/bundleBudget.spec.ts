@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { esmEntry, kB, measure, rxrpcxCases } from '../../bench/size/bundleSizes';
 
 /**
- * Bytes, minified. The session budget is where rxrpcx stands today (51.9 kB):
+ * Bytes, minified. The session budget is where rxrpcx stands today (52.0 kB; 0.3 kB of it the shared connect attempt and `scheduleAfter`, which fixed infinite timeouts firing at once):
  * protocols, framers, address validation and the signature checks are only
  * in the bundles that use them. Issue 14 aims at 45 kB; what is left is the
  * session core the reference defines (cost model, concurrency, deadlines,
@@ -17,7 +17,7 @@ import { esmEntry, kB, measure, rxrpcxCases } from '../../bench/size/bundleSizes
  * off.
  */
 const budgets: Record<string, number> = {
-  'rxrpcx: RPCSession + openBrowserWebSocket': 52_000,
+  'rxrpcx: RPCSession + openBrowserWebSocket': 52_500,
   'rxrpcx: RPCError alone': 5_000,
 };
 

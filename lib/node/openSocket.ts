@@ -63,12 +63,13 @@ export function openSocket(host: string, port: number, options?: OpenSocketOptio
 export function openSocket(host: string, port: number, options: OpenSocketOptions = {}): Promise<Socket> {
   const target = hostPort(host, port);
   const tls = options.tls;
+  const useTls = tls !== undefined;
   // Over a given socket, TCP is already connected: only the TLS handshake is left.
-  let tcpConnected = tls !== undefined && tls !== true && tls.socket !== undefined;
-  const phase = (): string => (tls !== undefined && tcpConnected ? `TLS handshake with ${target}` : `connect to ${target}`);
+  let tcpConnected = useTls && tls !== true && tls.socket !== undefined;
+  const phase = (): string => (useTls && tcpConnected ? `TLS handshake with ${target}` : `connect to ${target}`);
   return connectAttempt<Socket>(target, options, phase, (attempt) => {
     let socket: Socket;
-    if (tls !== undefined) {
+    if (useTls) {
       const tlsOptions = tls === true ? {} : tls;
       const servername = tlsOptions.servername ?? (isIP(host) === 0 ? host : undefined);
       socket = tlsConnect({ ...tlsOptions, host, port, ...(servername === undefined ? {} : { servername }) });
@@ -76,7 +77,7 @@ export function openSocket(host: string, port: number, options: OpenSocketOption
       socket = netConnect({ host, port });
     }
     socket.setNoDelay(true);
-    const connectedEvent = tls !== undefined ? 'secureConnect' : 'connect';
+    const connectedEvent = useTls ? 'secureConnect' : 'connect';
     const stopListening = (): void => {
       socket.off('connect', onTcpConnect);
       socket.off(connectedEvent, onConnected);
@@ -90,11 +91,11 @@ export function openSocket(host: string, port: number, options: OpenSocketOption
       attempt.succeed(socket);
     }
     function onError(error: Error): void {
-      const reason = connectFailureOf(error, tls !== undefined && tcpConnected ? 'tls' : 'network');
+      const reason = connectFailureOf(error, useTls && tcpConnected ? 'tls' : 'network');
       const message = reason === 'tls' ? `${phase()} failed: ${error.message}` : error.message;
       attempt.fail(new ConnectError(reason, target, message, { cause: error }));
     }
-    if (tls !== undefined) socket.once('connect', onTcpConnect);
+    if (useTls) socket.once('connect', onTcpConnect);
     socket.once(connectedEvent, onConnected);
     socket.on('error', onError);
     return () => {

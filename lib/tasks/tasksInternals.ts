@@ -174,7 +174,7 @@ export function scheduleAt(scheduler: SchedulerLike, deadlineMs: number, work: (
  * `schedule` would have Node fire it after 1 ms.
  */
 export function scheduleAfter(scheduler: SchedulerLike, seconds: number, work: () => void): Subscription {
-  return scheduleAt(scheduler, scheduler.now() + Math.max(0, seconds) * 1000, work);
+  return scheduleAt(scheduler, scheduler.now() + seconds * 1000, work);
 }
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { Observable, asyncScheduler, type SchedulerLike, type Subscriber } from 'rxjs';
-import { scheduleAfter } from '../tasks/tasksInternals.js';
 import { ConnectionError } from '../jsonrpc/ConnectionError.js';
+import { scheduleAfter } from '../tasks/tasksInternals.js';
 import { NetAddress } from '../util/NetAddress.js';
 import { ConnectError, type ConnectFailure } from './ConnectError.js';
 

@@ -77,7 +77,7 @@ export function socksHandshake(attempt: HandshakeAttempt): Promise<Socket> {
       raw.off('close', onClose);
       raw.off('error', onError);
     };
-    const fail = (error: Error): void => outcome.fail(error);
+    const { fail } = outcome;
 
     function onConnect(): void {
       connected = true;

@@ -31,128 +31,130 @@ export interface CostMeterHost {
  *
  * Internal to the session layer.
  */
-export class CostMeter {
+export interface CostMeter {
   /** The session's cost now (without the decay since the last recalculation). */
-  cost = 0;
+  readonly cost: number;
   /** Between 0 and 1: how far cost is between the soft and hard limits. */
-  fraction = 0;
+  readonly fraction: number;
   /** How many incoming requests may run at once. */
-  target: number;
-  #effectiveAtRecalc = 0;
-  #recalcTime: number;
-  /** The session's cost group, once it has joined one. */
-  #group: CostGroupMember | undefined;
-
-  /**
-   * @param host - the session
-   * @param listener - told after each recalculation: statistics changed, the incoming limit may have moved
-   */
-  readonly #host: CostMeterHost;
-  readonly #listener: { recalculated(): void };
-
-  constructor(
-    host: CostMeterHost,
-    listener: { recalculated(): void },
-  ) {
-    this.#host = host;
-    this.#listener = listener;
-    this.target = Math.trunc(host.initialConcurrent);
-    this.#recalcTime = host.scheduler.now() / 1000;
-  }
-
+  readonly target: number;
   /** Seconds to sleep before running a request (0 under the soft limit). */
-  get sleepSeconds(): number {
-    return this.fraction * this.#host.costSleep;
-  }
-
-  /**
-   * Adds (or refunds, if negative) cost; recalculates once it has drifted by
-   * more than 100, or at once when it reaches the hard limit, so that the
-   * limit is never passed unnoticed.
-   */
-  bump(delta: number): void {
-    const before = this.cost;
-    this.cost = Math.max(0, before + delta);
-    this.#group?.charge(this.cost - before);
-    const effective = this.effectiveCost;
-    if (Math.abs(effective - this.#effectiveAtRecalc) > 100 || (this.target > 0 && this.#reachesHardLimit(effective))) this.recalc();
-  }
-
+  readonly sleepSeconds: number;
   /**
    * The cost every rule reads: the session's own, plus `weight` × the rest
    * of its group's cost when it is in a group (what the other members,
    * present and past, were charged, still owed).
    */
-  get effectiveCost(): number {
-    const group = this.#group;
-    return group === undefined ? this.cost : this.cost + group.share();
-  }
-
+  readonly effectiveCost: number;
   /** The key of the session's cost group, if it is in one. */
-  get groupKey(): string | undefined {
-    return this.#group?.group.key;
-  }
-
-  #reachesHardLimit(effective: number): boolean {
-    const host = this.#host;
-    return host.costHardLimit > host.costSoftLimit && effective >= host.costHardLimit;
-  }
-
+  readonly groupKey: string | undefined;
+  /**
+   * Adds (or refunds, if negative) cost; recalculates once it has drifted by
+   * more than 100, or at once when it reaches the hard limit, so that the
+   * limit is never passed unnoticed.
+   */
+  bump(delta: number): void;
   /** Sets the cost as it is now (no decay owed for the time before) and recalculates. */
-  set(cost: number): void {
-    const now = this.#host.scheduler.now() / 1000;
-    const owed = Math.max(0, this.cost - (now - this.#recalcTime) * this.#host.costDecayPerSec);
-    this.cost = Math.max(0, cost);
-    this.#group?.charge(this.cost - owed);
-    this.#recalcTime = now;
-    this.recalc();
-  }
-
+  set(cost: number): void;
   /**
    * The session is in `group` from now on: its cost so far becomes part of
    * the group's, and the throttle is recalculated at once (a new connection
    * of a client over its budget starts throttled).
    */
-  join(group: CostGroupMember): void {
-    this.recalc();
-    this.#group = group;
-    group.charge(this.cost);
-    this.recalc();
-  }
-
+  join(group: CostGroupMember): void;
   /** The session has ended: it leaves its group, whose cost keeps what it was charged. */
-  leave(): void {
-    const group = this.#group;
-    this.#group = undefined;
-    group?.leave();
-  }
-
+  leave(): void;
   /** Bandwidth: `bytes` at `bwCostPerByte`. */
-  bumpBytes(bytes: number): void {
-    this.bump(bytes * this.#host.bwCostPerByte);
-  }
-
+  bumpBytes(bytes: number): void;
   /** An error: `errorBaseCost` plus the error's own cost. */
-  bumpError(ownCost: number): void {
-    this.bump(this.#host.errorBaseCost + ownCost);
-  }
-
+  bumpError(ownCost: number): void;
   /** Refunds the decay since the last time, then recomputes the fraction and the concurrency target. */
-  recalc(): void {
-    const host = this.#host;
-    const now = host.scheduler.now() / 1000;
-    this.cost = Math.max(0, this.cost - (now - this.#recalcTime) * host.costDecayPerSec);
-    this.#recalcTime = now;
-    const effective = this.effectiveCost;
-    this.#effectiveAtRecalc = effective;
+  recalc(): void;
+}
+
+/**
+ * A session's {@link CostMeter}; its state lives in this closure.
+ * @param host - the session
+ * @param listener - told after each recalculation: statistics changed, the incoming limit may have moved
+ */
+export function costMeter(host: CostMeterHost, listener: { recalculated(): void }): CostMeter {
+  let cost = 0;
+  let fraction = 0;
+  let target = Math.trunc(host.initialConcurrent);
+  let effectiveAtRecalc = 0;
+  let recalcTime = host.scheduler.now() / 1000;
+  /** The session's cost group, once it has joined one. */
+  let group: CostGroupMember | undefined;
+
+  const effectiveCost = (): number => (group === undefined ? cost : cost + group.share());
+  const seconds = (): number => host.scheduler.now() / 1000;
+
+  const recalc = (): void => {
+    const now = seconds();
+    cost = Math.max(0, cost - (now - recalcTime) * host.costDecayPerSec);
+    recalcTime = now;
+    const effective = effectiveCost();
+    effectiveAtRecalc = effective;
     const softRange = host.costHardLimit - host.costSoftLimit;
     if (softRange > 0) {
-      const cost = effective + host.extraCost();
-      this.fraction = Math.max(0, (cost - host.costSoftLimit) / softRange);
-      const target = Math.max(0, Math.ceil((1 - this.fraction) * host.initialConcurrent));
-      if (Math.abs(target - this.target) > 1) host.logger.info(`changing task concurrency from ${this.target} to ${target}`);
-      this.target = Math.trunc(target);
+      fraction = Math.max(0, (effective + host.extraCost() - host.costSoftLimit) / softRange);
+      const next = Math.max(0, Math.ceil((1 - fraction) * host.initialConcurrent));
+      if (Math.abs(next - target) > 1) host.logger.info(`changing task concurrency from ${target} to ${next}`);
+      target = Math.trunc(next);
     }
-    this.#listener.recalculated();
-  }
+    listener.recalculated();
+  };
+
+  const bump = (delta: number): void => {
+    const before = cost;
+    cost = Math.max(0, before + delta);
+    group?.charge(cost - before);
+    const effective = effectiveCost();
+    const reachesHardLimit = host.costHardLimit > host.costSoftLimit && effective >= host.costHardLimit;
+    if (Math.abs(effective - effectiveAtRecalc) > 100 || (target > 0 && reachesHardLimit)) recalc();
+  };
+
+  return {
+    get cost() {
+      return cost;
+    },
+    get fraction() {
+      return fraction;
+    },
+    get target() {
+      return target;
+    },
+    get sleepSeconds() {
+      return fraction * host.costSleep;
+    },
+    get effectiveCost() {
+      return effectiveCost();
+    },
+    get groupKey() {
+      return group?.group.key;
+    },
+    bump,
+    set(value) {
+      const now = seconds();
+      const owed = Math.max(0, cost - (now - recalcTime) * host.costDecayPerSec);
+      cost = Math.max(0, value);
+      group?.charge(cost - owed);
+      recalcTime = now;
+      recalc();
+    },
+    join(joined) {
+      recalc();
+      group = joined;
+      joined.charge(cost);
+      recalc();
+    },
+    leave() {
+      const left = group;
+      group = undefined;
+      left?.leave();
+    },
+    bumpBytes: (bytes) => bump(bytes * host.bwCostPerByte),
+    bumpError: (ownCost) => bump(host.errorBaseCost + ownCost),
+    recalc,
+  };
 }

@@ -1,6 +1,6 @@
 import { BrowserWebSocketTransport, type BrowserWebSocketTransportOptions, type WebSocketEventLike, type WebSocketLike } from './BrowserWebSocketTransport.js';
 import { ConnectError } from './ConnectError.js';
-import { connectAttempt, connectFailureOf, describeUrl, messageOf } from './transportInternals.js';
+import { connectAttempt, describeUrl, messageOf } from './transportInternals.js';
 
 /**
  * A constructor of standard WebSockets: the browser's `WebSocket`, or another
@@ -41,9 +41,10 @@ export interface OpenBrowserWebSocketOptions extends BrowserWebSocketTransportOp
  * Browser-safe. Fails with a {@link ConnectError}: reason `'unsupported'`
  * when there is no WebSocket constructor (none given and none global),
  * `'timeout'`, `'aborted'`, or `'network'` when the connection fails (a
- * browser tells no more; another implementation's error is the `cause`, and
- * its code refines the reason, e.g. `'refused'`). An invalid URL rejects with
- * the constructor's `SyntaxError`.
+ * browser tells no more; another implementation's error is the `cause` — in
+ * Node, `openWebSocket` from `rxrpcx/node` reads its code for a finer reason,
+ * such as `'refused'`). An invalid URL rejects with the constructor's
+ * `SyntaxError`.
  *
  * ## Example
  * ```ts
@@ -79,7 +80,7 @@ export function openBrowserWebSocket(url: string, options: OpenBrowserWebSocketO
     const onError = (event: WebSocketEventLike): void => {
       const cause = event.error;
       const detail = cause === undefined ? '' : `: ${messageOf(cause)}`;
-      attempt.fail(new ConnectError(connectFailureOf(cause), target, `WebSocket connect to ${target} failed${detail}`, { cause }));
+      attempt.fail(new ConnectError('network', target, `WebSocket connect to ${target} failed${detail}`, { cause }));
     };
     const onClose = (event: WebSocketEventLike): void => {
       attempt.fail(new ConnectError('network', target, `WebSocket connect to ${target} failed (close code ${event.code ?? 1006})`));

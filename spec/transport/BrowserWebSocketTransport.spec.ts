@@ -246,11 +246,12 @@ describe('openBrowserWebSocket', () => {
     expect(error.code).toBe('RXRPCX_ERR_CONNECT');
   });
 
-  it('rejects with reason "refused" when nothing listens (ws reports the cause)', async () => {
+  it('rejects with reason "network" when nothing listens, keeping what ws reports as the cause', async () => {
     const listener = await listenWebSockets('127.0.0.1', 0);
     await listener.close();
     const error = await rejection(openBrowserWebSocket(`ws://127.0.0.1:${listener.address.port}/`, { WebSocket }));
-    expect(error.reason).toBe('refused');
+    expect(error.reason).toBe('network');
+    expect((error.cause as { code?: unknown }).code).toBe('ECONNREFUSED');
   });
 
   it('rejects with reason "timeout" when the server never answers', async () => {

@@ -173,17 +173,20 @@ export class JSONRPCConnection {
   #sendRequestText(request: Request, receiver: ResponseReceiver): [text: string, key: Key] {
     const requestId = this.#nextId++;
     const text = requestText(this.#protocol, request, requestId);
-    this.#pendingTable().set(requestId, { key: requestId, sent: request, receiver, epoch: this.#epoch, observers: 1, settled: false });
+    this.#add(requestId, request, receiver);
     return [text, requestId];
   }
 
   #sendBatchMessage(batch: Batch<Request | Notification>, receiver: ResponseReceiver): [message: Uint8Array, key: Key | undefined] {
-    const ids = batch.items.filter((item) => item instanceof Request).map(() => this.#nextId++);
-    const message = this.#protocol.batchMessage(batch, ids);
-    if (ids.length === 0) return [message, undefined];
-    const key = batchKey(ids);
-    this.#pendingTable().set(key, { key, sent: batch, receiver, epoch: this.#epoch, observers: 1, settled: false });
+    const [message, key] = this.#batch(batch);
+    if (key !== undefined) this.#add(key, batch, receiver);
     return [message, key];
+  }
+
+  /** A batch's message, and its key (undefined for notifications only); uses up the ids of its requests. */
+  #batch(batch: Batch<Request | Notification>): [message: Uint8Array, key: Key | undefined] {
+    const ids = batch.items.filter((item) => item instanceof Request).map(() => this.#nextId++);
+    return [this.#protocol.batchMessage(batch, ids), ids.length === 0 ? undefined : batchKey(ids)];
   }
 
   #forget(key: Key): boolean {
@@ -230,10 +233,8 @@ export class JSONRPCConnection {
    * @throws ProtocolError - if the protocol has no batches (1.0) or a member cannot be expressed
    */
   sendBatch(batch: Batch<Request | Notification>): [message: Uint8Array, response$: Observable<readonly unknown[]> | undefined] {
-    const ids = batch.items.filter((item) => item instanceof Request).map(() => this.#nextId++);
-    const message = this.#protocol.batchMessage(batch, ids);
-    if (ids.length === 0) return [message, undefined];
-    return [message, this.#register(batchKey(ids), batch) as Observable<readonly unknown[]>];
+    const [message, key] = this.#batch(batch);
+    return [message, key === undefined ? undefined : (this.#register(key, batch) as Observable<readonly unknown[]>)];
   }
 
   /**
@@ -308,9 +309,10 @@ export class JSONRPCConnection {
 
   // ---- the waiting side: one registration, one settle path ----
 
+  /** The public form: `sent` awaited by whoever subscribes to the returned Observable (none yet). */
   #register(key: Key, sent: Sent): Observable<unknown> {
     const outcome = new AsyncSubject<unknown>();
-    const receiver: ResponseReceiver = {
+    const entry = this.#add(key, sent, {
       deliver: (error: Error | undefined, value?: unknown): void => {
         if (error === undefined) {
           outcome.next(value);
@@ -319,9 +321,7 @@ export class JSONRPCConnection {
           outcome.error(error);
         }
       },
-    };
-    const entry: Pending = { key, sent, receiver, epoch: this.#epoch, observers: 0, settled: false };
-    this.#pendingTable().set(key, entry);
+    }, 0);
     return new Observable<unknown>((subscriber) => {
       entry.observers += 1;
       // Forgotten, then cancelled with the rest: it can never be answered now.
@@ -337,6 +337,13 @@ export class JSONRPCConnection {
         if (entry.observers === 0 && !entry.settled && this.#pending?.delete(key) === true) this.#abandon(key);
       };
     });
+  }
+
+  /** The one registration: `sent` awaited under `key`, its outcome to `receiver` (the session's, with its one observer). */
+  #add(key: Key, sent: Sent, receiver: ResponseReceiver, observers = 1): Pending {
+    const entry: Pending = { key, sent, receiver, epoch: this.#epoch, observers, settled: false };
+    this.#pendingTable().set(key, entry);
+    return entry;
   }
 
   /** The pending table, made with the first request sent: a server that never sends has none. */
@@ -486,7 +493,7 @@ const NOTHING: ReceivedMessage = Object.freeze({ items: NO_ITEMS, reply: undefin
 /** How many abandoned requests a connection remembers, to drop their late answers quietly. */
 const ABANDONED_MEMORY = 1024;
 
+/** A batch's key in the pending table: the ids of its requests, ascending. */
 function batchKey(ids: readonly number[]): string {
   return `batch:${ids.join(',')}`;
 }
-

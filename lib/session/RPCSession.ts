@@ -30,7 +30,7 @@ import { BatchRequest } from './BatchRequest.js';
 import { BatchFailures, exceptionLine } from './handlerFailureInternals.js';
 import { MalformedMessage } from './malformedInternals.js';
 import { cancelKeyOf, cancellationMethod, cancelledKey } from './cancellationInternals.js';
-import { OutgoingPath, PromiseSink, type ExchangeSink, type OutgoingSender } from './outgoingInternals.js';
+import { outgoingPath, PromiseSink, type OutgoingPath, type ExchangeSink, type OutgoingSender } from './outgoingInternals.js';
 import { SessionBase } from './SessionBase.js';
 import { rpcSessionDefaults, type RequestOptions, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions.js';
 import { errorText, firstResult, wholeMessageFramer } from './sessionInternals.js';
@@ -379,7 +379,7 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
   /** The outgoing path, made with the first request or batch. */
   #path(): OutgoingPath {
     // The path queues and arms deadlines through the session's protected enqueue, deadline and now.
-    return (this.#outgoing ??= new OutgoingPath(this, this as unknown as OutgoingSender, this.#initialOutgoing, this.#cancelMethod));
+    return (this.#outgoing ??= outgoingPath(this, this as unknown as OutgoingSender, this.#initialOutgoing, this.#cancelMethod));
   }
 
   /** The one body of `request` and `sendRequest`. */

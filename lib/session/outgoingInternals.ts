@@ -69,6 +69,20 @@ export class PromiseSink implements ExchangeSink {
 /** What an exchange sends: a request, or a batch. */
 export type Sent = Request | Batch<Request | Notification>;
 
+/** What an exchange asks of its path. */
+interface Slots {
+  readonly host: OutgoingHost;
+  readonly sender: OutgoingSender;
+  /** The exchange took a slot. */
+  took(): void;
+  /** The exchange settled: `taken` seconds for `count` requests if it was sent, its slot back if `held`. */
+  finished(taken: number | undefined, count: number, held: boolean): void;
+  /** The exchange left before its turn. */
+  left(exchange: Exchange): void;
+  /** A written request was abandoned unanswered. */
+  cancelled(sent: Sent, key: PendingKey): void;
+}
+
 /**
  * One request or batch from subscription to its one outcome: waits for a
  * slot, registers with the connection and queues its message, then settles
@@ -78,60 +92,53 @@ export type Sent = Request | Batch<Request | Notification>;
  * target, the subscription's teardown and the signal's listener.
  */
 class Exchange implements ResponseReceiver, Unsubscribable {
-  key: PendingKey | undefined = undefined;
-  deadline: { cancel(): void } | undefined = undefined;
-  sentAt = -1;
-  holding = false;
-  settled = false;
+  #key: PendingKey | undefined = undefined;
+  #deadline: { cancel(): void } | undefined = undefined;
+  #sentAt = -1;
+  #holding = false;
+  #settled = false;
   /** The signal listened to, until the exchange settles. */
-  signal: AbortSignal | undefined = undefined;
-
-  readonly #path: OutgoingPath;
-
+  #signal: AbortSignal | undefined;
+  readonly #slots: Slots;
   readonly #sink: ExchangeSink;
-
   readonly #sent: Sent;
+  readonly #requestCount: number;
+  readonly #timeout: number;
 
-
-  constructor(
-    path: OutgoingPath,
-    sink: ExchangeSink,
-    sent: Sent,
-    readonly requestCount: number,
-    readonly timeout: number,
-
-  ) {
-
-    this.#path = path;
-
+  constructor(slots: Slots, sink: ExchangeSink, sent: Sent, requestCount: number, timeout: number, signal: AbortSignal | undefined) {
+    this.#slots = slots;
     this.#sink = sink;
-
-    this.#sent = sent;}
+    this.#sent = sent;
+    this.#requestCount = requestCount;
+    this.#timeout = timeout;
+    this.#signal = signal;
+    signal?.addEventListener('abort', this);
+  }
 
   /** A slot is ours: send. */
   go(): void {
-    const path = this.#path;
-    this.holding = true;
-    path.active += 1;
-    const connection = path.host.connection;
+    const slots = this.#slots;
+    this.#holding = true;
+    slots.took();
+    const connection = slots.host.connection;
     let message: Uint8Array | string;
     try {
-      [message, this.key] =
+      [message, this.#key] =
         this.#sent instanceof Request ? sendRequestText(connection, this.#sent, this) : sendBatchMessage(connection, this.#sent, this);
     } catch (error) {
       this.deliver(error as Error);
       return;
     }
-    this.sentAt = path.sender.now();
-    path.sender.enqueue(message, typeof message === 'string' ? undefined : message.length);
+    this.#sentAt = slots.sender.now();
+    slots.sender.enqueue(message, typeof message === 'string' ? undefined : message.length);
     // A batch of notifications only: nothing to wait for.
-    if (this.key === undefined) this.deliver(undefined, Object.freeze([]));
-    else this.deadline = path.sender.deadline(this.timeout, this);
+    if (this.#key === undefined) this.deliver(undefined, Object.freeze([]));
+    else this.#deadline = slots.sender.deadline(this.#timeout, this);
   }
 
   /** The answer (or the connection's end). */
   deliver(error: Error | undefined, result?: unknown): void {
-    if (this.settled) return;
+    if (this.#settled) return;
     this.#finish();
     if (error === undefined) {
       this.#sink.next(result);
@@ -143,8 +150,8 @@ class Exchange implements ResponseReceiver, Unsubscribable {
 
   /** No answer within the timeout: forget the request. */
   expire(): void {
-    if (this.key !== undefined) forgetRequest(this.#path.host.connection, this.key);
-    this.deliver(new TaskTimeout(this.timeout));
+    if (this.#key !== undefined) forgetRequest(this.#slots.host.connection, this.#key);
+    this.deliver(new TaskTimeout(this.#timeout));
   }
 
   /**
@@ -152,32 +159,29 @@ class Exchange implements ResponseReceiver, Unsubscribable {
    * cancellation on, if it was written and not yet answered), or leave the queue.
    */
   unsubscribe(): void {
-    this.#path.waiting?.delete(this);
-    if (this.settled) return;
-    if (this.key !== undefined && forgetRequest(this.#path.host.connection, this.key)) this.#path.cancelled(this.#sent, this.key);
+    this.#slots.left(this);
+    if (this.#settled) return;
+    if (this.#key !== undefined && forgetRequest(this.#slots.host.connection, this.#key)) this.#slots.cancelled(this.#sent, this.#key);
     this.#finish();
   }
 
   /** The signal aborted: abandoned as by unsubscribing, and failed with TaskCancelledError. */
   handleEvent(): void {
-    if (this.settled) return;
-    const signal = this.signal as AbortSignal;
+    if (this.#settled) return;
+    const signal = this.#signal as AbortSignal;
     this.unsubscribe();
     this.#sink.error(abortError(signal));
   }
 
   #finish(): void {
-    this.settled = true;
-    this.signal?.removeEventListener('abort', this);
-    this.signal = undefined;
-    this.deadline?.cancel();
-    const path = this.#path;
-    if (this.sentAt >= 0) path.recordTime(Math.max(0, path.sender.now() - this.sentAt), this.requestCount);
-    if (this.holding) {
-      this.holding = false;
-      path.active -= 1;
-      path.drain();
-    }
+    this.#settled = true;
+    this.#signal?.removeEventListener('abort', this);
+    this.#signal = undefined;
+    this.#deadline?.cancel();
+    const held = this.#holding;
+    this.#holding = false;
+    const slots = this.#slots;
+    slots.finished(this.#sentAt >= 0 ? Math.max(0, slots.sender.now() - this.#sentAt) : undefined, this.#requestCount, held);
   }
 }
 
@@ -190,106 +194,109 @@ class Exchange implements ResponseReceiver, Unsubscribable {
  *
  * Internal to the session layer.
  */
-export class OutgoingPath {
+export interface OutgoingPath {
   /** How many may be in flight. */
-  target: number;
-  active = 0;
-  /** Exchanges waiting for a slot, oldest first; made when one first waits. */
-  waiting: Set<Exchange> | undefined;
-  #timeSum = 0;
-  #timeCount = 0;
-
-  /**
-   * @param host - the session
-   * @param sender - the session's protected enqueue, deadline and now
-   * @param initialTarget - the outgoing limit at first
-   * @param cancelMethod - the method of the cancel notification sent for an abandoned request; undefined: wire cancellation off
-   */
-  constructor(
-    readonly host: OutgoingHost,
-    readonly sender: OutgoingSender,
-    initialTarget: number,
-    readonly cancelMethod?: string,
-  ) {
-    this.target = Math.trunc(initialTarget);
-  }
-
+  readonly target: number;
   /**
    * Starts an exchange whose outcome goes to `sink`; returns its teardown
    * (unsubscribing forgets it). Aborting `signal` abandons it the same way
    * and fails it with TaskCancelledError.
    */
-  open(sink: ExchangeSink, sent: Sent, requestCount: number, timeout: number, signal?: AbortSignal): Unsubscribable | undefined {
-    if (this.host.isClosing()) {
-      sink.error(new ConnectionError('connection is closed'));
-      return undefined;
-    }
-    if (signal?.aborted === true) {
-      sink.error(abortError(signal));
-      return undefined;
-    }
-    const exchange = new Exchange(this, sink, sent, requestCount, timeout);
-    if (signal !== undefined) {
-      exchange.signal = signal;
-      signal.addEventListener('abort', exchange);
-    }
-    if (this.active < this.target && (this.waiting === undefined || this.waiting.size === 0)) exchange.go();
-    else (this.waiting ??= new Set()).add(exchange);
-    return exchange;
-  }
+  open(sink: ExchangeSink, sent: Sent, requestCount: number, timeout: number, signal?: AbortSignal): Unsubscribable | undefined;
+  /** The connection has ended: waiting exchanges fail with ConnectionError. */
+  close(): void;
+}
 
-  /**
-   * A written request was abandoned unanswered: with wire cancellation on,
-   * tell the peer. Batches are not cancelled (the peer answers them whole).
-   */
-  cancelled(sent: Sent, key: PendingKey): void {
-    const method = this.cancelMethod;
-    if (method === undefined || !(sent instanceof Request) || this.host.isClosing()) return;
-    // A validated method name and our own numeric id: encoding cannot fail.
-    const message = cancelMessage(this.host.connection, method, key);
-    this.sender.enqueue(message, message.length);
-  }
+/**
+ * A session's {@link OutgoingPath}; its state lives in this closure.
+ * @param host - the session
+ * @param sender - the session's protected enqueue, deadline and now
+ * @param initialTarget - the outgoing limit at first
+ * @param cancelMethod - the method of the cancel notification sent for an abandoned request; undefined: wire cancellation off
+ */
+export function outgoingPath(host: OutgoingHost, sender: OutgoingSender, initialTarget: number, cancelMethod?: string): OutgoingPath {
+  let target = Math.trunc(initialTarget);
+  let active = 0;
+  /** Exchanges waiting for a slot, oldest first; made when one first waits. */
+  let waiting: Set<Exchange> | undefined;
+  let timeSum = 0;
+  let timeCount = 0;
 
   /** Starts waiting exchanges while slots are free. */
-  drain(): void {
-    const waiting = this.waiting;
+  const drain = (): void => {
     if (waiting === undefined) return;
     for (const exchange of waiting) {
-      if (this.active >= this.target) return;
+      if (active >= target) return;
       waiting.delete(exchange);
       exchange.go();
     }
-  }
-
-  /** The connection has ended: waiting exchanges fail with ConnectionError. */
-  close(): void {
-    const waiting = [...(this.waiting ?? [])];
-    this.waiting = undefined;
-    for (const exchange of waiting) exchange.deliver(new ConnectionError('connection is closed'));
-  }
-
-  /** Times one outcome: `count` requests that took `taken` seconds together. */
-  recordTime(taken: number, count: number): void {
-    // The reference keeps taken/count once per request; only their sum and number matter.
-    this.#timeSum += taken;
-    this.#timeCount += count;
-    if (this.#timeCount >= this.host.recalibrateCount) this.#recalibrate();
-  }
+  };
 
   /** Moves the limit toward `targetResponseTime`, within the reference's cap and floor. */
-  #recalibrate(): void {
-    const avg = this.#timeSum / this.#timeCount;
-    this.#timeSum = 0;
-    this.#timeCount = 0;
-    const current = this.target;
+  const recalibrate = (): void => {
+    const avg = timeSum / timeCount;
+    timeSum = 0;
+    timeCount = 0;
+    const current = target;
     const cap = Math.min(current + Math.max(3, current * 0.1), OUTGOING_CAP);
     const floor = Math.max(1, Math.min(current * 0.8, current - 1));
-    const raw = avg !== 0 ? Math.max(floor, Math.min(cap, (current * this.host.targetResponseTime) / avg)) : cap;
-    const target = Math.trunc(0.5 + raw);
-    if (target !== current) {
-      this.host.logger.info(`changing outgoing request concurrency to ${target} from ${current}`);
-      this.target = target;
-      this.drain();
+    const raw = avg !== 0 ? Math.max(floor, Math.min(cap, (current * host.targetResponseTime) / avg)) : cap;
+    const next = Math.trunc(0.5 + raw);
+    if (next !== current) {
+      host.logger.info(`changing outgoing request concurrency to ${next} from ${current}`);
+      target = next;
+      drain();
     }
-  }
+  };
+
+  const slots: Slots = {
+    host,
+    sender,
+    took: () => void (active += 1),
+    finished(taken, count, held) {
+      if (taken !== undefined) {
+        // The reference keeps taken/count once per request; only their sum and number matter.
+        timeSum += taken;
+        timeCount += count;
+        if (timeCount >= host.recalibrateCount) recalibrate();
+      }
+      if (held) {
+        active -= 1;
+        drain();
+      }
+    },
+    left: (exchange) => void waiting?.delete(exchange),
+    cancelled(sent, key) {
+      // Batches are not cancelled (the peer answers them whole).
+      if (cancelMethod === undefined || !(sent instanceof Request) || host.isClosing()) return;
+      // A validated method name and our own numeric id: encoding cannot fail.
+      const message = cancelMessage(host.connection, cancelMethod, key);
+      sender.enqueue(message, message.length);
+    },
+  };
+
+  return {
+    get target() {
+      return target;
+    },
+    open(sink, sent, requestCount, timeout, signal) {
+      if (host.isClosing()) {
+        sink.error(new ConnectionError('connection is closed'));
+        return undefined;
+      }
+      if (signal?.aborted === true) {
+        sink.error(abortError(signal));
+        return undefined;
+      }
+      const exchange = new Exchange(slots, sink, sent, requestCount, timeout, signal);
+      if (active < target && (waiting === undefined || waiting.size === 0)) exchange.go();
+      else (waiting ??= new Set()).add(exchange);
+      return exchange;
+    },
+    close() {
+      const waiters = [...(waiting ?? [])];
+      waiting = undefined;
+      for (const exchange of waiters) exchange.deliver(new ConnectionError('connection is closed'));
+    },
+  };
 }

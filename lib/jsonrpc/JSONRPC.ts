@@ -1,5 +1,5 @@
 import type { Batch } from './Batch.js';
-import { CODES, decodeJSONMessage, hasOwn, isRecord, utf8, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
+import { ERROR_CODE_UNAVAILABLE, EXCESSIVE_RESOURCE_USAGE, INTERNAL_ERROR, INVALID_ARGS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, SERVER_BUSY, decodeJSONMessage, hasOwn, isRecord, utf8, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
 import { Notification } from './Notification.js';
 import { ProtocolError } from './ProtocolError.js';
 import { encodePayloadText, requestText, responseText } from './protocolInternals.js';
@@ -129,21 +129,21 @@ export type JSONRPCProtocol = typeof JSONRPC;
  */
 export abstract class JSONRPC {
   /** Invalid JSON or invalid UTF-8. */
-  static readonly PARSE_ERROR: -32700 = CODES.PARSE_ERROR;
+  static readonly PARSE_ERROR: -32700 = PARSE_ERROR;
   /** The message is not a valid request or response object. */
-  static readonly INVALID_REQUEST: -32600 = CODES.INVALID_REQUEST;
+  static readonly INVALID_REQUEST: -32600 = INVALID_REQUEST;
   /** No such method (or the method is not a string). */
-  static readonly METHOD_NOT_FOUND: -32601 = CODES.METHOD_NOT_FOUND;
+  static readonly METHOD_NOT_FOUND: -32601 = METHOD_NOT_FOUND;
   /** The arguments do not fit the method. */
-  static readonly INVALID_ARGS: -32602 = CODES.INVALID_ARGS;
+  static readonly INVALID_ARGS: -32602 = INVALID_ARGS;
   /** An internal error, e.g. a result that cannot be encoded as JSON. */
-  static readonly INTERNAL_ERROR: -32603 = CODES.INTERNAL_ERROR;
+  static readonly INTERNAL_ERROR: -32603 = INTERNAL_ERROR;
   /** An error response that carried no usable code (this library's own code). */
-  static readonly ERROR_CODE_UNAVAILABLE: -100 = CODES.ERROR_CODE_UNAVAILABLE;
+  static readonly ERROR_CODE_UNAVAILABLE: -100 = ERROR_CODE_UNAVAILABLE;
   /** The peer used too many resources (this library's own code). */
-  static readonly EXCESSIVE_RESOURCE_USAGE: -101 = CODES.EXCESSIVE_RESOURCE_USAGE;
+  static readonly EXCESSIVE_RESOURCE_USAGE: -101 = EXCESSIVE_RESOURCE_USAGE;
   /** The server is too busy, e.g. the request timed out (this library's own code). */
-  static readonly SERVER_BUSY: -102 = CODES.SERVER_BUSY;
+  static readonly SERVER_BUSY: -102 = SERVER_BUSY;
 
   /** Whether the protocol has batches. */
   static readonly allowBatches: boolean = true;
@@ -241,10 +241,10 @@ export abstract class JSONRPC {
       return hasOwn(payload, 'method') ? this.processRequest(payload) : this.processResponse(payload);
     }
     if (Array.isArray(payload) && this.allowBatches) {
-      if (payload.length === 0) throw this.protocolError(CODES.INVALID_REQUEST, 'batch is empty', true, null);
+      if (payload.length === 0) throw this.protocolError(INVALID_REQUEST, 'batch is empty', true, null);
       return { kind: 'batch', payloads: payload };
     }
-    throw this.protocolError(CODES.INVALID_REQUEST, 'request object must be a dictionary', true, null);
+    throw this.protocolError(INVALID_REQUEST, 'request object must be a dictionary', true, null);
   }
 
   /** The decoded JSON of a message, or a PARSE_ERROR ProtocolError with its reply. */
@@ -252,7 +252,7 @@ export abstract class JSONRPC {
     const decoded = decodeJSONMessage(message);
     if (decoded.ok) return decoded.value;
     const text = decoded.failure === 'utf8' ? 'messages must be encoded in UTF-8' : 'invalid JSON';
-    throw this.protocolError(CODES.PARSE_ERROR, text, true, null);
+    throw this.protocolError(PARSE_ERROR, text, true, null);
   }
 
   /**

@@ -3,7 +3,7 @@ import type { Batch } from './Batch.js';
 import { ConnectionError } from './ConnectionError.js';
 import { IncomingRequest, type Responder } from './IncomingRequest.js';
 import { bindConnectionFriend, type PendingKey, type ResponseReceiver } from './connectionInternals.js';
-import { CODES, hasOwn, isRecord, numericId, utf8, utf8Length } from './jsonrpcInternals.js';
+import { INVALID_REQUEST, hasOwn, isRecord, numericId, utf8, utf8Length } from './jsonrpcInternals.js';
 import type { JSONRPCProtocol } from './JSONRPC.js';
 import { Notification } from './Notification.js';
 import { detectionOf, requestText, responseText } from './protocolInternals.js';
@@ -481,7 +481,7 @@ export class JSONRPCConnection {
   #oversizedReply(id: unknown): Uint8Array {
     // The reference's message lacks the closing parenthesis; kept for parity.
     const text = `response too large (over ${thousands(this.maxResponseSize)} bytes`;
-    return this.#protocol.responseMessage(new RPCError(CODES.INVALID_REQUEST, text), id);
+    return this.#protocol.responseMessage(new RPCError(INVALID_REQUEST, text), id);
   }
 }
 

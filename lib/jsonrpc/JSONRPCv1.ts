@@ -1,4 +1,4 @@
-import { CODES, hasOwn, isRecord, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
+import { INVALID_ARGS, hasOwn, isRecord, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
 import { JSONRPC } from './JSONRPC.js';
 import type { Notification } from './Notification.js';
 import { ProtocolError } from './ProtocolError.js';
@@ -58,7 +58,7 @@ export abstract class JSONRPCv1 extends JSONRPC {
 
   static override requestPayload(request: Request | Notification, requestId: unknown): JSONRecord {
     if (!Array.isArray(request.args)) {
-      throw new ProtocolError(CODES.INVALID_ARGS, 'JSONRPCv1 does not support named arguments');
+      throw new ProtocolError(INVALID_ARGS, 'JSONRPCv1 does not support named arguments');
     }
     return { method: request.method, params: request.args, id: requestId ?? null };
   }

@@ -1,4 +1,4 @@
-import { CODES } from './jsonrpcInternals.js';
+import { INVALID_ARGS, INVALID_REQUEST } from './jsonrpcInternals.js';
 import { RPCError, type RPCErrorOptions } from './RPCError.js';
 
 /**
@@ -78,12 +78,12 @@ export class ProtocolError extends RPCError {
 
   /** An `INVALID_ARGS` (−32602) protocol error. */
   static override invalidArgs(message: string): ProtocolError {
-    return new ProtocolError(CODES.INVALID_ARGS, message);
+    return new ProtocolError(INVALID_ARGS, message);
   }
 
   /** An `INVALID_REQUEST` (−32600) protocol error. */
   static override invalidRequest(message: string): ProtocolError {
-    return new ProtocolError(CODES.INVALID_REQUEST, message);
+    return new ProtocolError(INVALID_REQUEST, message);
   }
 
   /** The `INVALID_REQUEST` protocol error `'batch is empty'`. */

@@ -1,4 +1,4 @@
-import { CODES } from './jsonrpcInternals.js';
+import { INVALID_ARGS, INVALID_REQUEST } from './jsonrpcInternals.js';
 
 /**
  * Options for {@link RPCError}.
@@ -82,12 +82,12 @@ export class RPCError extends Error {
 
   /** An `INVALID_ARGS` (−32602) error with the given message. */
   static invalidArgs(message: string): RPCError {
-    return new RPCError(CODES.INVALID_ARGS, message);
+    return new RPCError(INVALID_ARGS, message);
   }
 
   /** An `INVALID_REQUEST` (−32600) error with the given message. */
   static invalidRequest(message: string): RPCError {
-    return new RPCError(CODES.INVALID_REQUEST, message);
+    return new RPCError(INVALID_REQUEST, message);
   }
 
   /** The `INVALID_REQUEST` error for an empty batch: `'batch is empty'`. */

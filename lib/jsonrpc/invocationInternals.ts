@@ -1,5 +1,5 @@
 import type { RPCHandler } from './defineHandler.js';
-import { CODES } from './jsonrpcInternals.js';
+import { METHOD_NOT_FOUND } from './jsonrpcInternals.js';
 import type { Notification } from './Notification.js';
 import { compareCodePoints } from './pythonReprInternals.js';
 import type { Request } from './Request.js';
@@ -34,7 +34,7 @@ export function invokeHandler<R>(handler: RPCHandler<R>, request: Request | Noti
 
 /** METHOD_NOT_FOUND for a method no handler serves, as the reference words it. */
 export function unknownMethod(method: string): RPCError {
-  return new RPCError(CODES.METHOD_NOT_FOUND, `unknown method "${method}"`);
+  return new RPCError(METHOD_NOT_FOUND, `unknown method "${method}"`);
 }
 
 /** INVALID_ARGS for named arguments a handler does not take, as the reference words it. */

@@ -3,13 +3,13 @@
  *
  * @internal
  */
-import { CODES, isPlainRecord, type RequestArgs } from './jsonrpcInternals.js';
+import { METHOD_NOT_FOUND, isPlainRecord, type RequestArgs } from './jsonrpcInternals.js';
 import { ProtocolError } from './ProtocolError.js';
 
 /** Checks a method and its arguments as the reference's item constructors do. */
 export function validateRequestParts(method: unknown, args: unknown): asserts method is string {
   if (typeof method !== 'string') {
-    throw new ProtocolError(CODES.METHOD_NOT_FOUND, 'method must be a string');
+    throw new ProtocolError(METHOD_NOT_FOUND, 'method must be a string');
   }
   if (!Array.isArray(args) && !isPlainRecord(args)) {
     throw ProtocolError.invalidArgs('request arguments must be a list or a dictionary');

@@ -6,16 +6,14 @@
  */
 
 /** The JSON-RPC error codes on the wire (the `JSONRPC` class re-exposes them). */
-export const CODES = {
-  PARSE_ERROR: -32700,
-  INVALID_REQUEST: -32600,
-  METHOD_NOT_FOUND: -32601,
-  INVALID_ARGS: -32602,
-  INTERNAL_ERROR: -32603,
-  ERROR_CODE_UNAVAILABLE: -100,
-  EXCESSIVE_RESOURCE_USAGE: -101,
-  SERVER_BUSY: -102,
-} as const;
+export const PARSE_ERROR = -32700;
+export const INVALID_REQUEST = -32600;
+export const METHOD_NOT_FOUND = -32601;
+export const INVALID_ARGS = -32602;
+export const INTERNAL_ERROR = -32603;
+export const ERROR_CODE_UNAVAILABLE = -100;
+export const EXCESSIVE_RESOURCE_USAGE = -101;
+export const SERVER_BUSY = -102;
 
 /**
  * A decoded JSON object (Python's `dict`): string keys, values not yet

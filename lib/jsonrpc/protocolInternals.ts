@@ -5,17 +5,7 @@
  *
  * @internal
  */
-import {
-  asPythonInt,
-  CODES,
-  encodeJSONText,
-  getOwn,
-  hasOwn,
-  isRecord,
-  isValidV2Id,
-  type JSONRecord,
-  type RequestArgs,
-} from './jsonrpcInternals.js';
+import { ERROR_CODE_UNAVAILABLE, INTERNAL_ERROR, asPythonInt, encodeJSONText, getOwn, hasOwn, isRecord, isValidV2Id, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
 import type { JSONRPCProtocol } from './JSONRPC.js';
 import type { Notification } from './Notification.js';
 import { ProtocolError } from './ProtocolError.js';
@@ -67,7 +57,7 @@ export function v2ErrorPayload(error: RPCError, requestId: unknown): JSONRecord 
 
 /** JSON-RPC 1.0's reading of whatever came in `"error"`. */
 export function bestEffortError(error: unknown): RPCError {
-  let code: number = CODES.ERROR_CODE_UNAVAILABLE;
+  let code: number = ERROR_CODE_UNAVAILABLE;
   let message = 'no error message provided';
   if (typeof error === 'string') {
     message = error;
@@ -108,7 +98,7 @@ export function responseText(protocol: JSONRPCProtocol, result: unknown, request
 export function encodePayloadText(payload: unknown): string {
   const text = encodeJSONText(payload);
   if (text === undefined) {
-    throw new ProtocolError(CODES.INTERNAL_ERROR, `JSON payload encoding error: ${pyStr(payload)}`);
+    throw new ProtocolError(INTERNAL_ERROR, `JSON payload encoding error: ${pyStr(payload)}`);
   }
   return text;
 }

@@ -5,7 +5,7 @@ import { replyText } from '../jsonrpc/connectionInternals.js';
 import type { RPCHandler } from '../jsonrpc/defineHandler.js';
 import { invokeHandler, unexpectedNames, unknownMethod } from '../jsonrpc/invocationInternals.js';
 import { IncomingRequest } from '../jsonrpc/IncomingRequest.js';
-import { JSONRPC } from '../jsonrpc/JSONRPC.js';
+import { EXCESSIVE_RESOURCE_USAGE, INTERNAL_ERROR, PARSE_ERROR, SERVER_BUSY } from '../jsonrpc/jsonrpcInternals.js';
 import type { JSONRPCProtocol } from '../jsonrpc/JSONRPC.js';
 import { JSONRPCConnection, type ReceivedMessage } from '../jsonrpc/JSONRPCConnection.js';
 import { JSONRPCv2 } from '../jsonrpc/JSONRPCv2.js';
@@ -507,7 +507,7 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
     // Counted first, as the reference does: the message whose errors reach the hard limit is itself refused.
     for (const error of received.errors) {
       this.logger.debug(error.message);
-      this.bumpErrors(error, error.code === JSONRPC.PARSE_ERROR ? this.errorBaseCost * 10 : undefined);
+      this.bumpErrors(error, error.code === PARSE_ERROR ? this.errorBaseCost * 10 : undefined);
     }
     // A malformed message goes through the dispatcher too (answered at once, with no handler),
     // so that at the hard limit it is refused like a request.
@@ -580,11 +580,11 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
     if (error instanceof ReplyAndDisconnect) return { result: error.result, disconnect: true };
     if (error instanceof TaskTimeout) {
       this.logger.info(`incoming request ${item.toString()} timed out after ${error.seconds} secs`);
-      return { result: new RPCError(JSONRPC.SERVER_BUSY, 'server busy - request timed out'), disconnect: false };
+      return { result: new RPCError(SERVER_BUSY, 'server busy - request timed out'), disconnect: false };
     }
     if (error instanceof ExcessiveSessionCostError) {
       this.onDisconnectDueToExcessiveSessionCost();
-      return { result: new RPCError(JSONRPC.EXCESSIVE_RESOURCE_USAGE, 'excessive resource usage'), disconnect: true };
+      return { result: new RPCError(EXCESSIVE_RESOURCE_USAGE, 'excessive resource usage'), disconnect: true };
     }
     // A handler's bug, not the peer's fault: a warning, once per message (the batch's report counts members).
     if (report === undefined) this.logger.warn(exceptionLine(item, error), error);
@@ -592,7 +592,7 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
       report.fail(item, error);
       (this.#openReports ??= new Set()).add(report);
     }
-    return { result: new RPCError(JSONRPC.INTERNAL_ERROR, 'internal server error'), disconnect: false };
+    return { result: new RPCError(INTERNAL_ERROR, 'internal server error'), disconnect: false };
   }
 
   #offer(request: Request | Notification): Observable<unknown> {

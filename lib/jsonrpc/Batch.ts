@@ -1,4 +1,4 @@
-import { ProtocolError } from './ProtocolError.js';
+import { ProtocolError, invalidRequestError } from './ProtocolError.js';
 import { Notification } from './Notification.js';
 import { Request } from './Request.js';
 import { Response } from './Response.js';
@@ -40,12 +40,12 @@ export class Batch<T extends BatchItem = Request | Notification> implements Iter
   readonly items: readonly T[];
 
   constructor(items: readonly T[]) {
-    if (!Array.isArray(items)) throw ProtocolError.invalidRequest('items must be a list');
-    if (items.length === 0) throw ProtocolError.emptyBatch();
+    if (!Array.isArray(items)) throw invalidRequestError('items must be a list');
+    if (items.length === 0) throw invalidRequestError('batch is empty');
     const members: readonly unknown[] = items;
     const requests = members.every((item) => item instanceof Request || item instanceof Notification);
     if (!requests && !members.every((item) => item instanceof Response)) {
-      throw ProtocolError.invalidRequest('batch must be homogeneous');
+      throw invalidRequestError('batch must be homogeneous');
     }
     this.items = Object.freeze([...items]);
   }

@@ -7,7 +7,7 @@ import { INVALID_REQUEST, hasOwn, isRecord, numericId, utf8, utf8Length } from '
 import type { JSONRPCProtocol } from './JSONRPC.js';
 import { Notification } from './Notification.js';
 import { detectionOf, requestText, responseText } from './protocolInternals.js';
-import { ProtocolError } from './ProtocolError.js';
+import { ProtocolError, invalidRequestError } from './ProtocolError.js';
 import { pyRepr, pyStr, pyStringRepr, thousands } from './pythonReprInternals.js';
 import { Request } from './Request.js';
 import { RPCError } from './RPCError.js';
@@ -381,7 +381,7 @@ export class JSONRPCConnection {
     if (entry === null) return NOTHING;
     if (entry === undefined) {
       const diagnostic = requestId === null && result instanceof RPCError && !(result instanceof ProtocolError);
-      throw ProtocolError.invalidRequest(
+      throw invalidRequestError(
         diagnostic
           ? `diagnostic error received: (${pyRepr(result.code)}, ${pyStringRepr(result.message)})`
           : `response to unsent request (ID: ${pyStr(requestId)})`,
@@ -412,7 +412,7 @@ export class JSONRPCConnection {
       entry = this.#lookup(batchKey(answers.map((answer) => answer.id ?? 0)));
     }
     if (entry === null) return NOTHING;
-    if (entry === undefined) throw ProtocolError.invalidRequest('response to unsent batch');
+    if (entry === undefined) throw invalidRequestError('response to unsent batch');
     this.#settle(entry, undefined, Object.freeze(answers.map((answer) => answer.result)));
     return NOTHING;
   }

@@ -1,7 +1,7 @@
 import { getOwn, hasOwn, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
 import { JSONRPC } from './JSONRPC.js';
 import type { Notification } from './Notification.js';
-import { ProtocolError } from './ProtocolError.js';
+import { invalidRequestError } from './ProtocolError.js';
 import {
   bestEffortError,
   v2ErrorPayload,
@@ -45,12 +45,12 @@ export abstract class JSONRPCLoose extends JSONRPC {
     const error = getOwn(payload, 'error');
     if (error !== null) {
       if (getOwn(payload, 'result') !== null) {
-        throw ProtocolError.invalidRequest('response contains both "result" and "error"');
+        throw invalidRequestError('response contains both "result" and "error"');
       }
       return bestEffortError(error);
     }
     if (!hasOwn(payload, 'result')) {
-      throw ProtocolError.invalidRequest('response contains neither "result" nor "error"');
+      throw invalidRequestError('response contains neither "result" nor "error"');
     }
     return payload['result'];
   }

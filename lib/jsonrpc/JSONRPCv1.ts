@@ -1,7 +1,7 @@
 import { INVALID_ARGS, hasOwn, isRecord, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
 import { JSONRPC } from './JSONRPC.js';
 import type { Notification } from './Notification.js';
-import { ProtocolError } from './ProtocolError.js';
+import { ProtocolError, invalidRequestError, invalidArgsError } from './ProtocolError.js';
 import { bestEffortError, definePositionalOnly } from './protocolInternals.js';
 import { pyStr } from './pythonReprInternals.js';
 import type { Request } from './Request.js';
@@ -34,25 +34,25 @@ export abstract class JSONRPCv1 extends JSONRPC {
 
   protected static override messageId(payload: unknown, _requireId: boolean): unknown {
     // 1.0 needs an id always, of any type; batches never get this far.
-    if (!isRecord(payload)) throw ProtocolError.invalidRequest('request object must be a dictionary');
-    if (!hasOwn(payload, 'id')) throw ProtocolError.invalidRequest('request has no "id"');
+    if (!isRecord(payload)) throw invalidRequestError('request object must be a dictionary');
+    if (!hasOwn(payload, 'id')) throw invalidRequestError('request has no "id"');
     return payload['id'];
   }
 
   protected static override requestArgs(payload: JSONRecord): RequestArgs {
     const args = hasOwn(payload, 'params') ? payload['params'] : null;
-    if (!Array.isArray(args)) throw ProtocolError.invalidArgs(`invalid request arguments: ${pyStr(args)}`);
+    if (!Array.isArray(args)) throw invalidArgsError(`invalid request arguments: ${pyStr(args)}`);
     return args;
   }
 
   static override responseValue(payload: JSONRecord): unknown {
     if (!hasOwn(payload, 'result') || !hasOwn(payload, 'error')) {
-      throw ProtocolError.invalidRequest('response must contain both "result" and "error"');
+      throw invalidRequestError('response must contain both "result" and "error"');
     }
     const result = payload['result'];
     const error = payload['error'];
     if (error === null) return result; // null is a valid result
-    if (result !== null) throw ProtocolError.invalidRequest('response has a "result" and an "error"');
+    if (result !== null) throw invalidRequestError('response has a "result" and an "error"');
     return bestEffortError(error);
   }
 

@@ -1,7 +1,7 @@
 import { getOwn, hasOwn, isRecord, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
 import { JSONRPC } from './JSONRPC.js';
 import type { Notification } from './Notification.js';
-import { ProtocolError } from './ProtocolError.js';
+import { invalidRequestError } from './ProtocolError.js';
 import {
   v2ErrorPayload,
   v2MessageId,
@@ -38,7 +38,7 @@ export abstract class JSONRPCv2 extends JSONRPC {
   }
 
   protected static override validateMessage(payload: JSONRecord): void {
-    if (getOwn(payload, 'jsonrpc') !== '2.0') throw ProtocolError.invalidRequest('"jsonrpc" is not "2.0"');
+    if (getOwn(payload, 'jsonrpc') !== '2.0') throw invalidRequestError('"jsonrpc" is not "2.0"');
   }
 
   protected static override requestArgs(payload: JSONRecord): RequestArgs {
@@ -48,12 +48,12 @@ export abstract class JSONRPCv2 extends JSONRPC {
   static override responseValue(payload: JSONRecord): unknown {
     if (hasOwn(payload, 'result')) {
       if (hasOwn(payload, 'error')) {
-        throw ProtocolError.invalidRequest('response contains both "result" and "error"');
+        throw invalidRequestError('response contains both "result" and "error"');
       }
       return payload['result'];
     }
     if (!hasOwn(payload, 'error')) {
-      throw ProtocolError.invalidRequest('response contains neither "result" nor "error"');
+      throw invalidRequestError('response contains neither "result" nor "error"');
     }
     const error = payload['error'];
     if (isRecord(error)) {
@@ -64,7 +64,7 @@ export abstract class JSONRPCv2 extends JSONRPC {
         if (typeof code === 'boolean') return new RPCError(code ? 1 : 0, message); // bool is int in Python
       }
     }
-    throw ProtocolError.invalidRequest(`ill-formed response error object: ${pyStr(error)}`);
+    throw invalidRequestError(`ill-formed response error object: ${pyStr(error)}`);
   }
 
   static override requestPayload(request: Request | Notification, requestId: unknown): JSONRecord {

@@ -78,16 +78,30 @@ export class ProtocolError extends RPCError {
 
   /** An `INVALID_ARGS` (−32602) protocol error. */
   static override invalidArgs(message: string): ProtocolError {
-    return new ProtocolError(INVALID_ARGS, message);
+    return invalidArgsError(message);
   }
 
   /** An `INVALID_REQUEST` (−32600) protocol error. */
   static override invalidRequest(message: string): ProtocolError {
-    return new ProtocolError(INVALID_REQUEST, message);
+    return invalidRequestError(message);
   }
 
   /** The `INVALID_REQUEST` protocol error `'batch is empty'`. */
   static override emptyBatch(): ProtocolError {
-    return ProtocolError.invalidRequest('batch is empty');
+    return invalidRequestError('batch is empty');
   }
+}
+
+/**
+ * `ProtocolError.invalidRequest` as a plain function, for the library's own
+ * many callers: a bundler shortens a function's name, not a static method's.
+ * Not re-exported.
+ */
+export function invalidRequestError(message: string): ProtocolError {
+  return new ProtocolError(INVALID_REQUEST, message);
+}
+
+/** `ProtocolError.invalidArgs` as a plain function (see {@link invalidRequestError}). Not re-exported. */
+export function invalidArgsError(message: string): ProtocolError {
+  return new ProtocolError(INVALID_ARGS, message);
 }

@@ -4,7 +4,7 @@
  * @internal
  */
 import { METHOD_NOT_FOUND, isPlainRecord, type RequestArgs } from './jsonrpcInternals.js';
-import { ProtocolError } from './ProtocolError.js';
+import { ProtocolError, invalidArgsError } from './ProtocolError.js';
 
 /** Checks a method and its arguments as the reference's item constructors do. */
 export function validateRequestParts(method: unknown, args: unknown): asserts method is string {
@@ -12,7 +12,7 @@ export function validateRequestParts(method: unknown, args: unknown): asserts me
     throw new ProtocolError(METHOD_NOT_FOUND, 'method must be a string');
   }
   if (!Array.isArray(args) && !isPlainRecord(args)) {
-    throw ProtocolError.invalidArgs('request arguments must be a list or a dictionary');
+    throw invalidArgsError('request arguments must be a list or a dictionary');
   }
 }
 

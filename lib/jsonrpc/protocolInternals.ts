@@ -8,20 +8,20 @@
 import { ERROR_CODE_UNAVAILABLE, INTERNAL_ERROR, asPythonInt, encodeJSONText, getOwn, hasOwn, isRecord, isValidV2Id, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
 import type { JSONRPCProtocol } from './JSONRPC.js';
 import type { Notification } from './Notification.js';
-import { ProtocolError } from './ProtocolError.js';
+import { ProtocolError, invalidRequestError, invalidArgsError } from './ProtocolError.js';
 import { pyStr } from './pythonReprInternals.js';
 import type { Request } from './Request.js';
 import { RPCError } from './RPCError.js';
 
 /** JSON-RPC 2.0's id rule (also JSONRPCLoose's). */
 export function v2MessageId(payload: unknown, requireId: boolean): unknown {
-  if (!isRecord(payload)) throw ProtocolError.invalidRequest('request object must be a dictionary');
+  if (!isRecord(payload)) throw invalidRequestError('request object must be a dictionary');
   if (hasOwn(payload, 'id')) {
     const id = payload['id'];
-    if (!isValidV2Id(id)) throw ProtocolError.invalidRequest(`invalid "id": ${pyStr(id)}`);
+    if (!isValidV2Id(id)) throw invalidRequestError(`invalid "id": ${pyStr(id)}`);
     return id;
   }
-  if (requireId) throw ProtocolError.invalidRequest('request has no "id"');
+  if (requireId) throw invalidRequestError('request has no "id"');
   return null;
 }
 
@@ -29,7 +29,7 @@ export function v2MessageId(payload: unknown, requireId: boolean): unknown {
 export function v2RequestArgs(payload: JSONRecord): RequestArgs {
   const args = hasOwn(payload, 'params') ? payload['params'] : [];
   if (!Array.isArray(args) && !isRecord(args)) {
-    throw ProtocolError.invalidArgs(`invalid request arguments: ${pyStr(args)}`);
+    throw invalidArgsError(`invalid request arguments: ${pyStr(args)}`);
   }
   return args;
 }

@@ -11,6 +11,7 @@
  */
 import { filter, firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
 import {
+  BatchRequest,
   BitcoinFramer,
   JSONRPCConnection,
   JSONRPCv2,
@@ -73,7 +74,7 @@ async function talk(client: RPCSession): Promise<void> {
   console.log('  whoami (the server asks the client back) →', await client.sendRequest('whoami'));
   await client.sendRequest('refuse').catch((e: RPCError) => console.log('  refuse →', e.name, e.code, e.message));
   await client.sendRequest('add', [1]).catch((e: RPCError) => console.log('  add(1) →', e.code, e.message));
-  const batch = client.sendBatch();
+  const batch = new BatchRequest(client);
   batch.addRequest('add', [1, 2]).addNotification('log', ['batched']).addRequest('add', [3, 4]);
   console.log('  batch →', await batch.send());
 }

@@ -1,4 +1,9 @@
 import { ProtocolError, invalidRequestError } from './ProtocolError.js';
+import type { Observable } from 'rxjs';
+import { bindBatching } from './batchInternals.js';
+import { batchKey, registerBatch, takeIds, type PendingKey, type ResponseReceiver } from './connectionInternals.js';
+import type { JSONRPCProtocol } from './JSONRPC.js';
+import type { JSONRPCConnection } from './JSONRPCConnection.js';
 import { Notification } from './Notification.js';
 import { Request } from './Request.js';
 import { Response } from './Response.js';
@@ -64,4 +69,34 @@ export class Batch<T extends BatchItem = Request | Notification> implements Iter
   toString(): string {
     return `Batch(${this.items.length} items)`;
   }
+
+  static {
+    bindBatching({ message: batchMessage, send: sendBatch });
+  }
+}
+
+/** `JSONRPC.batchMessage`: the members' messages joined, each request with the next of `requestIds`. */
+function batchMessage(protocol: JSONRPCProtocol, batch: Batch<Request | Notification>, requestIds: Iterable<unknown>): Uint8Array {
+  if (!protocol.allowBatches) throw invalidRequestError('protocol does not permit batches');
+  const ids = requestIds[Symbol.iterator]();
+  const parts = batch.items.map((member) => {
+    if (!(member instanceof Request)) return protocol.notificationMessage(member);
+    const next = ids.next();
+    if (next.done === true) throw new TypeError('batchMessage needs one request id per request');
+    return protocol.requestMessage(member, next.value);
+  });
+  return protocol.batchMessageFromParts(parts);
+}
+
+/** A batch sent through a connection: ids for its requests, its message, and its registration (see `Batching.send`). */
+function sendBatch(
+  connection: object,
+  batch: Batch<Request | Notification>,
+  receiver?: ResponseReceiver,
+): [message: Uint8Array, key: PendingKey | undefined, response$: Observable<unknown> | undefined] {
+  const ids = takeIds(connection, batch.items.filter((item) => item instanceof Request).length);
+  const message = (connection as JSONRPCConnection).protocol.batchMessage(batch, ids);
+  if (ids.length === 0) return [message, undefined, undefined];
+  const key = batchKey(ids);
+  return [message, key, registerBatch(connection, key, batch, receiver)];
 }

@@ -1,5 +1,6 @@
 import type { Batch } from './Batch.js';
 import { ERROR_CODE_UNAVAILABLE, EXCESSIVE_RESOURCE_USAGE, INTERNAL_ERROR, INVALID_ARGS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, SERVER_BUSY, decodeJSONMessage, hasOwn, isRecord, utf8, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
+import { batchingOf } from './batchInternals.js';
 import { Notification } from './Notification.js';
 import { ProtocolError, invalidRequestError } from './ProtocolError.js';
 import { encodePayloadText, requestText, responseText } from './protocolInternals.js';
@@ -310,15 +311,7 @@ export abstract class JSONRPC {
    * @throws ProtocolError - if the protocol has no batches, or a member cannot be expressed
    */
   static batchMessage(batch: Batch<Request | Notification>, requestIds: Iterable<unknown>): Uint8Array {
-    if (!this.allowBatches) throw invalidRequestError('protocol does not permit batches');
-    const ids = requestIds[Symbol.iterator]();
-    const parts = batch.items.map((member) => {
-      if (!(member instanceof Request)) return this.notificationMessage(member);
-      const next = ids.next();
-      if (next.done === true) throw new TypeError('batchMessage needs one request id per request');
-      return this.requestMessage(member, next.value);
-    });
-    return this.batchMessageFromParts(parts);
+    return batchingOf().message(this, batch, requestIds);
   }
 
   /**

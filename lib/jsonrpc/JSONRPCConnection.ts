@@ -2,7 +2,8 @@ import { AsyncSubject, Observable } from 'rxjs';
 import type { Batch } from './Batch.js';
 import { ConnectionError } from './ConnectionError.js';
 import { IncomingRequest, type Responder } from './IncomingRequest.js';
-import { bindConnectionFriend, type PendingKey, type ResponseReceiver } from './connectionInternals.js';
+import { batchingOf } from './batchInternals.js';
+import { batchKey, bindConnectionFriend, type PendingKey, type ResponseReceiver } from './connectionInternals.js';
 import { INVALID_REQUEST, hasOwn, isRecord, numericId, utf8, utf8Length } from './jsonrpcInternals.js';
 import type { JSONRPCProtocol } from './JSONRPC.js';
 import { Notification } from './Notification.js';
@@ -164,7 +165,9 @@ export class JSONRPCConnection {
   static {
     bindConnectionFriend({
       sendRequestText: (connection, request, receiver) => (connection as JSONRPCConnection).#sendRequestText(request, receiver),
-      sendBatchMessage: (connection, batch, receiver) => (connection as JSONRPCConnection).#sendBatchMessage(batch, receiver),
+      takeIds: (connection, count) => Array.from({ length: count }, () => (connection as JSONRPCConnection).#nextId++),
+      register: (connection, key, sent, receiver) =>
+        receiver === undefined ? (connection as JSONRPCConnection).#register(key, sent) : void (connection as JSONRPCConnection).#add(key, sent, receiver),
       forget: (connection, key) => (connection as JSONRPCConnection).#forget(key),
     });
   }
@@ -175,18 +178,6 @@ export class JSONRPCConnection {
     const text = requestText(this.#protocol, request, requestId);
     this.#add(requestId, request, receiver);
     return [text, requestId];
-  }
-
-  #sendBatchMessage(batch: Batch<Request | Notification>, receiver: ResponseReceiver): [message: Uint8Array, key: Key | undefined] {
-    const [message, key] = this.#batch(batch);
-    if (key !== undefined) this.#add(key, batch, receiver);
-    return [message, key];
-  }
-
-  /** A batch's message, and its key (undefined for notifications only); uses up the ids of its requests. */
-  #batch(batch: Batch<Request | Notification>): [message: Uint8Array, key: Key | undefined] {
-    const ids = batch.items.filter((item) => item instanceof Request).map(() => this.#nextId++);
-    return [this.#protocol.batchMessage(batch, ids), ids.length === 0 ? undefined : batchKey(ids)];
   }
 
   #forget(key: Key): boolean {
@@ -233,8 +224,8 @@ export class JSONRPCConnection {
    * @throws ProtocolError - if the protocol has no batches (1.0) or a member cannot be expressed
    */
   sendBatch(batch: Batch<Request | Notification>): [message: Uint8Array, response$: Observable<readonly unknown[]> | undefined] {
-    const [message, key] = this.#batch(batch);
-    return [message, key === undefined ? undefined : (this.#register(key, batch) as Observable<readonly unknown[]>)];
+    const [message, , response$] = batchingOf().send(this, batch);
+    return [message, response$ as Observable<readonly unknown[]> | undefined];
   }
 
   /**
@@ -493,7 +484,3 @@ const NOTHING: ReceivedMessage = Object.freeze({ items: NO_ITEMS, reply: undefin
 /** How many abandoned requests a connection remembers, to drop their late answers quietly. */
 const ABANDONED_MEMORY = 1024;
 
-/** A batch's key in the pending table: the ids of its requests, ascending. */
-function batchKey(ids: readonly number[]): string {
-  return `batch:${ids.join(',')}`;
-}

@@ -1,3 +1,4 @@
+import type { Observable } from 'rxjs';
 import type { Batch } from './Batch.js';
 import type { IncomingRequest } from './IncomingRequest.js';
 import type { Notification } from './Notification.js';
@@ -30,11 +31,8 @@ type Connection = object;
 
 interface ConnectionFriend {
   sendRequestText(connection: Connection, request: Request, receiver: ResponseReceiver): [text: string, key: PendingKey];
-  sendBatchMessage(
-    connection: Connection,
-    batch: Batch<Request | Notification>,
-    receiver: ResponseReceiver,
-  ): [message: Uint8Array, key: PendingKey | undefined];
+  takeIds(connection: Connection, count: number): number[];
+  register(connection: Connection, key: PendingKey, sent: Batch<Request | Notification>, receiver?: ResponseReceiver): Observable<unknown> | undefined;
   forget(connection: Connection, key: PendingKey): boolean;
 }
 
@@ -64,18 +62,28 @@ export function sendRequestText(
   return theFriend().sendRequestText(connection, request, receiver);
 }
 
+/** The next `count` request ids of the connection, in order. */
+export function takeIds(connection: Connection, count: number): number[] {
+  return theFriend().takeIds(connection, count);
+}
+
 /**
- * Registers a batch awaiting its answers; `receiver.deliver` gets the results in
- * batch order. The key is undefined for a batch of notifications only
- * (nothing to wait for: the receiver is never called).
- * @throws ProtocolError - if the protocol has no batches or cannot express a member
+ * Registers a batch awaiting its answers under `key`: the results in batch
+ * order go to `receiver`, or, with none, to the Observable returned (the
+ * public form, as `sendRequest`'s).
  */
-export function sendBatchMessage(
+export function registerBatch(
   connection: Connection,
+  key: PendingKey,
   batch: Batch<Request | Notification>,
-  receiver: ResponseReceiver,
-): [message: Uint8Array, key: PendingKey | undefined] {
-  return theFriend().sendBatchMessage(connection, batch, receiver);
+  receiver?: ResponseReceiver,
+): Observable<unknown> | undefined {
+  return theFriend().register(connection, key, batch, receiver);
+}
+
+/** A batch's key in the pending table: the ids of its requests, ascending. */
+export function batchKey(ids: readonly number[]): string {
+  return `batch:${ids.join(',')}`;
 }
 
 /** Stops waiting for a request or batch; its late answer is dropped quietly. True if it was still waiting. */

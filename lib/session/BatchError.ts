@@ -8,10 +8,10 @@ import type { BatchRequest } from './BatchRequest.js';
  *
  * ## Example
  * ```ts
- * import { BatchError, RPCSession, memoryTransportPair } from 'rxrpcx';
+ * import { BatchError, BatchRequest, RPCSession, memoryTransportPair } from 'rxrpcx';
  * const [transport] = memoryTransportPair();
  * const session = new RPCSession(transport);
- * const batch = session.sendBatch(true);
+ * const batch = new BatchRequest(session, true);
  * batch.addRequest('ok');
  * batch.addRequest('no-such-method');
  * try {

@@ -1,10 +1,13 @@
-import { Observable, defer, firstValueFrom, tap } from 'rxjs';
+import { Observable, defer, firstValueFrom, tap, type Subscriber } from 'rxjs';
+import type { MethodContract } from '../jsonrpc/MethodContract.js';
 import { Batch } from '../jsonrpc/Batch.js';
 import { Notification } from '../jsonrpc/Notification.js';
 import { Request, type RequestArgs } from '../jsonrpc/Request.js';
 import { BatchError } from './BatchError.js';
+import { outgoingPathOf } from './outgoingInternals.js';
+import type { RPCSession } from './RPCSession.js';
 
-/** How a session sends a built batch; the session supplies it. *
+/** How a built batch is sent, for a {@link BatchRequest} given one instead of a session. *
  * ## Example
  * ```ts
  * import { BatchRequest, type BatchSender } from 'rxrpcx';
@@ -28,10 +31,10 @@ export type BatchSender = (batch: Batch<Request | Notification>) => Observable<r
  *
  * ## Example
  * ```ts
- * import { RPCSession, memoryTransportPair } from 'rxrpcx';
+ * import { BatchRequest, RPCSession, memoryTransportPair } from 'rxrpcx';
  * const [transport] = memoryTransportPair();
  * const session = new RPCSession(transport);
- * const batch = session.sendBatch();
+ * const batch = new BatchRequest(session);
  * batch.addRequest('add', [1, 2]);
  * batch.addNotification('log', ['hi']);
  * batch.addRequest('echo', ['x']);
@@ -47,14 +50,14 @@ export class BatchRequest {
   results: readonly unknown[] | undefined;
 
   /**
-   * @param send - the session's sender
+   * @param session - the session to send through (its outgoing concurrency and `sentRequestTimeout`), or a sender of one's own
    * @param raiseErrors - fail with BatchError when any member fails
    */
   constructor(
-    send: BatchSender,
+    session: RPCSession<MethodContract> | BatchSender,
     readonly raiseErrors = false,
   ) {
-    this.#send = send;
+    this.#send = typeof session === 'function' ? session : (batch) => sendThrough(session, batch);
   }
 
   /** Adds a request; throws a ProtocolError if it is invalid. */
@@ -101,4 +104,17 @@ export class BatchRequest {
   send(): Promise<readonly unknown[]> {
     return firstValueFrom(this.send$());
   }
+}
+
+/** A batch through the session's one outgoing path: a slot, `sentRequestTimeout`, the session's end. */
+function sendThrough(session: RPCSession<MethodContract>, batch: Batch<Request | Notification>): Observable<readonly unknown[]> {
+  return new Observable<readonly unknown[]>((subscriber) =>
+    outgoingPathOf(session).open(
+      subscriber as Subscriber<unknown>,
+      batch,
+      // Every member is timed, notifications too, as the reference's len(batch).
+      Math.max(1, batch.items.length),
+      session.sentRequestTimeout,
+    ),
+  );
 }

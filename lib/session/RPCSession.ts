@@ -1,6 +1,5 @@
 import { EMPTY, Observable, Subject, type Subscriber, type Unsubscribable } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase.js';
-import type { Batch } from '../jsonrpc/Batch.js';
 import { replyText } from '../jsonrpc/connectionInternals.js';
 import type { RPCHandler } from '../jsonrpc/defineHandler.js';
 import { invokeHandler, unexpectedNames, unknownMethod } from '../jsonrpc/invocationInternals.js';
@@ -26,11 +25,10 @@ import { RPCError } from '../jsonrpc/RPCError.js';
 import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError.js';
 import { TaskTimeout } from '../tasks/TaskTimeout.js';
 import type { Transport } from '../transport/Transport.js';
-import { BatchRequest } from './BatchRequest.js';
 import { BatchFailures, exceptionLine } from './handlerFailureInternals.js';
 import { MalformedMessage } from './malformedInternals.js';
 import { cancelKeyOf, cancellationMethod, cancelledKey } from './cancellationInternals.js';
-import { outgoingPath, PromiseSink, type OutgoingPath, type ExchangeSink, type OutgoingSender } from './outgoingInternals.js';
+import { bindOutgoingPath, outgoingPath, PromiseSink, type OutgoingPath, type ExchangeSink, type OutgoingSender } from './outgoingInternals.js';
 import { SessionBase } from './SessionBase.js';
 import { rpcSessionDefaults, type RequestOptions, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions.js';
 import { errorText, firstResult, wholeMessageFramer } from './sessionInternals.js';
@@ -376,6 +374,11 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
     });
   }
 
+  static {
+    // BatchRequest sends through the same path, from outside the class.
+    bindOutgoingPath((session) => (session as RPCSession).#path());
+  }
+
   /** The outgoing path, made with the first request or batch. */
   #path(): OutgoingPath {
     // The path queues and arms deadlines through the session's protected enqueue, deadline and now.
@@ -471,27 +474,6 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
   #notification(method: string, rest: readonly unknown[]): Uint8Array {
     const [args] = rest as RequestRest;
     return this.connection.sendNotification(new Notification(method, args));
-  }
-
-  /**
-   * A batch builder; `send()` sends it and resolves with the results in the
-   * order the requests were added.
-   * @param raiseErrors - fail with BatchError if any member fails
-   */
-  sendBatch(raiseErrors = false): BatchRequest {
-    return new BatchRequest((batch) => this.#batch(batch), raiseErrors);
-  }
-
-  #batch(batch: Batch<Request | Notification>): Observable<readonly unknown[]> {
-    return new Observable<readonly unknown[]>((subscriber) =>
-      this.#path().open(
-        subscriber as Subscriber<unknown>,
-        batch,
-        // Every member is timed, notifications too, as the reference's len(batch).
-        Math.max(1, batch.items.length),
-        this.sentRequestTimeout,
-      ),
-    );
   }
 
   protected override receive(message: Uint8Array): void {

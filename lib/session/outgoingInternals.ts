@@ -1,7 +1,8 @@
 import type { Unsubscribable } from 'rxjs';
 import { ConnectionError } from '../jsonrpc/ConnectionError.js';
 import type { Batch } from '../jsonrpc/Batch.js';
-import { forgetRequest, sendBatchMessage, sendRequestText, type PendingKey, type ResponseReceiver } from '../jsonrpc/connectionInternals.js';
+import { batchingOf } from '../jsonrpc/batchInternals.js';
+import { forgetRequest, sendRequestText, type PendingKey, type ResponseReceiver } from '../jsonrpc/connectionInternals.js';
 import type { Notification } from '../jsonrpc/Notification.js';
 import { Request } from '../jsonrpc/Request.js';
 import type { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection.js';
@@ -124,7 +125,7 @@ class Exchange implements ResponseReceiver, Unsubscribable {
     let message: Uint8Array | string;
     try {
       [message, this.#key] =
-        this.#sent instanceof Request ? sendRequestText(connection, this.#sent, this) : sendBatchMessage(connection, this.#sent, this);
+        this.#sent instanceof Request ? sendRequestText(connection, this.#sent, this) : batchingOf().send(connection, this.#sent, this);
     } catch (error) {
       this.deliver(error as Error);
       return;
@@ -205,6 +206,19 @@ export interface OutgoingPath {
   open(sink: ExchangeSink, sent: Sent, requestCount: number, timeout: number, signal?: AbortSignal): Unsubscribable | undefined;
   /** The connection has ended: waiting exchanges fail with ConnectionError. */
   close(): void;
+}
+
+let pathOfSession: ((session: object) => OutgoingPath) | undefined;
+
+/** Called once, by `RPCSession`'s static block. */
+export function bindOutgoingPath(implementation: (session: object) => OutgoingPath): void {
+  pathOfSession = implementation;
+}
+
+/** A session's outgoing path, for what sends through it from outside the class (`BatchRequest`). */
+export function outgoingPathOf(session: object): OutgoingPath {
+  if (pathOfSession === undefined) throw new Error('RPCSession is not loaded');
+  return pathOfSession(session);
 }
 
 /**

@@ -41,6 +41,14 @@ describe('browser bundle budget', () => {
     expect(withFramer.inputs.some(([path]) => path.includes('@noble/hashes'))).toBe(true);
   });
 
+  it('keeps outgoing batches out of a session bundle and in a BatchRequest one', async () => {
+    const external = ['rxjs', 'rxjs/*'];
+    const batches = (inputs: ReadonlyArray<readonly [string, number]>): boolean => inputs.some(([path]) => /\/(Batch|BatchRequest)\.js$/.test(path));
+    const plain = await measure({ name: 'RPCSession', source: "export { RPCSession } from 'rxrpcx';", external });
+    const batching = await measure({ name: 'RPCSession + BatchRequest', source: "export { RPCSession, BatchRequest } from 'rxrpcx';", external });
+    expect([batches(plain.inputs), batches(batching.inputs)]).toEqual([false, true]);
+  });
+
   it('keeps the signature checks out of a session bundle and in a defineHandler one', async () => {
     const external = ['rxjs', 'rxjs/*'];
     const checks = (inputs: ReadonlyArray<readonly [string, number]>): boolean => inputs.some(([path]) => path.endsWith('handlerInvocation.js'));

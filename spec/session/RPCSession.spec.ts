@@ -1,5 +1,6 @@
 import { NEVER, Observable, Subject, catchError, firstValueFrom, forkJoin, lastValueFrom, map, of, timer, toArray } from 'rxjs';
 import {
+  BatchRequest,
   BatchError,
   ConnectionError,
   JSONRPC,
@@ -236,7 +237,7 @@ describe('RPCSession', () => {
   describe('batches', () => {
     it('gathers results in the order added, with error members', async () => {
       const { client } = pair({ handlers: { one: () => 1, two: () => 2, log: () => undefined } });
-      const batch = client.sendBatch();
+      const batch = new BatchRequest(client);
       batch.addRequest('two').addNotification('log').addRequest('nope').addRequest('one');
       const results = await batch.send();
       expect(results).toHaveLength(3);
@@ -249,7 +250,7 @@ describe('RPCSession', () => {
 
     it('fails with BatchError when raiseErrors and a member fails', async () => {
       const { client } = pair({ handlers: { one: () => 1 } });
-      const batch = client.sendBatch(true);
+      const batch = new BatchRequest(client, true);
       batch.addRequest('one').addRequest('nope');
       const error = await batch.send().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BatchError);
@@ -261,8 +262,8 @@ describe('RPCSession', () => {
       const { client, server } = pair();
       const seen: string[] = [];
       server.notifications$.subscribe((n) => seen.push(n.method));
-      await expect(client.sendBatch().send()).rejects.toBeInstanceOf(ProtocolError);
-      expect(await client.sendBatch().addNotification('a').addNotification('b').send()).toEqual([]);
+      await expect(new BatchRequest(client).send()).rejects.toBeInstanceOf(ProtocolError);
+      expect(await new BatchRequest(client).addNotification('a').addNotification('b').send()).toEqual([]);
       await eventually(() => seen.length === 2);
       expect(seen).toEqual(['a', 'b']);
       await client.close();

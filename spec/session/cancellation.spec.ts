@@ -7,6 +7,7 @@
  */
 import { Observable, ReplaySubject, Subject, map, timer } from 'rxjs';
 import {
+  BatchRequest,
   JSONRPCv1,
   RPCSession,
   TaskCancelledError,
@@ -157,7 +158,7 @@ describe('wire cancellation (marbles)', () => {
         const log = new Subject<string>();
         const { client, clientEnd } = pair({ cancellation: true, handlers: hangingHandlers(log, 'a') }, { cancellation: true }, { delay: 0.001 });
         const clientWrites = linesWritten(clientEnd);
-        const builder = client.sendBatch();
+        const builder = new BatchRequest(client);
         builder.addRequest('a').addRequest('a');
         expectObservable(builder.send$(), '^--!').toBe('---');
         expectObservable(clientWrites.pipe(map((line) => Array.isArray(line)))).toBe('a', { a: true });

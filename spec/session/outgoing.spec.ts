@@ -1,5 +1,5 @@
 import { NEVER, Subject, map, takeUntil, timer, type Observable } from 'rxjs';
-import { ConnectionError, JSONRPC, RPCError, TaskTimeout, type RPCSession } from 'rxrpcx';
+import { BatchRequest, ConnectionError, JSONRPC, RPCError, TaskTimeout, type RPCSession } from 'rxrpcx';
 import { asErrorFields, pair, writesOf, testScheduler } from './sessionTestKit';
 
 const connectionError = { name: 'ConnectionError', code: new ConnectionError().code };
@@ -234,7 +234,7 @@ describe('outgoing requests (marbles)', () => {
       testScheduler().run(({ expectObservable }) => {
         const { client, clientEnd } = pair({ handlers: { one: () => 1, two: () => 2, log: () => undefined } }, {}, { delay: 0.001 });
         const writes$ = writesOf(clientEnd);
-        const batch = client.sendBatch().addRequest('two').addNotification('log').addRequest('one');
+        const batch = new BatchRequest(client).addRequest('two').addNotification('log').addRequest('one');
         expectObservable(batch.send$()).toBe('--(r|)', { r: [2, 1] });
         expectObservable(writes$).toBe('w', { w: 1 });
       });
@@ -243,9 +243,9 @@ describe('outgoing requests (marbles)', () => {
     it('time out after sentRequestTimeout, and are forgotten when unsubscribed', () => {
       testScheduler().run(({ expectObservable, flush }) => {
         const { client } = pair({ handlers: { hang: () => NEVER }, processingTimeout: 1000 }, { sentRequestTimeout: 2 });
-        const timedOut = client.sendBatch().addRequest('hang').addRequest('hang');
+        const timedOut = new BatchRequest(client).addRequest('hang').addRequest('hang');
         expectObservable(timedOut.send$().pipe(asErrorFields())).toBe('2s #', undefined, taskTimeout);
-        const dropped = client.sendBatch().addRequest('hang');
+        const dropped = new BatchRequest(client).addRequest('hang');
         expectObservable(dropped.send$(), '^ 9ms !').toBe('');
         flush();
         expect(client.connection.pendingRequests()).toEqual([]);
@@ -256,14 +256,14 @@ describe('outgoing requests (marbles)', () => {
       testScheduler().run(({ expectObservable }) => {
         const { client } = pair({ handlers: { slow: () => timer(10).pipe(map(() => 's')), one: () => 1 } }, { initialOutgoingConcurrent: 1 });
         expectObservable(client.request('slow')).toBe('10ms (s|)', { s: 's' });
-        expectObservable(client.sendBatch().addRequest('one').send$()).toBe('10ms (r|)', { r: [1] });
+        expectObservable(new BatchRequest(client).addRequest('one').send$()).toBe('10ms (r|)', { r: [1] });
       });
     });
 
     it('count each member for recalibration: a batch of three answered after 8.7 s is three of 2.9 s', () => {
       testScheduler().run(({ expectObservable }) => {
         const { client } = pair({ handlers: { work: () => timer(8700) } }, { recalibrateCount: 3 });
-        const batch = client.sendBatch().addRequest('work').addRequest('work').addRequest('work');
+        const batch = new BatchRequest(client).addRequest('work').addRequest('work').addRequest('work');
         expectObservable(batch.send$().pipe(map(() => client.outgoingConcurrent))).toBe('8700ms (a|)', { a: 52 });
       });
     });
@@ -271,7 +271,7 @@ describe('outgoing requests (marbles)', () => {
     it('count notifications too, as the reference counts len(batch)', () => {
       testScheduler().run(({ expectObservable }) => {
         const { client } = pair({ handlers: { work: () => timer(8700), log: () => undefined } }, { recalibrateCount: 3 });
-        const batch = client.sendBatch().addRequest('work').addNotification('log').addRequest('work');
+        const batch = new BatchRequest(client).addRequest('work').addNotification('log').addRequest('work');
         expectObservable(batch.send$().pipe(map(() => client.outgoingConcurrent))).toBe('8700ms (a|)', { a: 52 });
       });
     });

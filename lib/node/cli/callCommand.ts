@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { firstValueFrom } from 'rxjs';
-import { RPCError, connect$, type RPCClient, type RPCSession } from '../index.js';
+import { BatchRequest, RPCError, connect$, type RPCClient, type RPCSession } from '../index.js';
 import { checkEndpoint } from './checkEndpoint.js';
 import { clientFlags, clientFlagsHelp, clientOptionsFromFlags } from './clientOptionsFromFlags.js';
 import { ExitCode } from './ExitCode.js';
@@ -75,7 +75,7 @@ export async function callCommand(args: readonly string[], out: Output, signal: 
       return ExitCode.OK;
     }
     const session = await untilAborted(firstSession(client), signal);
-    const request = session.sendBatch();
+    const request = new BatchRequest(session);
     for (const member of batch) {
       if (member.notification) request.addNotification(member.method, member.params);
       else request.addRequest(member.method, member.params);

@@ -6,6 +6,7 @@
  */
 import { Observable, firstValueFrom, NEVER, timer } from 'rxjs';
 import {
+  BatchRequest,
   BatchError,
   ConnectionError,
   JSONRPCAutoDetect,
@@ -243,7 +244,7 @@ export class RxPeer implements Peer {
   }
 
   batch(session: string, items: readonly BatchItem[], raiseErrors = false): Promise<Outcome> {
-    const batch = this.session(session).sendBatch(raiseErrors);
+    const batch = new BatchRequest(this.session(session), raiseErrors);
     for (const item of items) {
       if (item.notification) batch.addNotification(item.method, (item.args ?? []) as RequestArgs);
       else batch.addRequest(item.method, (item.args ?? []) as RequestArgs);

@@ -4,7 +4,7 @@
  * limit, keepalive, backpressure and faults.
  */
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { ConnectError, ConnectionError, NetAddress, RPCSession, SessionKind } from 'rxrpcx';
+import { BatchRequest, ConnectError, ConnectionError, NetAddress, RPCSession, SessionKind } from 'rxrpcx';
 import { connectWs, connectWs$, serveWs, type WsTransport } from 'rxrpcx/node';
 import WebSocket from 'ws';
 import { once } from '../nodeHelpers';
@@ -69,7 +69,7 @@ describe('connectWs and serveWs', () => {
     const ticks = firstValueFrom(client.notifications$.pipe(take(3), toArray()));
     expect(await client.sendRequest('subscribe', [3])).toBe(true);
     expect((await ticks).map((n) => n.args)).toEqual([[0], [1], [2]]);
-    const batch = client.sendBatch();
+    const batch = new BatchRequest(client);
     batch.addRequest('echo', ['a']).addRequest('echo', ['b']);
     expect(await batch.send()).toEqual(['a', 'b']);
 

@@ -4,7 +4,7 @@
  * `remoteAddress()` reporting the proxy and the target. Run inside a
  * loopback-only network namespace.
  */
-import { NetAddress, RPCSession } from 'rxrpcx';
+import { BatchRequest, NetAddress, RPCSession } from 'rxrpcx';
 import { SOCKS4, SOCKS5, SOCKSProxy, SOCKSUserAuth, connectRs, serveRs, type SessionServer } from 'rxrpcx/node';
 import { LOOPBACK, assertLoopbackOnly, startDanted, startMicrosocks, type ProxyProcess } from './socksTestKit';
 
@@ -40,7 +40,7 @@ describe('sessions through real SOCKS proxies', () => {
     const session = await connectRs(LOOPBACK, server.address.port, { proxy, timeout: 5 });
     try {
       expect(await session.sendRequest('echo', ['through the proxy'])).toBe('through the proxy');
-      const batch = session.sendBatch();
+      const batch = new BatchRequest(session);
       batch.addRequest('add', [2, 3]).addRequest('echo', ['ü']);
       expect(await batch.send()).toEqual([5, 'ü']);
       expect(session.proxy()).toBe(proxy);

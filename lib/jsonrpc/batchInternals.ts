@@ -1,0 +1,44 @@
+import type { Observable } from 'rxjs';
+import type { Batch } from './Batch.js';
+import type { PendingKey, ResponseReceiver } from './connectionInternals.js';
+import type { JSONRPCProtocol } from './JSONRPC.js';
+import type { Notification } from './Notification.js';
+import type { Request } from './Request.js';
+
+/**
+ * Outgoing batches: the encoding of a batch and its registration with a
+ * connection, filled in by {@link Batch}'s static block. Only a bundle that
+ * makes batches carries them — and whoever holds a Batch has loaded its
+ * module, so `JSONRPC.batchMessage`, `JSONRPCConnection.sendBatch` and the
+ * session's batches always find them. (Incoming batches are every
+ * connection's business, and stay in JSONRPCConnection.)
+ *
+ * Not re-exported.
+ */
+export interface Batching {
+  /** `JSONRPC.batchMessage`: one message of the members' messages, the requests taking `ids` in order. */
+  message(protocol: JSONRPCProtocol, batch: Batch<Request | Notification>, ids: Iterable<unknown>): Uint8Array;
+  /**
+   * Sends a batch through a connection: its message, its key (undefined for
+   * notifications only: nothing to wait for) and, without a `receiver`, the
+   * Observable of its results; with one, the results go to it.
+   */
+  send(
+    connection: object,
+    batch: Batch<Request | Notification>,
+    receiver?: ResponseReceiver,
+  ): [message: Uint8Array, key: PendingKey | undefined, response$: Observable<unknown> | undefined];
+}
+
+let batching: Batching | undefined;
+
+/** Called once, by `Batch`'s static block. */
+export function bindBatching(implementation: Batching): void {
+  batching = implementation;
+}
+
+/** The outgoing batches; only a batch's holder asks, so its module is loaded. */
+export function batchingOf(): Batching {
+  if (batching === undefined) throw new TypeError('batches are made by Batch, which is not loaded');
+  return batching;
+}

@@ -47,7 +47,7 @@ import type { SubscriptionEvent, SubscriptionOptions } from './SubscriptionOptio
 export interface ClientRequestOptions {
   /** Seconds for the whole request, waiting for a session included. @default the client's `requestTimeout` */
   readonly timeout?: number;
-  /** Aborting it abandons the call (as unsubscribing does) and fails it with `TaskCancelledError`; a written request is cancelled on the wire if the session's `cancellation` is on. @default none */
+  /** Aborting it abandons the call (as unsubscribing does) and fails it with `TaskCancelledError`; a written request is cancelled on the wire if the session has wire cancellation (`wireCancellation`). @default none */
   readonly signal?: AbortSignal;
 }
 

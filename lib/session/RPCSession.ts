@@ -27,7 +27,7 @@ import { TaskTimeout } from '../tasks/TaskTimeout.js';
 import type { Transport } from '../transport/Transport.js';
 import { BatchFailures, exceptionLine } from './handlerFailureInternals.js';
 import { MalformedMessage } from './malformedInternals.js';
-import { cancelKeyOf, cancellationMethod, cancelledKey } from './cancellationInternals.js';
+import { cancellationPlug, type CancellationPlug } from './cancellationInternals.js';
 import { bindOutgoingPath, outgoingPath, PromiseSink, type OutgoingPath, type ExchangeSink, type OutgoingSender } from './outgoingInternals.js';
 import { SessionBase } from './SessionBase.js';
 import { rpcSessionDefaults, type RequestOptions, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions.js';
@@ -197,8 +197,8 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
   /** Made when first asked for: most sessions never are. */
   #notifications: Subject<Notification> | undefined;
   #calls: Subject<IncomingCall> | undefined;
-  /** The wire cancellation method; undefined when off. */
-  readonly #cancelMethod: string | undefined;
+  /** Wire cancellation; undefined when off. */
+  readonly #cancel: CancellationPlug | undefined;
   /** Each unanswered member of an incoming batch, to its batch's failure report; made with the first batch. */
   #batchOf: WeakMap<object, BatchFailures> | undefined;
   /** Reports holding a failure while members are still unanswered: logged at the end if they never finish. */
@@ -212,10 +212,10 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
    */
   constructor(transport: Transport, config: RPCSessionConfig<C> = {}) {
     // Checked before the session starts anything.
-    const cancelMethod = cancellationMethod(config.cancellation ?? (new.target as typeof RPCSession).defaults.cancellation);
+    const cancel = cancellationPlug(config.cancellation);
     super(transport, config);
     const defaults = (this.constructor as typeof RPCSession).defaults;
-    this.#cancelMethod = cancelMethod;
+    this.#cancel = cancel;
     this.connection = config.connection ?? this.defaultConnection(config.protocol ?? JSONRPCv2);
     this.handlers = config.handlers ?? ({} as MethodHandlers<C>);
     this.targetResponseTime = config.targetResponseTime ?? defaults.targetResponseTime;
@@ -382,7 +382,7 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
   /** The outgoing path, made with the first request or batch. */
   #path(): OutgoingPath {
     // The path queues and arms deadlines through the session's protected enqueue, deadline and now.
-    return (this.#outgoing ??= outgoingPath(this, this as unknown as OutgoingSender, this.#initialOutgoing, this.#cancelMethod));
+    return (this.#outgoing ??= outgoingPath(this, this as unknown as OutgoingSender, this.#initialOutgoing, this.#cancel));
   }
 
   /** The one body of `request` and `sendRequest`. */
@@ -499,16 +499,16 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
       // A batch's error parts go out with its requests' replies.
       for (const error of received.errors) if (error.replyBytes !== undefined) this.#counters.errorReply(error.code);
     }
-    const cancelMethod = this.#cancelMethod;
+    const cancel = this.#cancel;
     // A batch's handler exceptions are one log line, so a batch of failing members is not a flood.
     const report = received.items.length > 1 ? new BatchFailures() : undefined;
     const counters = this.#counters;
     for (const item of received.items) {
       if (item instanceof Notification) counters.notifications += 1;
       else counters.requests += 1;
-      if (cancelMethod !== undefined && item.method === cancelMethod && item instanceof Notification) {
+      if (cancel !== undefined && item.method === cancel.method && item instanceof Notification) {
         // Wire cancellation: the session's own message, not a handler's.
-        const key = cancelledKey(item);
+        const key = cancel.cancelledKey(item);
         if (key !== undefined) this.cancelItem(key);
         continue;
       }
@@ -518,7 +518,7 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
         report.pending += 1;
         (this.#batchOf ??= new WeakMap()).set(item, report);
       }
-      this.admit(item, cancelMethod === undefined ? undefined : cancelKeyOf(item, message));
+      this.admit(item, cancel?.keyOf(item, message));
     }
     if (report !== undefined) this.#memberDone(report);
   }

@@ -1,6 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import type { CostGroups } from './CostGroups.js';
 import type { SessionLogger } from './SessionLogger.js';
+import type { WireCancellation } from './wireCancellation.js';
 
 /**
  * The cost model and protection knobs every session has, with the reference's
@@ -88,40 +89,19 @@ export interface RPCSessionOptions extends SessionOptions {
   /** Log every incoming message at info level. @default false */
   readonly logMe?: boolean;
   /**
-   * Wire cancellation, an extension aiorpcX does not have: off by default,
-   * so the wire stays the reference's. Turn it on at both ends: `true` uses
-   * the method `'$/cancelRequest'` (as LSP does), or name another one.
-   *
-   * When on, a lone request abandoned before its answer — its subscriber
-   * unsubscribed, or the `signal` given to `sendRequest` aborted — after it
-   * was written sends the notification `{ method, params: { id } }`
-   * (`[id]` under JSON-RPC 1.0, which has no named arguments). A request
-   * still waiting for an outgoing slot was never written, and sends nothing;
-   * a timeout, the end of the connection and batches send nothing either.
-   * Incoming, such a notification is taken by the session, not by handlers
-   * or `notifications$`: the lone request with that id ends with no reply —
-   * a running handler's Observable is unsubscribed, a Promise handler's
-   * answer is dropped, a request waiting for a slot leaves the queue — and
-   * its slot goes to the next. An unknown, answered or batch member's id is
-   * ignored. When off, such a notification is an ordinary one.
+   * Wire cancellation, an extension aiorpcX does not have: made by
+   * {@link wireCancellation}, which says what it does. Off when not given,
+   * so the wire stays the reference's; give it at both ends.
    *
    * ## Example
    * ```ts
-   * import { RPCSession, memoryTransportPair } from 'rxrpcx';
-   * const [clientEnd, serverEnd] = memoryTransportPair();
-   * new RPCSession(serverEnd, { cancellation: true, handlers: { slow: () => new Promise(() => undefined) } });
-   * const client = new RPCSession(clientEnd, { cancellation: { method: 'cancel' } });
-   * const signal = AbortSignal.timeout(1000);
-   * await client.sendRequest('slow', [], { signal }).catch((error: Error) => console.log(error.name)); // TaskCancelledError
+   * import { RPCSession, memoryTransportPair, wireCancellation } from 'rxrpcx';
+   * const [clientEnd] = memoryTransportPair();
+   * const client = new RPCSession(clientEnd, { cancellation: wireCancellation({ method: 'cancel' }) });
    * ```
-   * @default false
+   * @default none (off)
    */
-  readonly cancellation?:
-    | boolean
-    | {
-        /** The cancel notification's method name. @default '$/cancelRequest' */
-        readonly method?: string;
-      };
+  readonly cancellation?: WireCancellation;
 }
 
 /**
@@ -171,7 +151,7 @@ export type SessionDefaults = Readonly<Required<Omit<SessionOptions, 'scheduler'
  * const patient: RPCSessionDefaults = { ...rpcSessionDefaults, sentRequestTimeout: 120 };
  * ```
  */
-export type RPCSessionDefaults = Readonly<Required<Omit<RPCSessionOptions, 'scheduler' | 'logger' | 'costGroups'>>>;
+export type RPCSessionDefaults = Readonly<Required<Omit<RPCSessionOptions, 'scheduler' | 'logger' | 'costGroups' | 'cancellation'>>>;
 
 /**
  * The defaults of {@link SessionOptions}, the reference's values.
@@ -212,5 +192,4 @@ export const rpcSessionDefaults: RPCSessionDefaults = Object.freeze({
   sentRequestTimeout: 30.0,
   initialOutgoingConcurrent: 50,
   logMe: false,
-  cancellation: false,
 });

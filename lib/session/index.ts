@@ -3,6 +3,7 @@ export { RPCSession, type RPCMethod, type RPCMethodTable, type RPCSessionConfig,
 export { MessageSession, type MessageSessionConfig } from './MessageSession.js';
 export { BatchRequest, type BatchSender } from './BatchRequest.js';
 export { BatchError } from './BatchError.js';
+export { wireCancellation, type WireCancellation, type WireCancellationOptions } from './wireCancellation.js';
 export {
   sessionDefaults,
   rpcSessionDefaults,

@@ -7,7 +7,7 @@ import type { Notification } from '../jsonrpc/Notification.js';
 import { Request } from '../jsonrpc/Request.js';
 import type { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection.js';
 import { TaskTimeout } from '../tasks/TaskTimeout.js';
-import { abortError, cancelMessage } from './cancellationInternals.js';
+import { abortError, type CancellationPlug } from './cancellationInternals.js';
 import type { SessionLogger } from './SessionLogger.js';
 
 /** The most outgoing requests in flight, however fast replies come (the reference's cap). */
@@ -226,9 +226,9 @@ export function outgoingPathOf(session: object): OutgoingPath {
  * @param host - the session
  * @param sender - the session's protected enqueue, deadline and now
  * @param initialTarget - the outgoing limit at first
- * @param cancelMethod - the method of the cancel notification sent for an abandoned request; undefined: wire cancellation off
+ * @param cancel - wire cancellation: tells the peer of an abandoned request; undefined: off
  */
-export function outgoingPath(host: OutgoingHost, sender: OutgoingSender, initialTarget: number, cancelMethod?: string): OutgoingPath {
+export function outgoingPath(host: OutgoingHost, sender: OutgoingSender, initialTarget: number, cancel?: CancellationPlug): OutgoingPath {
   let target = Math.trunc(initialTarget);
   let active = 0;
   /** Exchanges waiting for a slot, oldest first; made when one first waits. */
@@ -282,9 +282,9 @@ export function outgoingPath(host: OutgoingHost, sender: OutgoingSender, initial
     left: (exchange) => void waiting?.delete(exchange),
     cancelled(sent, key) {
       // Batches are not cancelled (the peer answers them whole).
-      if (cancelMethod === undefined || !(sent instanceof Request) || host.isClosing()) return;
+      if (cancel === undefined || !(sent instanceof Request) || host.isClosing()) return;
       // A validated method name and our own numeric id: encoding cannot fail.
-      const message = cancelMessage(host.connection, cancelMethod, key);
+      const message = cancel.notice(host.connection, key);
       sender.enqueue(message, message.length);
     },
   };

@@ -7,6 +7,7 @@
  */
 import { Observable, ReplaySubject, Subject, map, timer } from 'rxjs';
 import {
+  wireCancellation,
   BatchRequest,
   JSONRPCv1,
   RPCSession,
@@ -52,8 +53,8 @@ const cancelLine = (params: unknown): string => JSON.stringify({ jsonrpc: '2.0',
 const cancel = (id: number, method = '$/cancelRequest'): object => ({ jsonrpc: '2.0', method, params: { id } });
 
 describe('wire cancellation (marbles)', () => {
-  it('is off by default', () => {
-    expect(rpcSessionDefaults.cancellation).toBe(false);
+  it('is off by default: not among the defaults, only given', () => {
+    expect('cancellation' in rpcSessionDefaults).toBe(false);
   });
 
   describe('on at both ends', () => {
@@ -61,8 +62,8 @@ describe('wire cancellation (marbles)', () => {
       testScheduler().run(({ expectObservable, flush }) => {
         const log = new Subject<string>();
         const { client, server, clientEnd, serverEnd } = pair(
-          { cancellation: true, handlers: hangingHandlers(log, 'hang') },
-          { cancellation: true },
+          { cancellation: wireCancellation(), handlers: hangingHandlers(log, 'hang') },
+          { cancellation: wireCancellation() },
           { delay: 0.001 },
         );
         const clientWrites = linesWritten(clientEnd);
@@ -82,8 +83,8 @@ describe('wire cancellation (marbles)', () => {
       testScheduler().run(({ expectObservable }) => {
         const log = new Subject<string>();
         const { client, clientEnd } = pair(
-          { cancellation: true, processingTimeout: 0.01, handlers: hangingHandlers(log, 'a', 'b') },
-          { cancellation: true, initialOutgoingConcurrent: 1 },
+          { cancellation: wireCancellation(), processingTimeout: 0.01, handlers: hangingHandlers(log, 'a', 'b') },
+          { cancellation: wireCancellation(), initialOutgoingConcurrent: 1 },
           { delay: 0.001 },
         );
         const clientWrites = linesWritten(clientEnd);
@@ -99,8 +100,8 @@ describe('wire cancellation (marbles)', () => {
       testScheduler().run(({ cold, expectObservable }) => {
         const log = new Subject<string>();
         const { client, server } = pair(
-          { cancellation: true, initialConcurrent: 1, handlers: hangingHandlers(log, 'a', 'b') },
-          { cancellation: true },
+          { cancellation: wireCancellation(), initialConcurrent: 1, handlers: hangingHandlers(log, 'a', 'b') },
+          { cancellation: wireCancellation() },
           { delay: 0.001 },
         );
         expectObservable(client.request('a'), '^-----!').toBe('------');
@@ -116,8 +117,8 @@ describe('wire cancellation (marbles)', () => {
       testScheduler().run(({ expectObservable }) => {
         const log = new Subject<string>();
         const { client } = pair(
-          { cancellation: true, initialConcurrent: 1, handlers: { ...hangingHandlers(log, 'a'), echo: (s: string) => s } },
-          { cancellation: true },
+          { cancellation: wireCancellation(), initialConcurrent: 1, handlers: { ...hangingHandlers(log, 'a'), echo: (s: string) => s } },
+          { cancellation: wireCancellation() },
           { delay: 0.001 },
         );
         expectObservable(client.request('a'), '^--!').toBe('---');
@@ -129,8 +130,8 @@ describe('wire cancellation (marbles)', () => {
     it('a Promise handler is not left to answer: its request ends at once, its slot frees', () => {
       testScheduler().run(({ cold, expectObservable }) => {
         const { client, server } = pair(
-          { cancellation: true, initialConcurrent: 1, handlers: { never: () => new Promise(() => undefined), echo: (s: string) => s } },
-          { cancellation: true },
+          { cancellation: wireCancellation(), initialConcurrent: 1, handlers: { never: () => new Promise(() => undefined), echo: (s: string) => s } },
+          { cancellation: wireCancellation() },
           { delay: 0.001 },
         );
         expectObservable(client.request('never'), '^--!').toBe('---');
@@ -142,7 +143,7 @@ describe('wire cancellation (marbles)', () => {
     it('a timeout and the end of the connection send nothing', () => {
       testScheduler().run(({ expectObservable }) => {
         const log = new Subject<string>();
-        const { client, server, clientEnd } = pair({ cancellation: true, handlers: hangingHandlers(log, 'a', 'b') }, { cancellation: true }, { delay: 0.001 });
+        const { client, server, clientEnd } = pair({ cancellation: wireCancellation(), handlers: hangingHandlers(log, 'a', 'b') }, { cancellation: wireCancellation() }, { delay: 0.001 });
         const clientWrites = linesWritten(clientEnd);
         client.request('a', [], { timeout: 0.003 }).subscribe({ error: (error: unknown) => expect(error).toBeInstanceOf(TaskTimeout) });
         client.request('b').subscribe({ error: () => undefined });
@@ -156,7 +157,7 @@ describe('wire cancellation (marbles)', () => {
     it('an unsubscribed batch sends no cancel', () => {
       testScheduler().run(({ expectObservable }) => {
         const log = new Subject<string>();
-        const { client, clientEnd } = pair({ cancellation: true, handlers: hangingHandlers(log, 'a') }, { cancellation: true }, { delay: 0.001 });
+        const { client, clientEnd } = pair({ cancellation: wireCancellation(), handlers: hangingHandlers(log, 'a') }, { cancellation: wireCancellation() }, { delay: 0.001 });
         const clientWrites = linesWritten(clientEnd);
         const builder = new BatchRequest(client);
         builder.addRequest('a').addRequest('a');
@@ -168,7 +169,7 @@ describe('wire cancellation (marbles)', () => {
     it('uses the method it is given, and [id] under JSON-RPC 1.0', () => {
       testScheduler().run(({ expectObservable }) => {
         const log = new Subject<string>();
-        const options = { cancellation: { method: 'cancel' }, protocol: JSONRPCv1 };
+        const options = { cancellation: wireCancellation({ method: 'cancel' }), protocol: JSONRPCv1 };
         const { client, clientEnd } = pair({ ...options, handlers: hangingHandlers(log, 'hang') }, options, { delay: 0.001 });
         const clientWrites = linesWritten(clientEnd);
         expectObservable(client.request('hang'), '^--!').toBe('---');
@@ -183,7 +184,7 @@ describe('wire cancellation (marbles)', () => {
     it('aborting the signal of request() fails it with TaskCancelledError and sends the cancel', () => {
       testScheduler().run(({ expectObservable }) => {
         const log = new Subject<string>();
-        const { client, clientEnd } = pair({ cancellation: true, handlers: hangingHandlers(log, 'hang') }, { cancellation: true }, { delay: 0.001 });
+        const { client, clientEnd } = pair({ cancellation: wireCancellation(), handlers: hangingHandlers(log, 'hang') }, { cancellation: wireCancellation() }, { delay: 0.001 });
         const clientWrites = linesWritten(clientEnd);
         const controller = new AbortController();
         at(3, () => controller.abort());
@@ -203,7 +204,7 @@ describe('wire cancellation (marbles)', () => {
       testScheduler().run(({ cold, expectObservable, flush }) => {
         const seen: string[] = [];
         const { server, replies$, send } = rawPeer({
-          cancellation: true,
+          cancellation: wireCancellation(),
           handlers: {
             echo: (s: string) => s,
             slow: (s: string) => timer(5).pipe(map(() => s)),
@@ -260,7 +261,7 @@ describe('wire cancellation (marbles)', () => {
       let started = false;
       const { client, server, serverEnd } = pair(
         {
-          cancellation: true,
+          cancellation: wireCancellation(),
           handlers: {
             slow: () => {
               started = true;
@@ -268,7 +269,7 @@ describe('wire cancellation (marbles)', () => {
             },
           },
         },
-        { cancellation: true },
+        { cancellation: wireCancellation() },
       );
       const serverWrites: unknown[] = [];
       linesWritten(serverEnd).subscribe((line) => serverWrites.push(line));
@@ -290,7 +291,7 @@ describe('wire cancellation (marbles)', () => {
     });
 
     it('an aborted signal fails the request at once, unsent', async () => {
-      const { client, clientEnd } = pair({}, { cancellation: true });
+      const { client, clientEnd } = pair({}, { cancellation: wireCancellation() });
       const clientWrites: unknown[] = [];
       linesWritten(clientEnd).subscribe((line) => clientWrites.push(line));
       const failure = await client.sendRequest('echo', ['x'], { signal: AbortSignal.abort() }).catch((error: unknown) => error);
@@ -302,7 +303,13 @@ describe('wire cancellation (marbles)', () => {
   });
 
   it('refuses an empty method name', () => {
+    expect(() => wireCancellation({ method: '' })).toThrow(new TypeError('cancellation method must be a non-empty string, got ""'));
+  });
+
+  it('refuses a cancellation option not made by wireCancellation (the boolean of earlier versions)', () => {
     const [transport] = memoryTransportPair();
-    expect(() => new RPCSession(transport, { cancellation: { method: '' } })).toThrow(TypeError);
+    for (const option of [true, { method: 'cancel' }]) {
+      expect(() => new RPCSession(transport, { cancellation: option as never })).toThrow(new TypeError('the cancellation option takes wireCancellation()'));
+    }
   });
 });

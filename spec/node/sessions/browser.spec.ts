@@ -100,12 +100,12 @@ describe('RPCSession over BrowserWebSocketTransport', () => {
     for (const error of await Promise.all(pending)) expect(error).toBeInstanceOf(ConnectionError);
   });
 
-  it('fails to open with ConnectError "refused" when the server is gone', async () => {
+  it('fails to open with ConnectError "network" (as a browser would), the refusal as its cause, when the server is gone', async () => {
     const server = await serveWs(undefined, '127.0.0.1', 0);
     const { port } = server.address;
     await server.close();
     const error = await rejectionOf(openBrowserWebSocket(`ws://127.0.0.1:${port}/`, { WebSocket: WebSocketClass, timeout: 5 }));
     expect(error).toBeInstanceOf(ConnectError);
-    expect(error).toMatchObject({ reason: 'refused' });
+    expect(error).toMatchObject({ reason: 'network', cause: { code: 'ECONNREFUSED' } });
   });
 });

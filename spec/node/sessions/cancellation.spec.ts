@@ -4,7 +4,7 @@
  * aborting its signal) tears the server's handler down, and the session
  * goes on. Every server and session the tests start is closed.
  */
-import { RPCSession, TaskCancelledError, type RPCSessionConfig } from 'rxrpcx';
+import { wireCancellation, RPCSession, TaskCancelledError, type RPCSessionConfig } from 'rxrpcx';
 import { connectRs, serveRs, type SessionFactory } from 'rxrpcx/node';
 import { closedOf, echoFactory, nextSession, rejectionOf, runCleanups, trackServer, trackSession, until } from './sessionHelpers';
 
@@ -25,7 +25,7 @@ async function connected(serverConfig: RPCSessionConfig, clientConfig: RPCSessio
 
 describe('wire cancellation over TCP', () => {
   it('unsubscribing a request tears down the server handler, and no reply comes', async () => {
-    const { client, serverSide } = await connected({ cancellation: true }, { cancellation: true });
+    const { client, serverSide } = await connected({ cancellation: wireCancellation() }, { cancellation: wireCancellation() });
     let replies = 0;
     const subscription = client.request('hang').subscribe({ next: () => (replies += 1), error: () => (replies += 1) });
     await until(() => serverSide.hanging === 1, 'the handler to start');
@@ -44,7 +44,7 @@ describe('wire cancellation over TCP', () => {
   });
 
   it('aborting sendRequest\'s signal rejects it with TaskCancelledError and tears down the server handler', async () => {
-    const { client, serverSide } = await connected({ cancellation: true }, { cancellation: true });
+    const { client, serverSide } = await connected({ cancellation: wireCancellation() }, { cancellation: wireCancellation() });
     const controller = new AbortController();
     const answer = client.sendRequest('hang', [], { signal: controller.signal });
     await until(() => serverSide.hanging === 1, 'the handler to start');
@@ -58,7 +58,7 @@ describe('wire cancellation over TCP', () => {
   });
 
   it('with the server off, the cancel is an ordinary (unknown) notification and the handler keeps running', async () => {
-    const { client, serverSide } = await connected({}, { cancellation: true });
+    const { client, serverSide } = await connected({}, { cancellation: wireCancellation() });
     const subscription = client.request('hang').subscribe({ error: () => undefined });
     await until(() => serverSide.hanging === 1, 'the handler to start');
     subscription.unsubscribe();

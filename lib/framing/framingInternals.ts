@@ -160,31 +160,6 @@ export interface FrameSink<M> {
   readonly closed: boolean;
 }
 
-/** A sink onto one subscriber (a class, so each subscription costs one small object). */
-class SubscriberSink<M> implements FrameSink<M> {
-  readonly #subscriber: FrameObserver<M>;
-  readonly #options: FramerMessagesOptions;
-
-  constructor(
-    subscriber: FrameObserver<M>,
-    options: FramerMessagesOptions,
-  ) {
-    this.#subscriber = subscriber;
-    this.#options = options;}
-
-  emit(message: M): void {
-    this.#subscriber.next(message);
-  }
-
-  drop(error: FramingError): void {
-    this.#options.onDrop?.(error);
-  }
-
-  get closed(): boolean {
-    return this.#subscriber.closed;
-  }
-}
-
 /** A sans-I/O, per-subscription decoder; a throw ends the stream. */
 export interface FrameDecoder {
   push(chunk: Uint8Array): void;
@@ -211,49 +186,57 @@ export interface FrameObserver<M> {
  * Reads the source into a decoder, and is the subscription's teardown: one
  * object per subscription, methods on the prototype.
  */
-class FrameReader<M> {
-  decoder: FrameDecoder | undefined;
-  source: Unsubscribable | undefined;
-
+class FrameReader<M> implements FrameSink<M> {
+  #decoder: FrameDecoder | undefined;
+  readonly #source: Unsubscribable;
   readonly #subscriber: FrameObserver<M>;
-
   readonly #options: DecodeOptions;
 
-
-  constructor(
-    subscriber: FrameObserver<M>,
-    options: DecodeOptions,
-
-  ) {
-
+  /** Starts reading `source`: the reader is the decoder's sink and the source's observer. */
+  constructor(subscriber: FrameObserver<M>, options: DecodeOptions, createDecoder: (sink: FrameSink<M>) => FrameDecoder, source: Observable<Uint8Array>) {
     this.#subscriber = subscriber;
+    this.#options = options;
+    this.#decoder = createDecoder(this);
+    this.#source = source.subscribe(this);
+  }
 
-    this.#options = options;}
+  emit(message: M): void {
+    this.#subscriber.next(message);
+  }
+
+  drop(error: FramingError): void {
+    this.#options.onDrop?.(error);
+  }
+
+  get closed(): boolean {
+    return this.#subscriber.closed;
+  }
 
   next(chunk: Uint8Array): void {
-    if (this.decoder === undefined || this.#subscriber.closed) return;
+    if (this.#decoder === undefined || this.#subscriber.closed) return;
     try {
       this.#options.onChunk?.(chunk);
-      this.decoder.push(chunk);
+      this.#decoder.push(chunk);
     } catch (error) {
-      this.decoder = undefined;
+      this.#decoder = undefined;
       this.#subscriber.error(error);
     }
   }
 
   error(error: unknown): void {
-    this.decoder = undefined;
+    this.#decoder = undefined;
     this.#subscriber.error(error);
   }
 
   complete(): void {
-    this.decoder = undefined;
+    this.#decoder = undefined;
     this.#subscriber.complete();
   }
 
   unsubscribe(): void {
-    this.decoder = undefined;
-    this.source?.unsubscribe();
+    this.#decoder = undefined;
+    // Undefined only while the source subscribes (a synchronous source may end before it returns).
+    this.#source?.unsubscribe();
   }
 }
 
@@ -268,10 +251,7 @@ export function decodeFrames<M>(
 ): OperatorFunction<Uint8Array, M> {
   return (source) =>
     new Observable<M>((subscriber) => {
-      const reader = new FrameReader(subscriber, options);
-      reader.decoder = createDecoder(new SubscriberSink(subscriber, options));
-      reader.source = source.subscribe(reader);
-      return reader;
+      return new FrameReader(subscriber, options, createDecoder, source);
     });
 }
 
@@ -301,10 +281,7 @@ export function readFrames<M>(
 ): Unsubscribable | undefined {
   const factory = decoders.get(framer.messages);
   if (factory === undefined) return undefined;
-  const reader = new FrameReader(observer, options);
-  reader.decoder = factory(framer, new SubscriberSink(observer, options) as FrameSink<unknown>);
-  reader.source = source.subscribe(reader);
-  return reader;
+  return new FrameReader(observer, options, (sink) => factory(framer, sink as FrameSink<unknown>), source);
 }
 
 const HEX = '0123456789abcdef';

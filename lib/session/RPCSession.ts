@@ -181,19 +181,20 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
    * ```
    */
   handlers: MethodHandlers<C>;
+  // The tunables are set by SessionBase's constructor, from the options or the defaults.
   /** Seconds an outgoing request should take; outgoing concurrency is tuned toward it. */
-  targetResponseTime: number;
+  declare targetResponseTime: number;
   /** Outgoing requests timed between two retunings of outgoing concurrency. */
-  recalibrateCount: number;
+  declare recalibrateCount: number;
   /** Seconds to wait for the answer to an outgoing request (TaskTimeout after it). */
-  sentRequestTimeout: number;
+  declare sentRequestTimeout: number;
   /** Log every incoming message (info level). */
-  logMe: boolean;
+  declare logMe: boolean;
+  /** Outgoing requests in flight at first: read when the first request or batch goes out. */
+  declare initialOutgoingConcurrent: number;
 
   /** Outgoing requests and batches: slots, recalibration, exchanges. */
   #outgoing: OutgoingPath | undefined;
-  /** The outgoing limit until the path is made (with the first request: many servers never send one). */
-  readonly #initialOutgoing: number;
   /** Made when first asked for: most sessions never are. */
   #notifications: Subject<Notification> | undefined;
   #calls: Subject<IncomingCall> | undefined;
@@ -214,15 +215,9 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
     // Checked before the session starts anything.
     const cancel = cancellationPlug(config.cancellation);
     super(transport, config);
-    const defaults = (this.constructor as typeof RPCSession).defaults;
     this.#cancel = cancel;
     this.connection = config.connection ?? this.defaultConnection(config.protocol ?? JSONRPCv2);
     this.handlers = config.handlers ?? ({} as MethodHandlers<C>);
-    this.targetResponseTime = config.targetResponseTime ?? defaults.targetResponseTime;
-    this.recalibrateCount = config.recalibrateCount ?? defaults.recalibrateCount;
-    this.sentRequestTimeout = config.sentRequestTimeout ?? defaults.sentRequestTimeout;
-    this.logMe = config.logMe ?? defaults.logMe;
-    this.#initialOutgoing = config.initialOutgoingConcurrent ?? defaults.initialOutgoingConcurrent;
   }
 
   /** The connection used when none is given. */
@@ -257,7 +252,7 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
 
   /** How many outgoing requests may be in flight now. */
   get outgoingConcurrent(): number {
-    return this.#outgoing?.target ?? Math.trunc(this.#initialOutgoing);
+    return this.#outgoing?.target ?? Math.trunc(this.initialOutgoingConcurrent);
   }
 
   /**
@@ -382,7 +377,7 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
   /** The outgoing path, made with the first request or batch. */
   #path(): OutgoingPath {
     // The path queues and arms deadlines through the session's protected enqueue, deadline and now.
-    return (this.#outgoing ??= outgoingPath(this, this as unknown as OutgoingSender, this.#initialOutgoing, this.#cancel));
+    return (this.#outgoing ??= outgoingPath(this, this as unknown as OutgoingSender, this.initialOutgoingConcurrent, this.#cancel));
   }
 
   /** The one body of `request` and `sendRequest`. */

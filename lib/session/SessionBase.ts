@@ -22,7 +22,6 @@ import { sessionWriter, type SessionWriter } from './writerInternals.js';
 import { Wiring, countChunks, startSession, type SessionHooks } from './wiringInternals.js';
 
 /** The tunables every session has: the base defaults' keys (a subclass's defaults may add more, which it reads itself). */
-const TUNABLES = Object.keys(sessionDefaults) as ReadonlyArray<keyof SessionDefaults>;
 
 /**
  * What every session has: the lifecycle, and the parts it is made of — the
@@ -129,9 +128,11 @@ export abstract class SessionBase<M, T = unknown> {
     this.#deferScheduler = options.scheduler ?? asapScheduler;
     // The default as it is now, with the peer's address on every line (read when logged: it may come later).
     this.logger = options.logger ?? peerLogger(defaultLogger(), () => this.remoteAddress());
-    // Every tunable is the option given, else the (subclass's) default: one rule, for all of them.
-    const tunables = this as unknown as Record<keyof SessionDefaults, number>;
-    for (const key of TUNABLES) tunables[key] = options[key] ?? defaults[key];
+    // Every tunable is the option given, else the (subclass's) default: one rule, for all of them,
+    // a subclass's own included (RPCSession's are in its defaults).
+    const tunables = this as unknown as Record<string, unknown>;
+    const given = options as Record<string, unknown>;
+    for (const [key, value] of Object.entries(defaults)) tunables[key] = given[key] ?? value;
     // By default, do not limit outgoing connections.
     if (transport.kind === SessionKind.CLIENT) this.costHardLimit = 0;
     this.framer = options.framer ?? this.defaultFramer();

@@ -19,7 +19,7 @@ import type { SessionStats } from './SessionStats.js';
 import { bindWhenEnded, errorText } from './sessionInternals.js';
 import { SessionCounters, bindCounters } from './statsInternals.js';
 import { sessionWriter, type SessionWriter } from './writerInternals.js';
-import { Wiring, countChunks, startSession, type SessionHooks } from './wiringInternals.js';
+import { countChunks, startSession, sessionWiring, type SessionHooks, type Wiring } from './wiringInternals.js';
 
 /** The tunables every session has: the base defaults' keys (a subclass's defaults may add more, which it reads itself). */
 
@@ -141,7 +141,7 @@ export abstract class SessionBase<M, T = unknown> {
     this.#counters = new SessionCounters(this.now());
     // The session's protected hooks are what the dispatcher and the wiring drive.
     const target = this as unknown as DispatchTarget<M, T> & SessionHooks;
-    const wiring = new Wiring(target, this.#counters);
+    const wiring = sessionWiring(target, this.#counters);
     this.#meter = wiring.meter = costMeter(this, wiring);
     this.#writer = sessionWriter<M>(this, this.#deferScheduler, wiring);
     this.#dispatcher = wiring.dispatcher = incomingDispatcher<M, T>(this, target, this.#deadlines, this.#meter, this.#counters);

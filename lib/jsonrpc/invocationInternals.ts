@@ -1,5 +1,5 @@
 import type { RPCHandler } from './defineHandler.js';
-import { METHOD_NOT_FOUND } from './jsonrpcInternals.js';
+import { INVALID_ARGS, METHOD_NOT_FOUND } from './jsonrpcInternals.js';
 import type { Notification } from './Notification.js';
 import { compareCodePoints } from './pythonReprInternals.js';
 import type { Request } from './Request.js';
@@ -39,7 +39,7 @@ export function unknownMethod(method: string): RPCError {
 
 /** INVALID_ARGS for named arguments a handler does not take, as the reference words it. */
 export function unexpectedNames(method: string, names: readonly string[]): RPCError {
-  return RPCError.invalidArgs(`method "${method}" does not take parameter${plural(names)} ${quotedList(names)}`);
+  return new RPCError(INVALID_ARGS, `method "${method}" does not take parameter${plural(names)} ${quotedList(names)}`);
 }
 
 /** `'s'` unless there is one name. */

@@ -28,7 +28,7 @@ import type { Transport } from '../transport/Transport.js';
 import { BatchFailures, exceptionLine } from './handlerFailureInternals.js';
 import { MalformedMessage } from './malformedInternals.js';
 import { cancellationPlug, type CancellationPlug } from './cancellationInternals.js';
-import { bindOutgoingPath, outgoingPath, PromiseSink, type OutgoingPath, type ExchangeSink, type OutgoingSender } from './outgoingInternals.js';
+import { OutgoingPath, bindOutgoingPath, PromiseSink, type ExchangeSink, type OutgoingSender } from './outgoingInternals.js';
 import { SessionBase } from './SessionBase.js';
 import { rpcSessionDefaults, type RequestOptions, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions.js';
 import { errorText, firstResult, wholeMessageFramer } from './sessionInternals.js';
@@ -377,7 +377,7 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
   /** The outgoing path, made with the first request or batch. */
   #path(): OutgoingPath {
     // The path queues and arms deadlines through the session's protected enqueue, deadline and now.
-    return (this.#outgoing ??= outgoingPath(this, this as unknown as OutgoingSender, this.initialOutgoingConcurrent, this.#cancel));
+    return (this.#outgoing ??= new OutgoingPath(this, this as unknown as OutgoingSender, this.initialOutgoingConcurrent, this.#cancel));
   }
 
   /** The one body of `request` and `sendRequest`. */

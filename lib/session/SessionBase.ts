@@ -4,22 +4,22 @@ import type { FramingError } from '../framing/FramingError.js';
 import { readFrames } from '../framing/framingInternals.js';
 import { ConnectionError } from '../jsonrpc/ConnectionError.js';
 import type { PendingKey } from '../jsonrpc/connectionInternals.js';
-import { deadlineQueue, type DeadlineQueue } from '../tasks/deadlineQueueInternals.js';
+import { DeadlineQueue } from '../tasks/deadlineQueueInternals.js';
 import { SessionKind } from '../transport/SessionKind.js';
 import type { CloseOptions, Transport, TransportProxy } from '../transport/Transport.js';
 import type { NetAddress } from '../util/NetAddress.js';
 import { joinGroup } from './costGroupInternals.js';
 import type { CostGroups } from './CostGroups.js';
-import { costMeter, type CostMeter } from './costMeterInternals.js';
-import { incomingDispatcher, type DispatchTarget, type IncomingDispatcher } from './dispatcherInternals.js';
+import { CostMeter } from './costMeterInternals.js';
+import { IncomingDispatcher, type DispatchTarget } from './dispatcherInternals.js';
 import type { SessionLogger } from './SessionLogger.js';
 import { defaultLogger, peerLogger } from './setDefaultLogger.js';
 import { sessionDefaults, type SessionDefaults, type SessionOptions } from './SessionOptions.js';
 import type { SessionStats } from './SessionStats.js';
 import { bindWhenEnded, errorText } from './sessionInternals.js';
 import { SessionCounters, bindCounters } from './statsInternals.js';
-import { sessionWriter, type SessionWriter } from './writerInternals.js';
-import { countChunks, startSession, sessionWiring, type SessionHooks, type Wiring } from './wiringInternals.js';
+import { SessionWriter } from './writerInternals.js';
+import { Wiring, countChunks, startSession, type SessionHooks } from './wiringInternals.js';
 
 /** The tunables every session has: the base defaults' keys (a subclass's defaults may add more, which it reads itself). */
 
@@ -96,7 +96,8 @@ export abstract class SessionBase<M, T = unknown> {
   declare maxPendingRequests: number;
 
   /** The session's one deadline queue: processing and request timeouts, cost sleeps. */
-  readonly #deadlines: DeadlineQueue;
+  /** Made with the first deadline: many sessions never arm one. */
+  #deadlines: DeadlineQueue | undefined;
   readonly #counters: SessionCounters;
   readonly #meter: CostMeter;
   readonly #writer: SessionWriter<M>;
@@ -137,14 +138,13 @@ export abstract class SessionBase<M, T = unknown> {
     if (transport.kind === SessionKind.CLIENT) this.costHardLimit = 0;
     this.framer = options.framer ?? this.defaultFramer();
 
-    this.#deadlines = deadlineQueue(this.scheduler);
     this.#counters = new SessionCounters(this.now());
     // The session's protected hooks are what the dispatcher and the wiring drive.
     const target = this as unknown as DispatchTarget<M, T> & SessionHooks;
-    const wiring = sessionWiring(target, this.#counters);
-    this.#meter = wiring.meter = costMeter(this, wiring);
-    this.#writer = sessionWriter<M>(this, this.#deferScheduler, wiring);
-    this.#dispatcher = wiring.dispatcher = incomingDispatcher<M, T>(this, target, this.#deadlines, this.#meter, this.#counters);
+    const wiring = new Wiring(target, this.#counters);
+    this.#meter = wiring.meter = new CostMeter(this, wiring);
+    this.#writer = new SessionWriter<M>(this, this.#deferScheduler, wiring);
+    this.#dispatcher = wiring.dispatcher = new IncomingDispatcher<M, T>(this, target, this.#meter, this.#counters);
     this.#wiring = wiring;
     this.#costGroups = options.costGroups;
     // Not kept: if the session ends first, start() does nothing.
@@ -390,7 +390,8 @@ export abstract class SessionBase<M, T = unknown> {
     /** Removes the deadline, so `target.expire()` is never called; idempotent. */
     cancel(): void;
   } {
-    return this.#deadlines.add(seconds, target);
+    // Made closed once the session has ended: nothing expires then.
+    return (this.#deadlines ??= new DeadlineQueue(this.scheduler, this.#ended)).add(seconds, target);
   }
 
   /** Counts an error and charges `errorBaseCost` plus the error's own `cost` (or `cost` if given). */
@@ -497,7 +498,7 @@ export abstract class SessionBase<M, T = unknown> {
     if (this.#ended) return;
     this.#ended = true;
     this.#reading?.unsubscribe();
-    this.#deadlines.close();
+    this.#deadlines?.close();
     this.#dispatcher.close();
     this.#writer.close();
     this.#meter.leave();

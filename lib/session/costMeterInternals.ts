@@ -31,130 +31,128 @@ export interface CostMeterHost {
  *
  * Internal to the session layer.
  */
-export interface CostMeter {
+export class CostMeter {
   /** The session's cost now (without the decay since the last recalculation). */
-  readonly cost: number;
+  cost = 0;
   /** Between 0 and 1: how far cost is between the soft and hard limits. */
-  readonly fraction: number;
+  fraction = 0;
   /** How many incoming requests may run at once. */
-  readonly target: number;
-  /** Seconds to sleep before running a request (0 under the soft limit). */
-  readonly sleepSeconds: number;
+  target: number;
+  #effectiveAtRecalc = 0;
+  #recalcTime: number;
+  /** The session's cost group, once it has joined one. */
+  #group: CostGroupMember | undefined;
+
   /**
-   * The cost every rule reads: the session's own, plus `weight` × the rest
-   * of its group's cost when it is in a group (what the other members,
-   * present and past, were charged, still owed).
+   * @param host - the session
+   * @param listener - told after each recalculation: statistics changed, the incoming limit may have moved
    */
-  readonly effectiveCost: number;
-  /** The key of the session's cost group, if it is in one. */
-  readonly groupKey: string | undefined;
+  readonly #host: CostMeterHost;
+  readonly #listener: { recalculated(): void };
+
+  constructor(
+    host: CostMeterHost,
+    listener: { recalculated(): void },
+  ) {
+    this.#host = host;
+    this.#listener = listener;
+    this.target = Math.trunc(host.initialConcurrent);
+    this.#recalcTime = host.scheduler.now() / 1000;
+  }
+
+  /** Seconds to sleep before running a request (0 under the soft limit). */
+  get sleepSeconds(): number {
+    return this.fraction * this.#host.costSleep;
+  }
+
   /**
    * Adds (or refunds, if negative) cost; recalculates once it has drifted by
    * more than 100, or at once when it reaches the hard limit, so that the
    * limit is never passed unnoticed.
    */
-  bump(delta: number): void;
+  bump(delta: number): void {
+    const before = this.cost;
+    this.cost = Math.max(0, before + delta);
+    this.#group?.charge(this.cost - before);
+    const effective = this.effectiveCost;
+    if (Math.abs(effective - this.#effectiveAtRecalc) > 100 || (this.target > 0 && this.#reachesHardLimit(effective))) this.recalc();
+  }
+
+  /**
+   * The cost every rule reads: the session's own, plus `weight` × the rest
+   * of its group's cost when it is in a group (what the other members,
+   * present and past, were charged, still owed).
+   */
+  get effectiveCost(): number {
+    const group = this.#group;
+    return group === undefined ? this.cost : this.cost + group.share();
+  }
+
+  /** The key of the session's cost group, if it is in one. */
+  get groupKey(): string | undefined {
+    return this.#group?.group.key;
+  }
+
+  #reachesHardLimit(effective: number): boolean {
+    const host = this.#host;
+    return host.costHardLimit > host.costSoftLimit && effective >= host.costHardLimit;
+  }
+
   /** Sets the cost as it is now (no decay owed for the time before) and recalculates. */
-  set(cost: number): void;
+  set(cost: number): void {
+    const now = this.#host.scheduler.now() / 1000;
+    const owed = Math.max(0, this.cost - (now - this.#recalcTime) * this.#host.costDecayPerSec);
+    this.cost = Math.max(0, cost);
+    this.#group?.charge(this.cost - owed);
+    this.#recalcTime = now;
+    this.recalc();
+  }
+
   /**
    * The session is in `group` from now on: its cost so far becomes part of
    * the group's, and the throttle is recalculated at once (a new connection
    * of a client over its budget starts throttled).
    */
-  join(group: CostGroupMember): void;
+  join(group: CostGroupMember): void {
+    this.recalc();
+    this.#group = group;
+    group.charge(this.cost);
+    this.recalc();
+  }
+
   /** The session has ended: it leaves its group, whose cost keeps what it was charged. */
-  leave(): void;
+  leave(): void {
+    const group = this.#group;
+    this.#group = undefined;
+    group?.leave();
+  }
+
   /** Bandwidth: `bytes` at `bwCostPerByte`. */
-  bumpBytes(bytes: number): void;
+  bumpBytes(bytes: number): void {
+    this.bump(bytes * this.#host.bwCostPerByte);
+  }
+
   /** An error: `errorBaseCost` plus the error's own cost. */
-  bumpError(ownCost: number): void;
+  bumpError(ownCost: number): void {
+    this.bump(this.#host.errorBaseCost + ownCost);
+  }
+
   /** Refunds the decay since the last time, then recomputes the fraction and the concurrency target. */
-  recalc(): void;
-}
-
-/**
- * A session's {@link CostMeter}; its state lives in this closure.
- * @param host - the session
- * @param listener - told after each recalculation: statistics changed, the incoming limit may have moved
- */
-export function costMeter(host: CostMeterHost, listener: { recalculated(): void }): CostMeter {
-  let cost = 0;
-  let fraction = 0;
-  let target = Math.trunc(host.initialConcurrent);
-  let effectiveAtRecalc = 0;
-  let recalcTime = host.scheduler.now() / 1000;
-  /** The session's cost group, once it has joined one. */
-  let group: CostGroupMember | undefined;
-
-  const effectiveCost = (): number => (group === undefined ? cost : cost + group.share());
-  const seconds = (): number => host.scheduler.now() / 1000;
-
-  const recalc = (): void => {
-    const now = seconds();
-    cost = Math.max(0, cost - (now - recalcTime) * host.costDecayPerSec);
-    recalcTime = now;
-    const effective = effectiveCost();
-    effectiveAtRecalc = effective;
+  recalc(): void {
+    const host = this.#host;
+    const now = host.scheduler.now() / 1000;
+    this.cost = Math.max(0, this.cost - (now - this.#recalcTime) * host.costDecayPerSec);
+    this.#recalcTime = now;
+    const effective = this.effectiveCost;
+    this.#effectiveAtRecalc = effective;
     const softRange = host.costHardLimit - host.costSoftLimit;
     if (softRange > 0) {
-      fraction = Math.max(0, (effective + host.extraCost() - host.costSoftLimit) / softRange);
-      const next = Math.max(0, Math.ceil((1 - fraction) * host.initialConcurrent));
-      if (Math.abs(next - target) > 1) host.logger.info(`changing task concurrency from ${target} to ${next}`);
-      target = Math.trunc(next);
+      const cost = effective + host.extraCost();
+      this.fraction = Math.max(0, (cost - host.costSoftLimit) / softRange);
+      const target = Math.max(0, Math.ceil((1 - this.fraction) * host.initialConcurrent));
+      if (Math.abs(target - this.target) > 1) host.logger.info(`changing task concurrency from ${this.target} to ${target}`);
+      this.target = Math.trunc(target);
     }
-    listener.recalculated();
-  };
-
-  const bump = (delta: number): void => {
-    const before = cost;
-    cost = Math.max(0, before + delta);
-    group?.charge(cost - before);
-    const effective = effectiveCost();
-    const reachesHardLimit = host.costHardLimit > host.costSoftLimit && effective >= host.costHardLimit;
-    if (Math.abs(effective - effectiveAtRecalc) > 100 || (target > 0 && reachesHardLimit)) recalc();
-  };
-
-  return {
-    get cost() {
-      return cost;
-    },
-    get fraction() {
-      return fraction;
-    },
-    get target() {
-      return target;
-    },
-    get sleepSeconds() {
-      return fraction * host.costSleep;
-    },
-    get effectiveCost() {
-      return effectiveCost();
-    },
-    get groupKey() {
-      return group?.group.key;
-    },
-    bump,
-    set(value) {
-      const now = seconds();
-      const owed = Math.max(0, cost - (now - recalcTime) * host.costDecayPerSec);
-      cost = Math.max(0, value);
-      group?.charge(cost - owed);
-      recalcTime = now;
-      recalc();
-    },
-    join(joined) {
-      recalc();
-      group = joined;
-      joined.charge(cost);
-      recalc();
-    },
-    leave() {
-      const left = group;
-      group = undefined;
-      left?.leave();
-    },
-    bumpBytes: (bytes) => bump(bytes * host.bwCostPerByte),
-    bumpError: (ownCost) => bump(host.errorBaseCost + ownCost),
-    recalc,
-  };
+    this.#listener.recalculated();
+  }
 }

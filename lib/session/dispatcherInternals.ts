@@ -1,6 +1,6 @@
-import { Subscription, isObservable, type SchedulerLike } from 'rxjs';
+import { Subscription, isObservable, type Observable, type SchedulerLike } from 'rxjs';
 import type { PendingKey } from '../jsonrpc/connectionInternals.js';
-import type { Deadline, DeadlineQueue } from '../tasks/deadlineQueueInternals.js';
+import type { Deadline, Expirable } from '../tasks/deadlineQueueInternals.js';
 import { Fifo } from '../tasks/tasksInternals.js';
 import { ExcessiveSessionCostError } from '../tasks/ExcessiveSessionCostError.js';
 import { TaskTimeout } from '../tasks/TaskTimeout.js';
@@ -36,6 +36,8 @@ export interface DispatchTarget<M, T> {
   onIncomingError(error: unknown): void;
   /** The message stream ended. */
   end(): void;
+  /** Arms a deadline in the session's one deadline queue: processing timeouts and cost sleeps. */
+  deadline(seconds: number, target: Expirable): Deadline;
 }
 
 const QUEUED = 0;
@@ -44,17 +46,25 @@ const RUNNING = 2;
 const DONE = 3;
 
 /** One admitted item, from admission to its answer. */
-interface Job<T> {
-  state: number;
-  readonly item: T;
-  /** The key the peer may cancel it by (wire cancellation), if any. */
-  readonly key: PendingKey | undefined;
+class Job<T> {
+  state = QUEUED;
   /** The processing timeout; armed unless the item is answered in the turn it arrives. */
-  deadline: Deadline | undefined;
+  deadline: Deadline | undefined = undefined;
   /** The cost sleep before the handler runs. */
-  sleep: Deadline | undefined;
+  sleep: Deadline | undefined = undefined;
   /** The handler's Observable, while awaited. */
-  running: Subscription | undefined;
+  running: Subscription | undefined = undefined;
+  constructor(
+    readonly item: T,
+    /** The key the peer may cancel it by (wire cancellation), if any. */
+    readonly key: PendingKey | undefined,
+    private readonly dispatcher: { timedOut(job: Job<T>): void },
+  ) {}
+
+  /** The processing timeout. */
+  expire(): void {
+    this.dispatcher.timedOut(this);
+  }
 }
 
 /**
@@ -80,82 +90,144 @@ interface Job<T> {
  * turn); from then on the dispatcher reads nothing more and answers nothing
  * else, so a peer cannot be answered past the limit. With wire cancellation, the peer may end a
  * job by its key (`cancel`): that is one more outcome of the same finalizer,
- * one that sends no answer. One finalizer (`finish`) answers, releases the
+ * one that sends no answer. One finalizer (`#finish`) answers, releases the
  * slot, admits the next waiter and lets the backlog in. Timeouts and sleeps
  * are entries in the session's one deadline queue; the handlers' Observables
  * belong to one Subscription, unsubscribed on close.
  *
  * Internal to the session layer.
  */
-export interface IncomingDispatcher<M, T> {
+export class IncomingDispatcher<M, T> {
+  #unanswered = 0;
+  #active = 0;
+  /** Items waiting for a slot, oldest first; made when one first waits. */
+  #waiting: Fifo<Job<T>> | undefined;
+  #draining = false;
+  /** Messages read while `maxPendingRequests` were unanswered; made when one first waits. */
+  #backlog: Fifo<M> | undefined;
+  #drainingBacklog = false;
+  #readPaused = false;
+  #closed = false;
+  /** Set by the first refusal at the hard limit: nothing more is read or answered but refusals. */
+  #refusing = false;
+  /** The handlers' Observables still awaited; made when the first is. */
+  #running: Subscription | undefined;
+  /** Unanswered jobs the peer may cancel, by key; made when the first is admitted. */
+  #cancellable: Map<PendingKey, Job<T>> | undefined;
+
+  /**
+   * @param host - the session: tunables and transport
+   * @param target - the session's hooks
+   * @param meter - the concurrency limit and the cost sleep
+   * @param counters - where received messages are counted
+   */
+  readonly #host: DispatcherHost;
+  readonly #target: DispatchTarget<M, T>;
+  readonly #meter: CostMeter;
+  readonly #counters: SessionCounters;
+
+  constructor(
+    host: DispatcherHost,
+    target: DispatchTarget<M, T>,
+    meter: CostMeter,
+    counters: SessionCounters,
+  ) {
+    this.#host = host;
+    this.#target = target;
+    this.#meter = meter;
+    this.#counters = counters;}
+
   /** True once the session has ended: nothing more is taken. */
-  readonly closed: boolean;
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** Items admitted and not yet answered. */
-  readonly unanswered: number;
+  get unanswered(): number {
+    return this.#unanswered;
+  }
+
   /** One message from the framer: the dispatcher is the session's reader. */
-  next(message: M): void;
-  error(error: unknown): void;
-  complete(): void;
+  next(message: M): void {
+    if (this.#closed || this.#refusing) return;
+    if ((this.#backlog?.length ?? 0) > 0 || this.#unanswered >= this.#host.maxPendingRequests) {
+      (this.#backlog ??= new Fifo()).push(message);
+      this.#updateReading();
+      return;
+    }
+    this.#receive(message);
+  }
+
+  error(error: unknown): void {
+    this.#target.onIncomingError(error);
+  }
+
+  complete(): void {
+    this.#target.end();
+  }
+
+  #receive(message: M): void {
+    this.#counters.lastRecv = this.#host.scheduler.now() / 1000;
+    this.#counters.recvCount += 1;
+    this.#target.receive(message);
+  }
+
   /**
    * One item of a received message: runs now, or waits for a slot; at the
    * hard limit, it is refused.
    * @param key - the key the peer may cancel it by, with wire cancellation on
    * @param needsHandler - false for an item answered as it is (a malformed message's error reply): no slot, no handler
    */
-  admit(item: T, key?: PendingKey, needsHandler?: boolean): void;
+  admit(item: T, key?: PendingKey, needsHandler = true): void {
+    if (this.#closed) return;
+    this.#unanswered += 1;
+    this.#updateReading();
+    const job = new Job(item, key, this);
+    // A reused key names the newest job: the peer can only mean the one it sent last.
+    if (key !== undefined) (this.#cancellable ??= new Map()).set(key, job);
+    const limit = this.#meter.target;
+    if (limit <= 0) {
+      this.#refuse(job);
+    } else if (!needsHandler) {
+      this.#finish(job, false, undefined);
+    } else if (this.#active < limit && (this.#waiting?.length ?? 0) === 0) {
+      this.#start(job);
+    } else {
+      this.#arm(job);
+      (this.#waiting ??= new Fifo()).push(job);
+      // Waiters ahead of it may all have been answered already (timed out): start what fits.
+      this.#drain();
+    }
+  }
+
   /**
    * The peer cancelled the job with `key`: it ends with no answer, through
    * the one finalizer (a running handler unsubscribed, a Promise's answer
    * dropped, a waiter out of the queue, its slot to the next). An unknown or
    * answered key does nothing.
    */
-  cancel(key: PendingKey): void;
+  cancel(key: PendingKey): void {
+    const job = this.#cancellable?.get(key);
+    if (job !== undefined) this.#finish(job, false, undefined, false);
+  }
+
   /** The concurrency limit moved: admit waiters that now fit, or fail them all if it fell to 0. */
-  limitChanged(): void;
+  limitChanged(): void {
+    this.#drain();
+  }
+
   /** The connection has ended: every handler is unsubscribed, nothing is answered any more. */
-  close(): void;
-}
-
-/**
- * The session's incoming dispatcher (see {@link IncomingDispatcher}). Its
- * state lives in this closure: the dispatcher is on every message's path, and
- * closure variables are both the shortest code a bundler can emit and
- * invisible from outside.
- * @param host - the session: tunables and transport
- * @param target - the session's hooks
- * @param deadlines - the session's one deadline queue: processing timeouts and cost sleeps
- * @param meter - the concurrency limit and the cost sleep
- * @param counters - where received messages are counted
- */
-export function incomingDispatcher<M, T>(
-  host: DispatcherHost,
-  target: DispatchTarget<M, T>,
-  deadlines: DeadlineQueue,
-  meter: CostMeter,
-  counters: SessionCounters,
-): IncomingDispatcher<M, T> {
-  let unanswered = 0;
-  let active = 0;
-  /** Items waiting for a slot, oldest first; made when one first waits. */
-  let waiting: Fifo<Job<T>> | undefined;
-  let draining = false;
-  /** Messages read while `maxPendingRequests` were unanswered; made when one first waits. */
-  let backlog: Fifo<M> | undefined;
-  let drainingBacklog = false;
-  let readPaused = false;
-  let closed = false;
-  /** Set by the first refusal at the hard limit: nothing more is read or answered but refusals. */
-  let refusing = false;
-  /** The handlers' Observables still awaited; made when the first is. */
-  let runningAll: Subscription | undefined;
-  /** Unanswered jobs the peer may cancel, by key; made when the first is admitted. */
-  let cancellable: Map<PendingKey, Job<T>> | undefined;
-
-  const receive = (message: M): void => {
-    counters.lastRecv = host.scheduler.now() / 1000;
-    counters.recvCount += 1;
-    target.receive(message);
-  };
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#running?.unsubscribe();
+    // Cancelled: nothing is running or waiting any more, nothing will be answered.
+    this.#unanswered = 0;
+    this.#active = 0;
+    this.#waiting = undefined;
+    this.#backlog = undefined;
+    this.#cancellable = undefined;
+  }
 
   /**
    * The hard limit: `job` fails with ExcessiveSessionCostError. The first
@@ -163,74 +235,83 @@ export function incomingDispatcher<M, T>(
    * are answered (the session closes after the turn; reading is not paused,
    * so that the orderly close can see the peer's end).
    */
-  const refuse = (job: Job<T>): void => {
-    if (!refusing) {
-      refusing = true;
-      counters.costDisconnect = true;
-      host.logger.info(
-        `excessive resource usage: cost ${Math.round(meter.effectiveCost)} at hard limit ${host.costHardLimit}, refusing the peer and disconnecting`,
+  #refuse(job: Job<T>): void {
+    if (!this.#refusing) {
+      this.#refusing = true;
+      this.#counters.costDisconnect = true;
+      this.#host.logger.info(
+        `excessive resource usage: cost ${Math.round(this.#meter.effectiveCost)} at hard limit ${this.#host.costHardLimit}, refusing the peer and disconnecting`,
       );
     }
-    finish(job, true, new ExcessiveSessionCostError(), true, true);
-  };
+    this.#finish(job, true, new ExcessiveSessionCostError(), true, true);
+  }
 
-  /** Arms the processing timeout, once. */
-  const arm = (job: Job<T>): void => {
-    job.deadline ??= deadlines.add(host.processingTimeout, { expire: () => finish(job, true, new TaskTimeout(host.processingTimeout)) });
-  };
+  #arm(job: Job<T>): void {
+    if (job.deadline !== undefined) return;
+    job.deadline = this.#target.deadline(this.#host.processingTimeout, job);
+  }
 
-  const start = (job: Job<T>): void => {
-    active += 1;
-    const sleep = meter.sleepSeconds;
+  /** A job's processing timeout expired (called by the job, the deadline's target). */
+  timedOut(job: Job<T>): void {
+    this.#finish(job, true, new TaskTimeout(this.#host.processingTimeout));
+  }
+
+  #start(job: Job<T>): void {
+    this.#active += 1;
+    const sleep = this.#meter.sleepSeconds;
     if (sleep > 0) {
       job.state = SLEEPING;
-      arm(job);
-      job.sleep = deadlines.add(sleep, { expire: () => run(job) });
+      this.#arm(job);
+      job.sleep = this.#target.deadline(sleep, { expire: () => this.#run(job) });
     } else {
-      run(job);
+      this.#run(job);
     }
-  };
+  }
 
-  const run = (job: Job<T>): void => {
+  #run(job: Job<T>): void {
     job.state = RUNNING;
     let result: unknown;
     try {
-      result = target.handleItem(job.item);
+      result = this.#target.handleItem(job.item);
     } catch (error) {
-      finish(job, true, error);
+      this.#finish(job, true, error);
       return;
     }
     if (result instanceof Promise) {
-      arm(job);
+      this.#arm(job);
       result.then(
-        (value: unknown) => finish(job, false, value),
-        (error: unknown) => finish(job, true, error),
+        (value: unknown) => this.#finish(job, false, value),
+        (error: unknown) => this.#finish(job, true, error),
       );
     } else if (isObservable(result)) {
-      arm(job);
-      const subscription = result.subscribe({
-        next: (value) => finish(job, false, value),
-        error: (error: unknown) => finish(job, true, error),
-        complete: () => finish(job, false, undefined),
-      });
-      if (job.state === DONE) {
-        subscription.unsubscribe();
-      } else {
-        job.running = subscription;
-        (runningAll ??= new Subscription()).add(subscription);
-      }
+      this.#arm(job);
+      this.#await(job, result);
     } else {
-      finish(job, false, result);
+      this.#finish(job, false, result);
     }
-  };
+  }
+
+  #await(job: Job<T>, result: Observable<unknown>): void {
+    const subscription = result.subscribe({
+      next: (value) => this.#finish(job, false, value),
+      error: (error: unknown) => this.#finish(job, true, error),
+      complete: () => this.#finish(job, false, undefined),
+    });
+    if (job.state === DONE) {
+      subscription.unsubscribe();
+    } else {
+      job.running = subscription;
+      (this.#running ??= new Subscription()).add(subscription);
+    }
+  }
 
   /**
    * The one way out: answer (unless cancelled by the peer: `answer` false;
    * once refusing, only refusals are answered), release the slot, admit the
    * next, let the backlog in.
    */
-  const finish = (job: Job<T>, failed: boolean, value: unknown, answer = true, refusal = false): void => {
-    if (job.state === DONE || closed) return;
+  #finish(job: Job<T>, failed: boolean, value: unknown, answer = true, refusal = false): void {
+    if (job.state === DONE || this.#closed) return;
     const held = job.state !== QUEUED;
     job.state = DONE;
     job.deadline?.cancel();
@@ -238,114 +319,65 @@ export function incomingDispatcher<M, T>(
     const running = job.running;
     if (running !== undefined) {
       job.running = undefined;
-      runningAll?.remove(running);
+      this.#running?.remove(running);
       running.unsubscribe();
     }
-    if (held) active -= 1;
-    unanswered -= 1;
-    if (job.key !== undefined && cancellable?.get(job.key) === job) cancellable.delete(job.key);
-    if (answer && (refusal || !refusing)) target.answerItem(job.item, failed, value);
-    if (closed) return;
-    drain();
-    drainBacklog();
-    updateReading();
-  };
+    if (held) this.#active -= 1;
+    this.#unanswered -= 1;
+    if (job.key !== undefined && this.#cancellable?.get(job.key) === job) this.#cancellable.delete(job.key);
+    if (answer && (refusal || !this.#refusing)) this.#target.answerItem(job.item, failed, value);
+    if (this.#closed) return;
+    this.#drain();
+    this.#drainBacklog();
+    this.#updateReading();
+  }
 
   /** Starts waiters while slots are free; fails them all once the limit is 0. */
-  const drain = (): void => {
-    if (draining || closed) return;
-    draining = true;
+  #drain(): void {
+    if (this.#draining || this.#closed) return;
+    this.#draining = true;
     try {
-      while (waiting !== undefined && waiting.length > 0 && !closed) {
-        const limit = meter.target;
-        if (limit > 0 && active >= limit) break;
+      const waiting = this.#waiting;
+      while (waiting !== undefined && waiting.length > 0 && !this.#closed) {
+        const limit = this.#meter.target;
+        if (limit > 0 && this.#active >= limit) break;
         const job = waiting.shift() as Job<T>;
         if (job.state !== QUEUED) continue;
-        if (limit <= 0) refuse(job);
-        else start(job);
+        if (limit <= 0) this.#refuse(job);
+        else this.#start(job);
       }
     } finally {
-      draining = false;
+      this.#draining = false;
     }
-  };
+  }
 
   /** Answers have made room: messages held back are received, in order. */
-  const drainBacklog = (): void => {
+  #drainBacklog(): void {
     // Receiving may answer at once and come back here: the outer loop goes on instead.
-    if (drainingBacklog) return;
-    drainingBacklog = true;
+    if (this.#drainingBacklog) return;
+    this.#drainingBacklog = true;
     try {
-      while (backlog !== undefined && backlog.length > 0 && unanswered < host.maxPendingRequests && !closed && !refusing) {
-        receive(backlog.shift() as M);
+      const backlog = this.#backlog;
+      while (
+        backlog !== undefined &&
+        backlog.length > 0 &&
+        this.#unanswered < this.#host.maxPendingRequests &&
+        !this.#closed &&
+        !this.#refusing
+      ) {
+        this.#receive(backlog.shift() as M);
       }
     } finally {
-      drainingBacklog = false;
+      this.#drainingBacklog = false;
     }
-  };
+  }
 
-  const updateReading = (): void => {
-    if (closed) return;
-    const pause = unanswered >= host.maxPendingRequests || (backlog?.length ?? 0) > 0;
-    if (pause === readPaused) return;
-    readPaused = pause;
-    if (pause) host.transport.pauseReading();
-    else host.transport.resumeReading();
-  };
-
-  return {
-    get closed() {
-      return closed;
-    },
-    get unanswered() {
-      return unanswered;
-    },
-    next(message) {
-      if (closed || refusing) return;
-      if ((backlog?.length ?? 0) > 0 || unanswered >= host.maxPendingRequests) {
-        (backlog ??= new Fifo()).push(message);
-        updateReading();
-        return;
-      }
-      receive(message);
-    },
-    error: (error) => target.onIncomingError(error),
-    complete: () => target.end(),
-    admit(item, key, needsHandler = true) {
-      if (closed) return;
-      unanswered += 1;
-      updateReading();
-      const job: Job<T> = { state: QUEUED, item, key, deadline: undefined, sleep: undefined, running: undefined };
-      // A reused key names the newest job: the peer can only mean the one it sent last.
-      if (key !== undefined) (cancellable ??= new Map()).set(key, job);
-      const limit = meter.target;
-      if (limit <= 0) {
-        refuse(job);
-      } else if (!needsHandler) {
-        finish(job, false, undefined);
-      } else if (active < limit && (waiting?.length ?? 0) === 0) {
-        start(job);
-      } else {
-        arm(job);
-        (waiting ??= new Fifo()).push(job);
-        // Waiters ahead of it may all have been answered already (timed out): start what fits.
-        drain();
-      }
-    },
-    cancel(key) {
-      const job = cancellable?.get(key);
-      if (job !== undefined) finish(job, false, undefined, false);
-    },
-    limitChanged: () => drain(),
-    close() {
-      if (closed) return;
-      closed = true;
-      runningAll?.unsubscribe();
-      // Cancelled: nothing is running or waiting any more, nothing will be answered.
-      unanswered = 0;
-      active = 0;
-      waiting = undefined;
-      backlog = undefined;
-      cancellable = undefined;
-    },
-  };
+  #updateReading(): void {
+    if (this.#closed) return;
+    const pause = this.#unanswered >= this.#host.maxPendingRequests || (this.#backlog?.length ?? 0) > 0;
+    if (pause === this.#readPaused) return;
+    this.#readPaused = pause;
+    if (pause) this.#host.transport.pauseReading();
+    else this.#host.transport.resumeReading();
+  }
 }

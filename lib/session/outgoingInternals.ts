@@ -195,17 +195,120 @@ class Exchange implements ResponseReceiver, Unsubscribable {
  *
  * Internal to the session layer.
  */
-export interface OutgoingPath {
+export class OutgoingPath implements Slots {
+  #target: number;
+  #active = 0;
+  /** Exchanges waiting for a slot, oldest first; made when one first waits. */
+  #waiting: Set<Exchange> | undefined;
+  #timeSum = 0;
+  #timeCount = 0;
+  readonly #cancel: CancellationPlug | undefined;
+
+  /**
+   * @param host - the session
+   * @param sender - the session's protected enqueue, deadline and now
+   * @param initialTarget - the outgoing limit at first
+   * @param cancel - wire cancellation: tells the peer of an abandoned request; undefined: off
+   */
+  constructor(
+    readonly host: OutgoingHost,
+    readonly sender: OutgoingSender,
+    initialTarget: number,
+    cancel?: CancellationPlug,
+  ) {
+    this.#target = Math.trunc(initialTarget);
+    this.#cancel = cancel;
+  }
+
   /** How many may be in flight. */
-  readonly target: number;
+  get target(): number {
+    return this.#target;
+  }
+
   /**
    * Starts an exchange whose outcome goes to `sink`; returns its teardown
    * (unsubscribing forgets it). Aborting `signal` abandons it the same way
    * and fails it with TaskCancelledError.
    */
-  open(sink: ExchangeSink, sent: Sent, requestCount: number, timeout: number, signal?: AbortSignal): Unsubscribable | undefined;
+  open(sink: ExchangeSink, sent: Sent, requestCount: number, timeout: number, signal?: AbortSignal): Unsubscribable | undefined {
+    if (this.host.isClosing()) {
+      sink.error(new ConnectionError('connection is closed'));
+      return undefined;
+    }
+    if (signal?.aborted === true) {
+      sink.error(abortError(signal));
+      return undefined;
+    }
+    const exchange = new Exchange(this, sink, sent, requestCount, timeout, signal);
+    if (this.#active < this.#target && (this.#waiting === undefined || this.#waiting.size === 0)) exchange.go();
+    else (this.#waiting ??= new Set()).add(exchange);
+    return exchange;
+  }
+
   /** The connection has ended: waiting exchanges fail with ConnectionError. */
-  close(): void;
+  close(): void {
+    const waiting = [...(this.#waiting ?? [])];
+    this.#waiting = undefined;
+    for (const exchange of waiting) exchange.deliver(new ConnectionError('connection is closed'));
+  }
+
+  took(): void {
+    this.#active += 1;
+  }
+
+  finished(taken: number | undefined, count: number, held: boolean): void {
+    if (taken !== undefined) {
+      // The reference keeps taken/count once per request; only their sum and number matter.
+      this.#timeSum += taken;
+      this.#timeCount += count;
+      if (this.#timeCount >= this.host.recalibrateCount) this.#recalibrate();
+    }
+    if (held) {
+      this.#active -= 1;
+      this.#drain();
+    }
+  }
+
+  left(exchange: Exchange): void {
+    this.#waiting?.delete(exchange);
+  }
+
+  /** Batches are not cancelled (the peer answers them whole). */
+  cancelled(sent: Sent, key: PendingKey): void {
+    const cancel = this.#cancel;
+    if (cancel === undefined || !(sent instanceof Request) || this.host.isClosing()) return;
+    // A validated method name and our own numeric id: encoding cannot fail.
+    const message = cancel.notice(this.host.connection, key);
+    this.sender.enqueue(message, message.length);
+  }
+
+  /** Starts waiting exchanges while slots are free. */
+  #drain(): void {
+    const waiting = this.#waiting;
+    if (waiting === undefined) return;
+    for (const exchange of waiting) {
+      if (this.#active >= this.#target) return;
+      waiting.delete(exchange);
+      exchange.go();
+    }
+  }
+
+  /** Moves the limit toward `targetResponseTime`, within the reference's cap and floor. */
+  #recalibrate(): void {
+    const avg = this.#timeSum / this.#timeCount;
+    this.#timeSum = 0;
+    this.#timeCount = 0;
+    const current = this.#target;
+    const cap = Math.min(current + Math.max(3, current * 0.1), OUTGOING_CAP);
+    const floor = Math.max(1, Math.min(current * 0.8, current - 1));
+    const raw = avg !== 0 ? Math.max(floor, Math.min(cap, (current * this.host.targetResponseTime) / avg)) : cap;
+    const target = Math.trunc(0.5 + raw);
+    if (target !== current) {
+      this.host.logger.info(`changing outgoing request concurrency to ${target} from ${current}`);
+      this.#target = target;
+      this.#drain();
+    }
+  }
 }
 
 let pathOfSession: ((session: object) => OutgoingPath) | undefined;
@@ -221,96 +324,3 @@ export function outgoingPathOf(session: object): OutgoingPath {
   return pathOfSession(session);
 }
 
-/**
- * A session's {@link OutgoingPath}; its state lives in this closure.
- * @param host - the session
- * @param sender - the session's protected enqueue, deadline and now
- * @param initialTarget - the outgoing limit at first
- * @param cancel - wire cancellation: tells the peer of an abandoned request; undefined: off
- */
-export function outgoingPath(host: OutgoingHost, sender: OutgoingSender, initialTarget: number, cancel?: CancellationPlug): OutgoingPath {
-  let target = Math.trunc(initialTarget);
-  let active = 0;
-  /** Exchanges waiting for a slot, oldest first; made when one first waits. */
-  let waiting: Set<Exchange> | undefined;
-  let timeSum = 0;
-  let timeCount = 0;
-
-  /** Starts waiting exchanges while slots are free. */
-  const drain = (): void => {
-    if (waiting === undefined) return;
-    for (const exchange of waiting) {
-      if (active >= target) return;
-      waiting.delete(exchange);
-      exchange.go();
-    }
-  };
-
-  /** Moves the limit toward `targetResponseTime`, within the reference's cap and floor. */
-  const recalibrate = (): void => {
-    const avg = timeSum / timeCount;
-    timeSum = 0;
-    timeCount = 0;
-    const current = target;
-    const cap = Math.min(current + Math.max(3, current * 0.1), OUTGOING_CAP);
-    const floor = Math.max(1, Math.min(current * 0.8, current - 1));
-    const raw = avg !== 0 ? Math.max(floor, Math.min(cap, (current * host.targetResponseTime) / avg)) : cap;
-    const next = Math.trunc(0.5 + raw);
-    if (next !== current) {
-      host.logger.info(`changing outgoing request concurrency to ${next} from ${current}`);
-      target = next;
-      drain();
-    }
-  };
-
-  const slots: Slots = {
-    host,
-    sender,
-    took: () => void (active += 1),
-    finished(taken, count, held) {
-      if (taken !== undefined) {
-        // The reference keeps taken/count once per request; only their sum and number matter.
-        timeSum += taken;
-        timeCount += count;
-        if (timeCount >= host.recalibrateCount) recalibrate();
-      }
-      if (held) {
-        active -= 1;
-        drain();
-      }
-    },
-    left: (exchange) => void waiting?.delete(exchange),
-    cancelled(sent, key) {
-      // Batches are not cancelled (the peer answers them whole).
-      if (cancel === undefined || !(sent instanceof Request) || host.isClosing()) return;
-      // A validated method name and our own numeric id: encoding cannot fail.
-      const message = cancel.notice(host.connection, key);
-      sender.enqueue(message, message.length);
-    },
-  };
-
-  return {
-    get target() {
-      return target;
-    },
-    open(sink, sent, requestCount, timeout, signal) {
-      if (host.isClosing()) {
-        sink.error(new ConnectionError('connection is closed'));
-        return undefined;
-      }
-      if (signal?.aborted === true) {
-        sink.error(abortError(signal));
-        return undefined;
-      }
-      const exchange = new Exchange(slots, sink, sent, requestCount, timeout, signal);
-      if (active < target && (waiting === undefined || waiting.size === 0)) exchange.go();
-      else (waiting ??= new Set()).add(exchange);
-      return exchange;
-    },
-    close() {
-      const waiters = [...(waiting ?? [])];
-      waiting = undefined;
-      for (const exchange of waiters) exchange.deliver(new ConnectionError('connection is closed'));
-    },
-  };
-}

@@ -15,47 +15,54 @@ export interface SessionHooks {
 /**
  * How a session's parts tell each other what happened, in one object per
  * session (its methods are the framer's callbacks and the parts' listeners,
- * so wiring them makes no closures per message).
+ * so wiring them makes no closures).
  */
-export interface Wiring {
-  /** Set once the meter is made (it is told of the wiring first). */
-  meter: CostMeter;
-  /** Set once the dispatcher is made. */
-  dispatcher: { limitChanged(): void };
-  /** The cost meter recalculated: statistics changed, the incoming limit may have moved. */
-  recalculated(): void;
-  /** The writer handed `count` messages of `bytes` (unframed) to the transport. */
-  sent(count: number, bytes: number): void;
-  /** Bytes read from the transport, before framing. */
-  onChunk(data: Uint8Array): void;
-  /** A message the framer dropped. */
-  onDrop(error: FramingError): void;
-}
+export class Wiring {
+  meter!: CostMeter;
+  dispatcher!: { limitChanged(): void };
 
-/** A session's {@link Wiring}, over its hooks and counters. */
-export function sessionWiring(session: SessionHooks, counters: SessionCounters): Wiring {
-  const wired: Wiring = {
-    meter: undefined as unknown as CostMeter,
-    dispatcher: undefined as unknown as { limitChanged(): void },
-    recalculated() {
-      counters.changed();
-      wired.dispatcher.limitChanged();
-    },
-    sent(count, bytes) {
-      counters.sendCount += count;
-      counters.sendSize += bytes;
-      counters.lastSend = session.now();
-      wired.meter.bumpBytes(bytes);
-      counters.changed();
-    },
-    onChunk(data) {
-      if (session.verbosity >= 2) session.logger.debug(`received data of ${data.length} bytes`);
-      counters.recvSize += data.length;
-      wired.meter.bumpBytes(data.length);
-    },
-    onDrop: (error) => session.onFramingDrop(error),
-  };
-  return wired;
+  readonly #session: SessionHooks;
+
+  readonly #counters: SessionCounters;
+
+
+  constructor(
+    session: SessionHooks,
+    counters: SessionCounters,
+
+  ) {
+
+    this.#session = session;
+
+    this.#counters = counters;}
+
+  /** The cost meter recalculated: statistics changed, the incoming limit may have moved. */
+  recalculated(): void {
+    this.#counters.changed();
+    this.dispatcher.limitChanged();
+  }
+
+  /** The writer handed `count` messages of `bytes` (unframed) to the transport. */
+  sent(count: number, bytes: number): void {
+    const counters = this.#counters;
+    counters.sendCount += count;
+    counters.sendSize += bytes;
+    counters.lastSend = this.#session.now();
+    this.meter.bumpBytes(bytes);
+    counters.changed();
+  }
+
+  /** Bytes read from the transport, before framing. */
+  onChunk(data: Uint8Array): void {
+    if (this.#session.verbosity >= 2) this.#session.logger.debug(`received data of ${data.length} bytes`);
+    this.#counters.recvSize += data.length;
+    this.meter.bumpBytes(data.length);
+  }
+
+  /** A message the framer dropped. */
+  onDrop(error: FramingError): void {
+    this.#session.onFramingDrop(error);
+  }
 }
 
 /** The deferred start: a plain function with the session as state, so scheduling makes no closure. */

@@ -40,115 +40,146 @@ interface WriteWaiter {
  *
  * Internal to the session layer.
  */
-export interface SessionWriter<M> {
+export class SessionWriter<M> {
+  #outbox: Array<M | string> = [];
+  #sizes: Array<number | undefined> = [];
+  #flushAction: Subscription | undefined;
+  /** Settles when the outbox's write is taken; made only when someone waits. */
+  #waiter: WriteWaiter | undefined;
+  #writesPending = 0;
+  /** When the writer last saw progress: the start of a stall, if writes are blocked now. */
+  #lastProgress = 0;
+  /** What the transport held at the writer's last look, to see it go down. */
+  #held = 0;
+  #stalled = false;
+  #watchdog: Subscription | undefined;
+  #closed = false;
+  readonly #textFraming: ((text: string) => string) | undefined;
+  /** Counts the UTF-8 bytes of text, for a transport that takes text (and a framer that frames it). */
+  readonly #textBytes: ((text: string) => number) | undefined;
+
+  /**
+   * @param host - the session
+   * @param deferScheduler - runs the flush, later in the same turn (asap by default)
+   * @param listener - told when messages are handed to the transport: `count` of them, `bytes` unframed
+   */
+  readonly #host: WriterHost<M>;
+  readonly #deferScheduler: SchedulerLike;
+  readonly #listener: { sent(count: number, bytes: number): void };
+
+  constructor(
+    host: WriterHost<M>,
+    deferScheduler: SchedulerLike,
+    listener: { sent(count: number, bytes: number): void },
+  ) {
+    this.#host = host;
+    this.#deferScheduler = deferScheduler;
+    this.#listener = listener;
+    this.#textFraming = host.transport.messageBoundaries ? undefined : textFraming(host.framer);
+    this.#textBytes = this.#textFraming === undefined ? undefined : textWriting(host.transport);
+  }
+
   /**
    * Queues one message for this turn's write.
    * @param message - the message, or (for sessions whose messages are bytes) its JSON text
    * @param unframedSize - the size counted in statistics (default: its byte length)
    */
-  enqueue(message: M | string, unframedSize?: number): void;
+  enqueue(message: M | string, unframedSize?: number): void {
+    if (this.#closed) return;
+    if (this.#flushAction === undefined) this.#flushAction = this.#deferScheduler.schedule(runFlush, 0, this);
+    this.#outbox.push(message);
+    this.#sizes.push(unframedSize);
+  }
+
   /**
    * Queues one message and resolves when the transport has taken its write;
    * rejects with ConnectionError if the connection ends first, or TaskTimeout
    * if the write stalled past `maxSendDelay`.
    */
-  send(message: M | string, unframedSize?: number): Promise<void>;
-  /** Writes what is queued: the deferred flush, or at once before closing. */
-  flush(): void;
-  /** The connection has ended: nothing more is written, waiters fail, the watchdog stops. */
-  close(): void;
-}
-
-/**
- * A session's writer (see {@link SessionWriter}); its state lives in this
- * closure, as the dispatcher's does.
- * @param host - the session
- * @param deferScheduler - runs the flush, later in the same turn (asap by default)
- * @param listener - told when messages are handed to the transport: `count` of them, `bytes` unframed
- */
-export function sessionWriter<M>(
-  host: WriterHost<M>,
-  deferScheduler: SchedulerLike,
-  listener: { sent(count: number, bytes: number): void },
-): SessionWriter<M> {
-  let outbox: Array<M | string> = [];
-  let sizes: Array<number | undefined> = [];
-  let flushAction: Subscription | undefined;
-  /** Settles when the outbox's write is taken; made only when someone waits. */
-  let waiter: WriteWaiter | undefined;
-  let writesPending = 0;
-  /** When the writer last saw progress: the start of a stall, if writes are blocked now. */
-  let lastProgress = 0;
-  /** What the transport held at the writer's last look, to see it go down. */
-  let held = 0;
-  let stalled = false;
-  let watchdog: Subscription | undefined;
-  let closed = false;
-  const textFramingOf = host.transport.messageBoundaries ? undefined : textFraming(host.framer);
-  /** Counts the UTF-8 bytes of text, for a transport that takes text (and a framer that frames it). */
-  const textBytes = textFramingOf === undefined ? undefined : textWriting(host.transport);
-
-  const enqueue = (message: M | string, unframedSize?: number): void => {
-    if (closed) return;
-    // The flush is one function per writer: scheduling it makes no closure.
-    flushAction ??= deferScheduler.schedule(flush);
-    outbox.push(message);
-    sizes.push(unframedSize);
-  };
-
-  function flush(): void {
-    flushAction?.unsubscribe();
-    flushAction = undefined;
-    const messages = outbox;
-    if (messages.length === 0 || closed) return;
-    const messageSizes = sizes;
-    const taken = waiter;
-    outbox = [];
-    sizes = [];
-    waiter = undefined;
-    write(messages, messageSizes, taken);
+  send(message: M | string, unframedSize?: number): Promise<void> {
+    if (this.#closed) return Promise.reject(new ConnectionError('connection is closed'));
+    this.enqueue(message, unframedSize);
+    if (this.#waiter === undefined) {
+      let resolve!: () => void;
+      let reject!: (error: unknown) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.#waiter = { promise, resolve, reject };
+    }
+    return this.#waiter.promise;
   }
 
-  const write = (messages: Array<M | string>, messageSizes: Array<number | undefined>, taken: WriteWaiter | undefined): void => {
-    const transport = host.transport;
+  /** Writes what is queued: the deferred flush (see `runFlush`), or at once before closing. */
+  flush(): void {
+    this.#flushAction?.unsubscribe();
+    this.#flushAction = undefined;
+    const messages = this.#outbox;
+    if (messages.length === 0 || this.#closed) return;
+    const sizes = this.#sizes;
+    const waiter = this.#waiter;
+    this.#outbox = [];
+    this.#sizes = [];
+    this.#waiter = undefined;
+    this.#write(messages, sizes, waiter);
+  }
+
+  /** The connection has ended: nothing more is written, waiters fail, the watchdog stops. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#flushAction?.unsubscribe();
+    this.#flushAction = undefined;
+    this.#watchdog?.unsubscribe();
+    this.#watchdog = undefined;
+    this.#outbox = [];
+    this.#sizes = [];
+    this.#waiter?.reject(new ConnectionError('connection is closed'));
+    this.#waiter = undefined;
+  }
+
+  #write(messages: Array<M | string>, sizes: Array<number | undefined>, waiter: WriteWaiter | undefined): void {
+    const transport = this.#host.transport;
     // A transport holding nothing, or less than at the last look, has passed bytes on: that is
     // progress, whether or not their Promises have settled yet (they never do inside TestScheduler.run).
-    look();
+    this.#look();
     let written: Promise<void>;
-    const { framed, total, unframed, text } = frame(messages, messageSizes);
+    const { framed, total, unframed, text } = this.#frame(messages, sizes);
     // All text, to a transport that takes text: one string, encoded by the socket itself.
     if (text !== undefined) written = (transport as unknown as TextWritable).writeText(text);
     else if (framed.length === 1) written = transport.write(framed[0] as Uint8Array);
     else if (!transport.messageBoundaries) written = transport.write(concatBytes(framed, total));
     else written = Promise.all(framed.map((bytes) => transport.write(bytes))).then(() => undefined);
     // Counted when handed over, as the reference counts before its write.
-    listener.sent(messages.length, unframed);
-    writesPending += 1;
-    held = transport.bufferedAmount();
-    armWatchdog();
+    this.#listener.sent(messages.length, unframed);
+    this.#writesPending += 1;
+    this.#held = transport.bufferedAmount();
+    this.#armWatchdog();
     written.then(
       () => {
-        progress();
-        taken?.resolve();
+        this.#progress();
+        waiter?.resolve();
       },
       (error: unknown) => {
-        progress();
-        const failure = stalled ? new TaskTimeout(host.maxSendDelay) : error;
-        if (taken) taken.reject(failure);
-        else if (host.verbosity >= 1) host.logger.debug(`write failed: ${errorText(failure)}`);
+        this.#progress();
+        const failure = this.#stalled ? new TaskTimeout(this.#host.maxSendDelay) : error;
+        if (waiter) waiter.reject(failure);
+        else if (this.#host.verbosity >= 1) this.#host.logger.debug(`write failed: ${errorText(failure)}`);
       },
     );
-  };
+  }
 
   /**
    * Frames the messages: consecutive text messages as one text, encoded once;
    * when everything is one text and the transport takes text, it stays text.
    */
-  const frame = (
+  #frame(
     messages: Array<M | string>,
-    messageSizes: Array<number | undefined>,
-  ): { framed: Uint8Array[]; total: number; unframed: number; text: string | undefined } => {
-    const { framer, logger, verbosity } = host;
+    sizes: Array<number | undefined>,
+  ): { framed: Uint8Array[]; total: number; unframed: number; text: string | undefined } {
+    const { framer, logger, verbosity } = this.#host;
+    const textFraming = this.#textFraming;
     const framed: Uint8Array[] = [];
     let total = 0;
     let unframed = 0;
@@ -166,9 +197,9 @@ export function sessionWriter<M>(
     };
     for (let i = 0; i < messages.length; i++) {
       const message = messages[i] as M | string;
-      if (verbosity >= 4) logger.debug(`sending message of ${messageSizes[i] ?? sizeOf(message)} bytes`);
-      if (typeof message === 'string' && textFramingOf !== undefined) {
-        const text = textFramingOf(message);
+      if (verbosity >= 4) logger.debug(`sending message of ${sizes[i] ?? sizeOf(message)} bytes`);
+      if (typeof message === 'string' && textFraming !== undefined) {
+        const text = textFraming(message);
         run += text;
         runFraming += text.length - message.length;
         continue;
@@ -178,18 +209,19 @@ export function sessionWriter<M>(
       const bytes = framer.frame(raw);
       framed.push(bytes);
       total += bytes.length;
-      unframed += messageSizes[i] ?? (raw instanceof Uint8Array ? raw.length : bytes.length);
+      unframed += sizes[i] ?? (raw instanceof Uint8Array ? raw.length : bytes.length);
     }
+    const textBytes = this.#textBytes;
     if (framed.length === 0 && textBytes !== undefined) return { framed, total, unframed: textBytes(run) - runFraming, text: run };
     endRun();
     return { framed, total, unframed, text: undefined };
-  };
+  }
 
-  const progress = (): void => {
-    writesPending -= 1;
-    lastProgress = host.scheduler.now();
-    held = host.transport.bufferedAmount();
-  };
+  #progress(): void {
+    this.#writesPending -= 1;
+    this.#lastProgress = this.#host.scheduler.now();
+    this.#held = this.#host.transport.bufferedAmount();
+  }
 
   /**
    * Looks at what the transport holds: nothing, or less than at the last
@@ -197,12 +229,12 @@ export function sessionWriter<M>(
    *
    * @returns what it holds
    */
-  const look = (): number => {
-    const holding = host.transport.bufferedAmount();
-    if (holding === 0 || holding < held) lastProgress = host.scheduler.now();
-    held = holding;
-    return holding;
-  };
+  #look(): number {
+    const held = this.#host.transport.bufferedAmount();
+    if (held === 0 || held < this.#held) this.#lastProgress = this.#host.scheduler.now();
+    this.#held = held;
+    return held;
+  }
 
   /**
    * One timer watches every write, and aborts the connection exactly
@@ -214,66 +246,45 @@ export function sessionWriter<M>(
    * re-arms for `maxSendDelay` after that progress, not after its check, so a
    * busy session has one timer action per `maxSendDelay`, not one per write.
    */
-  const armWatchdog = (): void => {
-    if (watchdog !== undefined || closed || writesPending === 0) return;
+  #armWatchdog(): void {
+    if (this.#watchdog !== undefined || this.#closed || this.#writesPending === 0) return;
     // A write the transport passed on at once needs no watching (the common case: no timer per burst).
-    if (held === 0) return;
+    if (this.#held === 0) return;
     // Nothing was being watched: the stall begins with this write at the earliest.
-    lastProgress = host.scheduler.now();
-    scheduleCheck();
-  };
-
-  const scheduleCheck = (): void => {
-    const scheduler = host.scheduler;
-    const due = lastProgress + host.maxSendDelay * 1000;
-    watchdog = scheduler.schedule(check, Math.max(0, due - scheduler.now()));
-  };
-
-  /** The watchdog's check: abort if no progress since `maxSendDelay` ago, else watch on from the last progress. */
-  function check(): void {
-    watchdog = undefined;
-    if (writesPending === 0 || closed) return;
-    // Nothing held by the transport means nothing is blocked (a taken write may still be settling).
-    if (look() === 0) return;
-    if (host.scheduler.now() - lastProgress >= host.maxSendDelay * 1000) {
-      host.logger.warn(`no write progress for ${host.maxSendDelay} secs, aborting the connection`);
-      stalled = true;
-      host.abort();
-      return;
-    }
-    scheduleCheck();
+    this.#lastProgress = this.#host.scheduler.now();
+    this.#scheduleCheck();
   }
 
-  return {
-    enqueue,
-    send(message, unframedSize) {
-      if (closed) return Promise.reject(new ConnectionError('connection is closed'));
-      enqueue(message, unframedSize);
-      if (waiter === undefined) {
-        let resolve!: () => void;
-        let reject!: (error: unknown) => void;
-        const promise = new Promise<void>((res, rej) => {
-          resolve = res;
-          reject = rej;
-        });
-        waiter = { promise, resolve, reject };
-      }
-      return waiter.promise;
-    },
-    flush,
-    close() {
-      if (closed) return;
-      closed = true;
-      flushAction?.unsubscribe();
-      flushAction = undefined;
-      watchdog?.unsubscribe();
-      watchdog = undefined;
-      outbox = [];
-      sizes = [];
-      waiter?.reject(new ConnectionError('connection is closed'));
-      waiter = undefined;
-    },
-  };
+  #scheduleCheck(): void {
+    const scheduler = this.#host.scheduler;
+    const due = this.#lastProgress + this.#host.maxSendDelay * 1000;
+    this.#watchdog = scheduler.schedule(runWatchdog, Math.max(0, due - scheduler.now()), this);
+  }
+
+  /** The watchdog's check: abort if no progress since `maxSendDelay` ago, else watch on from the last progress. */
+  check(): void {
+    this.#watchdog = undefined;
+    if (this.#writesPending === 0 || this.#closed) return;
+    // Nothing held by the transport means nothing is blocked (a taken write may still be settling).
+    if (this.#look() === 0) return;
+    if (this.#host.scheduler.now() - this.#lastProgress >= this.#host.maxSendDelay * 1000) {
+      this.#host.logger.warn(`no write progress for ${this.#host.maxSendDelay} secs, aborting the connection`);
+      this.#stalled = true;
+      this.#host.abort();
+      return;
+    }
+    this.#scheduleCheck();
+  }
+}
+
+/** The watchdog action: a plain function with the writer as state, as `runFlush`. */
+function runWatchdog(this: unknown, writer?: SessionWriter<unknown>): void {
+  writer?.check();
+}
+
+/** The flush action: a plain function with the writer as state, so scheduling makes no closure. */
+function runFlush(this: unknown, writer?: SessionWriter<unknown>): void {
+  writer?.flush();
 }
 
 function sizeOf(message: unknown): number {

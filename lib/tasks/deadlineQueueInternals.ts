@@ -45,12 +45,38 @@ class Entry implements Deadline {
  * its live entries (plus a few): one slow request cannot make every later,
  * finished one wait in memory until its timeout.
  */
-interface Lane {
+class Lane {
+  #entries: Entry[] = [];
+  #head = 0;
+  /** Cancelled entries still stored, at or after `head`. */
+  #dead = 0;
+
   /** Entries stored: the live ones and at most as many cancelled ones (or a few). */
-  readonly size: number;
-  push(entry: Entry): void;
-  first(): Entry | undefined;
-  shift(): Entry | undefined;
+  get size(): number {
+    return this.#entries.length - this.#head;
+  }
+
+  push(entry: Entry): void {
+    this.#entries.push(entry);
+  }
+
+  first(): Entry | undefined {
+    return this.#entries[this.#head];
+  }
+
+  shift(): Entry | undefined {
+    const entry = this.#entries[this.#head];
+    if (entry === undefined) return undefined;
+    this.#entries[this.#head++] = undefined as unknown as Entry;
+    entry.lane = undefined;
+    if (entry.done) this.#dead -= 1;
+    if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
+      this.#entries = this.#entries.slice(this.#head);
+      this.#head = 0;
+    }
+    return entry;
+  }
+
   /**
    * One of this lane's entries was cancelled. Work mostly finishes in the
    * order it started, so finished heads leave at once and the lane stays
@@ -58,56 +84,31 @@ interface Lane {
    * (each compaction follows as many cancels as it moves entries: amortised
    * O(1)).
    */
-  cancelled(): void;
-  /** Drops every entry (the queue has closed). */
-  clear(): void;
-}
+  cancelled(): void {
+    this.#dead += 1;
+    for (let entry = this.first(); entry?.done === true; entry = this.first()) this.shift();
+    if (this.#dead > COMPACT_MIN && this.#dead * 2 > this.size) this.#compact();
+  }
 
-/** A new {@link Lane}: a few per session (one per timeout length), so its state lives in a closure. */
-function lane(): Lane {
-  let entries: Entry[] = [];
-  let head = 0;
-  /** Cancelled entries still stored, at or after `head`. */
-  let dead = 0;
-  const first = (): Entry | undefined => entries[head];
-  const shift = (): Entry | undefined => {
-    const entry = entries[head];
-    if (entry === undefined) return undefined;
-    entries[head++] = undefined as unknown as Entry;
-    entry.lane = undefined;
-    if (entry.done) dead -= 1;
-    if (head > 1024 && head * 2 > entries.length) {
-      entries = entries.slice(head);
-      head = 0;
+  /** Drops every entry (the queue has closed). */
+  clear(): void {
+    for (let i = this.#head; i < this.#entries.length; i += 1) this.#entries[i]!.lane = undefined;
+    this.#entries = [];
+    this.#head = 0;
+    this.#dead = 0;
+  }
+
+  #compact(): void {
+    const live: Entry[] = [];
+    for (let i = this.#head; i < this.#entries.length; i += 1) {
+      const entry = this.#entries[i]!;
+      if (entry.done) entry.lane = undefined;
+      else live.push(entry);
     }
-    return entry;
-  };
-  /** Keeps `keep(entry)` of what is stored, from the head on; the others leave the lane. */
-  const retain = (keep: (entry: Entry) => boolean): void => {
-    const kept: Entry[] = [];
-    for (let i = head; i < entries.length; i += 1) {
-      const entry = entries[i]!;
-      if (keep(entry)) kept.push(entry);
-      else entry.lane = undefined;
-    }
-    entries = kept;
-    head = 0;
-    dead = 0;
-  };
-  return {
-    get size() {
-      return entries.length - head;
-    },
-    push: (entry) => void entries.push(entry),
-    first,
-    shift,
-    cancelled() {
-      dead += 1;
-      for (let entry = first(); entry?.done === true; entry = first()) shift();
-      if (dead > COMPACT_MIN && dead * 2 > entries.length - head) retain((entry) => !entry.done);
-    },
-    clear: () => retain(() => false),
-  };
+    this.#entries = live;
+    this.#head = 0;
+    this.#dead = 0;
+  }
 }
 
 /**
@@ -125,74 +126,87 @@ function lane(): Lane {
  *
  * Internal to the session layer.
  */
-export interface DeadlineQueue {
-  /** Calls `target.expire()` after `seconds` unless the returned deadline is cancelled first. */
-  add(seconds: number, target: Expirable): Deadline;
-  /** How many entries each lane holds (white-box view for the queue's tests). */
-  laneSizes(): number[];
-  /** Drops every deadline and the timer; nothing expires afterwards. */
-  close(): void;
-}
-
-/** A session's {@link DeadlineQueue}, on `scheduler`'s clock and timers. */
-export function deadlineQueue(scheduler: SchedulerLike): DeadlineQueue {
+export class DeadlineQueue {
   /** Made with the first deadline: many sessions never need one. */
-  let lanes: Map<number, Lane> | undefined;
-  let timer: Subscription | undefined;
-  let timerDue = Infinity;
-  let closed = false;
+  #lanes: Map<number, Lane> | undefined;
+  #timer: Subscription | undefined;
+  #timerDue = Infinity;
+  #closed: boolean;
 
-  const arm = (due: number): void => {
-    timer?.unsubscribe();
-    timerDue = due;
-    timer = scheduler.schedule(sweep, Math.max(0, due - scheduler.now()));
-  };
+  readonly #scheduler: SchedulerLike;
 
-  function sweep(): void {
-    timer = undefined;
-    timerDue = Infinity;
-    const now = scheduler.now();
+  /**
+   * @param scheduler - the clock and timers
+   * @param closed - made closed (for a session that has ended): nothing it is given expires
+   */
+  constructor(scheduler: SchedulerLike, closed = false) {
+    this.#scheduler = scheduler;
+    this.#closed = closed;
+  }
+
+  /** Calls `target.expire()` after `seconds` unless the returned deadline is cancelled first. */
+  add(seconds: number, target: Expirable): Deadline {
+    const delay = Math.max(0, seconds * 1000);
+    if (this.#closed) return new Entry(this.#scheduler.now() + delay, target, undefined);
+    const lanes = (this.#lanes ??= new Map());
+    let lane = lanes.get(delay);
+    if (lane === undefined) {
+      lane = new Lane();
+      lanes.set(delay, lane);
+    }
+    const entry = new Entry(this.#scheduler.now() + delay, target, lane);
+    lane.push(entry);
+    if (entry.due < this.#timerDue) this.#arm(entry.due);
+    return entry;
+  }
+
+  /** How many entries each lane holds (white-box view for the queue's tests). */
+  laneSizes(): number[] {
+    return [...(this.#lanes?.values() ?? [])].map((lane) => lane.size);
+  }
+
+  /** Drops every deadline and the timer; nothing expires afterwards. */
+  close(): void {
+    this.#closed = true;
+    // Entries still referenced by their work must not keep the lanes, and so every other entry, alive.
+    for (const lane of this.#lanes?.values() ?? []) lane.clear();
+    this.#lanes = undefined;
+    this.#timer?.unsubscribe();
+    this.#timer = undefined;
+    this.#timerDue = Infinity;
+  }
+
+  #arm(due: number): void {
+    this.#timer?.unsubscribe();
+    this.#timerDue = due;
+    this.#timer = this.#scheduler.schedule(() => this.#sweep(), Math.max(0, due - this.#scheduler.now()));
+  }
+
+  #sweep(): void {
+    this.#timer = undefined;
+    this.#timerDue = Infinity;
+    const now = this.#scheduler.now();
     const expired: Entry[] = [];
     let next = Infinity;
+    const lanes = this.#lanes;
     if (lanes === undefined) return;
-    for (const [delay, queue] of lanes) {
-      for (let entry = queue.first(); entry !== undefined; entry = queue.first()) {
+    for (const [delay, lane] of lanes) {
+      for (let entry = lane.first(); entry !== undefined; entry = lane.first()) {
         if (!entry.done && entry.due > now) break;
-        queue.shift();
+        lane.shift();
         if (!entry.done) expired.push(entry);
       }
-      const first = queue.first();
-      if (first === undefined) lanes.delete(delay);
-      else next = Math.min(next, first.due);
+      const head = lane.first();
+      if (head === undefined) lanes.delete(delay);
+      else next = Math.min(next, head.due);
     }
-    if (next !== Infinity) arm(next);
+    if (next !== Infinity) this.#arm(next);
+    // A late timer may find several lanes overdue: expire in due order all the same.
     if (expired.length > 1) expired.sort((a, b) => a.due - b.due);
     for (const entry of expired) {
-      if (closed || entry.done) continue;
+      if (this.#closed || entry.done) continue;
       entry.done = true;
       entry.target.expire();
     }
   }
-
-  return {
-    add(seconds, target) {
-      const delay = Math.max(0, seconds * 1000);
-      if (closed) return new Entry(scheduler.now() + delay, target, undefined);
-      let queue = (lanes ??= new Map()).get(delay);
-      if (queue === undefined) lanes.set(delay, (queue = lane()));
-      const entry = new Entry(scheduler.now() + delay, target, queue);
-      queue.push(entry);
-      if (entry.due < timerDue) arm(entry.due);
-      return entry;
-    },
-    laneSizes: () => [...(lanes?.values() ?? [])].map((queue) => queue.size),
-    close() {
-      closed = true;
-      for (const queue of lanes?.values() ?? []) queue.clear();
-      lanes = undefined;
-      timer?.unsubscribe();
-      timer = undefined;
-      timerDue = Infinity;
-    },
-  };
 }

@@ -4,7 +4,7 @@ import { scheduleAfter } from '../tasks/tasksInternals.js';
 import type { NetAddress } from '../util/NetAddress.js';
 import type { SessionKind } from './SessionKind.js';
 import type { CloseOptions, Transport, TransportProxy } from './Transport.js';
-import { incomingChannel, writeWaiters, messageOf } from './transportInternals.js';
+import { IncomingChannel, WriteWaiters, messageOf } from './transportInternals.js';
 
 /** What `write` returns when the socket took the bytes at once: one settled Promise, shared. */
 const WRITTEN: Promise<void> = Promise.resolve();
@@ -52,12 +52,12 @@ export abstract class StreamTransport implements Transport {
    * paused or absent reader, and the end. Internal to the library's
    * transports.
    */
-  protected readonly channel = incomingChannel(() => this.#updateFlow());
+  protected readonly channel = new IncomingChannel(() => this.#updateFlow());
   /** Drives the `forceAfter` timer of `close()` and any polling the subclass does. @default asyncScheduler */
   protected readonly scheduler: SchedulerLike;
   /** Why the connection ended badly; the first cause wins, and `incoming` errors with it. */
   protected failure: ConnectionError | undefined;
-  readonly #writers = writeWaiters();
+  readonly #writers = new WriteWaiters();
   #closedWaiters: Array<() => void> = [];
   #forceTimer: Subscription | undefined;
   #writeBlocked = false;

@@ -5,154 +5,151 @@ import { NetAddress } from '../util/NetAddress.js';
 import { ConnectError, type ConnectFailure } from './ConnectError.js';
 
 /**
- * What a waiting chunk costs beyond its bytes: a small ArrayBuffer and its
- * view take about this much heap, so a backlog of 1-byte messages is
- * bounded by what it holds, not by its byte count (~100× less).
- */
-export const BACKLOG_CHUNK_COST = 128;
-
-/**
  * The incoming side of a transport: one reader at a time, what arrives
  * while nobody reads (or while reading is paused) kept in a backlog, and the
  * end remembered until a reader comes to hear it. An orderly end waits behind
  * the backlog; an error (a reset) overtakes it, dropping what was not read.
  *
  * The transport keeps the backlog small by stopping reads from its socket
- * whenever {@link IncomingChannel.wantsData} is false; `onFlowChange` tells
- * it when that may have flipped.
+ * whenever {@link wantsData} is false; `onFlowChange` tells it when that
+ * may have flipped.
  *
- * Once the connection is gone for good ({@link IncomingChannel.close}), a
- * paused reader is no longer waited for: nothing it read now could be
- * answered, so its backlog is dropped and it hears the end at once (as after
- * a reset). An absent reader still finds the backlog, then the end, when it
- * comes.
+ * Once the connection is gone for good ({@link close}), a paused reader is
+ * no longer waited for: nothing it read now could be answered, so its
+ * backlog is dropped and it hears the end at once (as after a reset). An
+ * absent reader still finds the backlog, then the end, when it comes.
  */
-export interface IncomingChannel {
-  /** The chunks, for one reader at a time. */
+/**
+ * What a waiting chunk costs beyond its bytes: a small ArrayBuffer and its
+ * view take about this much heap, so a backlog of 1-byte messages is
+ * bounded by what it holds, not by its byte count (~100× less).
+ */
+export const BACKLOG_CHUNK_COST = 128;
+
+export class IncomingChannel {
   readonly observable: Observable<Uint8Array>;
+  #reader: Subscriber<Uint8Array> | undefined;
+  readonly #backlog: Uint8Array[] = [];
+  #backlogCost = 0;
+  #paused = false;
+  #gone = false;
+  #ending: { readonly error: ConnectionError | undefined } | undefined;
+
+  readonly #onFlowChange: () => void;
+
+  constructor(onFlowChange: () => void) {
+    this.#onFlowChange = onFlowChange;
+    this.observable = new Observable<Uint8Array>((subscriber) => {
+      if (this.#reader) {
+        subscriber.error(new ConnectionError('a transport has one reader'));
+        return undefined;
+      }
+      this.#reader = subscriber;
+      this.#drain();
+      if (this.#reader === subscriber) this.#onFlowChange();
+      return () => {
+        if (this.#reader !== subscriber) return;
+        this.#reader = undefined;
+        if (!this.#ending) this.#onFlowChange();
+      };
+    });
+  }
+
   /** True while a reader takes chunks as they come. */
-  wantsData(): boolean;
+  wantsData(): boolean {
+    return this.#reader !== undefined && !this.#paused && !this.#ending;
+  }
+
   /** Memory held by what waits for a reader: its bytes plus {@link BACKLOG_CHUNK_COST} per chunk. */
-  backlogSize(): number;
-  pause(): void;
-  resume(): void;
-  push(chunk: Uint8Array): void;
+  backlogSize(): number {
+    return this.#backlogCost;
+  }
+
+  pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    this.#onFlowChange();
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#drain();
+    if (!this.#ending) this.#onFlowChange();
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.#ending) return;
+    if (this.#reader && !this.#paused && this.#backlog.length === 0) {
+      this.#reader.next(chunk);
+      return;
+    }
+    this.#backlog.push(chunk);
+    this.#backlogCost += chunk.length + BACKLOG_CHUNK_COST;
+  }
+
   /** Ends the stream: completes after the backlog, or errors with `error` at once. First call wins. */
-  end(error?: ConnectionError): void;
+  end(error?: ConnectionError): void {
+    if (this.#ending) return;
+    this.#ending = { error };
+    if (error) this.#dropBacklog();
+    this.#drain();
+  }
+
   /**
-   * The connection is gone (the socket closed): ends the stream as `end`
+   * The connection is gone (the socket closed): ends the stream as {@link end}
    * does, and a reader that is paused now hears the end at once instead of
    * waiting for a resume that may never come (a session paused by its
    * pending requests, then aborted).
    */
-  close(error?: ConnectionError): void;
-}
+  close(error?: ConnectionError): void {
+    this.#gone = true;
+    this.end(error);
+    this.#drain();
+  }
 
-/** A transport's {@link IncomingChannel}; `onFlowChange` is called when `wantsData()` may have flipped. */
-export function incomingChannel(onFlowChange: () => void): IncomingChannel {
-  let reader: Subscriber<Uint8Array> | undefined;
-  const backlog: Uint8Array[] = [];
-  let backlogCost = 0;
-  let paused = false;
-  let gone = false;
-  let ending: { readonly error: ConnectionError | undefined } | undefined;
+  #dropBacklog(): void {
+    this.#backlog.length = 0;
+    this.#backlogCost = 0;
+  }
 
-  const dropBacklog = (): void => {
-    backlog.length = 0;
-    backlogCost = 0;
-  };
-
-  const drain = (): void => {
-    while (reader && !paused && backlog.length > 0) {
-      const chunk = backlog.shift()!;
-      backlogCost -= chunk.length + BACKLOG_CHUNK_COST;
-      reader.next(chunk);
+  #drain(): void {
+    while (this.#reader && !this.#paused && this.#backlog.length > 0) {
+      const chunk = this.#backlog.shift()!;
+      this.#backlogCost -= chunk.length + BACKLOG_CHUNK_COST;
+      this.#reader.next(chunk);
     }
-    const current = reader;
-    if (!current || !ending) return;
-    if (paused && gone) dropBacklog();
-    if (backlog.length > 0) return;
-    const { error } = ending;
-    if (!error && paused && !gone) return;
-    reader = undefined;
-    if (error) current.error(error);
-    else current.complete();
-  };
-
-  const end = (error?: ConnectionError): void => {
-    if (ending) return;
-    ending = { error };
-    if (error) dropBacklog();
-    drain();
-  };
-
-  return {
-    observable: new Observable<Uint8Array>((subscriber) => {
-      if (reader) {
-        subscriber.error(new ConnectionError('a transport has one reader'));
-        return undefined;
-      }
-      reader = subscriber;
-      drain();
-      if (reader === subscriber) onFlowChange();
-      return () => {
-        if (reader !== subscriber) return;
-        reader = undefined;
-        if (!ending) onFlowChange();
-      };
-    }),
-    wantsData: () => reader !== undefined && !paused && !ending,
-    backlogSize: () => backlogCost,
-    pause() {
-      if (paused) return;
-      paused = true;
-      onFlowChange();
-    },
-    resume() {
-      if (!paused) return;
-      paused = false;
-      drain();
-      if (!ending) onFlowChange();
-    },
-    push(chunk) {
-      if (ending) return;
-      if (reader && !paused && backlog.length === 0) {
-        reader.next(chunk);
-        return;
-      }
-      backlog.push(chunk);
-      backlogCost += chunk.length + BACKLOG_CHUNK_COST;
-    },
-    end,
-    close(error) {
-      gone = true;
-      end(error);
-      drain();
-    },
-  };
+    const reader = this.#reader;
+    if (!reader || !this.#ending) return;
+    if (this.#paused && this.#gone) this.#dropBacklog();
+    if (this.#backlog.length > 0) return;
+    const { error } = this.#ending;
+    if (!error && this.#paused && !this.#gone) return;
+    this.#reader = undefined;
+    if (error) reader.error(error);
+    else reader.complete();
+  }
 }
 
 /** Writers waiting for a transport to take more bytes. */
-export interface WriteWaiters {
-  /** A Promise settled by the next `resolveAll` or `rejectAll`. */
-  add(): Promise<void>;
-  resolveAll(): void;
-  rejectAll(error: unknown): void;
-}
+export class WriteWaiters {
+  #waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
 
-/** An empty {@link WriteWaiters}. */
-export function writeWaiters(): WriteWaiters {
-  let waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
-  const take = (): typeof waiters => {
-    const taken = waiters;
-    waiters = [];
-    return taken;
-  };
-  return {
-    add: () => new Promise<void>((resolve, reject) => waiters.push({ resolve, reject })),
-    resolveAll: () => take().forEach(({ resolve }) => resolve()),
-    rejectAll: (error) => take().forEach(({ reject }) => reject(error)),
-  };
+  add(): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  }
+
+  resolveAll(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const { resolve } of waiters) resolve();
+  }
+
+  rejectAll(error: unknown): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const { reject } of waiters) reject(error);
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ReplaySubject, map, type Observable, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
-import { deadlineQueue, type DeadlineQueue, type Deadline } from '../../lib/tasks/deadlineQueueInternals';
+import { DeadlineQueue, type Deadline } from '../../lib/tasks/deadlineQueueInternals';
 import { testScheduler } from './tasksTestKit';
 
 /** A scheduler passing through to `inner`, counting the actions scheduled on it. */
@@ -53,7 +53,7 @@ function counting(inner: SchedulerLike): CountingScheduler {
  */
 function setup(scheduler: TestScheduler) {
   const clock = counting(scheduler);
-  const queue = deadlineQueue(clock);
+  const queue = new DeadlineQueue(clock);
   const expired = new ReplaySubject<string>();
   const add = (seconds: number, label: string): Deadline => queue.add(seconds, { expire: () => expired.next(label) });
   const live = (at$: Observable<unknown>): Observable<number> => at$.pipe(map(() => clock.live));
@@ -354,7 +354,7 @@ describe('DeadlineQueue (marbles)', () => {
         let clock!: CountingScheduler;
         scheduler.run(() => {
           clock = counting(scheduler);
-          const queue = deadlineQueue(clock);
+          const queue = new DeadlineQueue(clock);
           entries.forEach(({ at, seconds, cancelAfter }, index) => {
             scheduler.schedule(() => {
               const deadline = queue.add(seconds, { expire: () => void fired.push({ index, at: scheduler.now() }) });

@@ -273,6 +273,18 @@ describe('DeadlineQueue (marbles)', () => {
     });
   });
 
+  it('a queue made closed (for a session that has ended) schedules and expires nothing', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ expectObservable }) => {
+      const clock = counting(scheduler);
+      const queue = new DeadlineQueue(clock, true);
+      const expired = new ReplaySubject<string>();
+      queue.add(1, { expire: () => expired.next('a') });
+      expectObservable(expired).toBe('');
+      expect([clock.live, clock.scheduled, queue.laneSizes()]).toEqual([0, 0, []]);
+    });
+  });
+
   it('an expire callback may add a new deadline', () => {
     const scheduler = testScheduler();
     scheduler.run(({ hot, expectObservable }) => {

@@ -11,6 +11,7 @@
  */
 import { firstValueFrom, of, take, toArray, type Observable } from 'rxjs';
 import {
+  BatchRequest,
   JSONRPC,
   RPCError,
   RPCSession,
@@ -57,6 +58,8 @@ async function rightCalls(client: RPCSession<ElectrumProtocol>): Promise<void> {
   expectType<null>()(await client.sendRequest('server.ping'));
   expectType<null>()(await client.sendRequest('server.ping', []));
   expectType<null>()(await client.sendRequest('server.ping', [], { timeout: 5 }));
+  // A typed session batches as an untyped one does (the batch's members are untyped).
+  expectType<readonly unknown[]>()(await new BatchRequest(client).addRequest('server.ping').send());
   expectType<Hex | HeaderWithProof>()(await client.sendRequest('blockchain.block.header', [5]));
   expectType<Hex | HeaderWithProof>()(await client.sendRequest('blockchain.block.header', [5, 10]));
   expectType<Balance>()(await client.sendRequest('blockchain.scripthash.get_balance', [scripthash]));

@@ -1,6 +1,7 @@
-import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
+import type { SchedulerLike, Subscription } from 'rxjs';
 import { Subscription as RxSubscription } from 'rxjs';
 import type { RPCSession } from '../session/RPCSession.js';
+import { scheduleAfter } from '../tasks/tasksInternals.js';
 import type { KeepAliveOptions } from './ClientOptions.js';
 
 /** What to do when a session has been silent too long. */
@@ -17,7 +18,7 @@ export interface SilenceWatch {
 /**
  * Pings after `keepAlive.interval` seconds of silence from the server (from
  * the session's `lastRecv`) and reports `livenessTimeout` seconds of it: one
- * scheduler action, rescheduled for the next moment either could be due.
+ * timer at a time, armed for the next moment either could be due.
  */
 export function watchSilence(session: RPCSession, watch: SilenceWatch): Subscription {
   const { keepAlive, livenessTimeout, scheduler } = watch;
@@ -40,8 +41,17 @@ export function watchSilence(session: RPCSession, watch: SilenceWatch): Subscrip
     }
     return Math.max(0, next - now());
   };
-  return scheduler.schedule(function (this: SchedulerAction<unknown>) {
+  // Each wait through scheduleAfter: an infinite one (keep-alive every Infinity seconds, no liveness) is no timer.
+  let timer: Subscription | undefined;
+  let stopped = false;
+  const tick = (): void => {
     const wait = check();
-    if (wait !== undefined) this.schedule(undefined, wait * 1000);
-  }, 0);
+    // What check reported may have stopped the watch (the client drops a silent session).
+    if (!stopped && wait !== undefined) timer = scheduleAfter(scheduler, wait, tick);
+  };
+  timer = scheduleAfter(scheduler, 0, tick);
+  return new RxSubscription(() => {
+    stopped = true;
+    timer?.unsubscribe();
+  });
 }

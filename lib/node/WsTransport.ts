@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { WebSocket, type RawData } from 'ws';
 import { ConnectionError } from '../jsonrpc/ConnectionError.js';
+import { scheduleAfter } from '../tasks/tasksInternals.js';
 import type { SessionKind } from '../transport/SessionKind.js';
 import type { TransportProxy } from '../transport/Transport.js';
 import { StreamTransport } from '../transport/streamTransportInternals.js';
@@ -104,7 +105,7 @@ export class WsTransport extends StreamTransport {
     socket.on('close', (code, reason) => this.onClose(code, reason.toString()));
     if (socket.readyState === WebSocket.CLOSED) queueMicrotask(() => this.onClose(1006, ''));
     const pingInterval = options.pingInterval ?? 0;
-    if (pingInterval > 0) this.startKeepalive(pingInterval * 1000);
+    if (pingInterval > 0) this.startKeepalive(pingInterval);
   }
 
   /** True once closing has begun from either side, or the socket is no longer open. */
@@ -140,19 +141,20 @@ export class WsTransport extends StreamTransport {
     else this.socket.pause();
   }
 
-  private startKeepalive(intervalMs: number): void {
+  /** Pings every `interval` seconds (through `scheduleAfter`: an infinite interval never pings). */
+  private startKeepalive(interval: number): void {
     const tick = (): void => {
       if (this.isClosed()) return;
       // A paused reader cannot see the pong; that is our backpressure, not a dead peer.
       if (!this.peerAlive && !this.socket.isPaused) {
-        this.fail(new ConnectionError(`keepalive: no pong from the peer within ${intervalMs / 1000}s`));
+        this.fail(new ConnectionError(`keepalive: no pong from the peer within ${interval}s`));
         return;
       }
       this.peerAlive = false;
       if (this.socket.readyState === WebSocket.OPEN) this.socket.ping();
-      this.keepalive = this.scheduler.schedule(tick, intervalMs);
+      this.keepalive = scheduleAfter(this.scheduler, interval, tick);
     };
-    this.keepalive = this.scheduler.schedule(tick, intervalMs);
+    this.keepalive = scheduleAfter(this.scheduler, interval, tick);
   }
 
   private onClose(code: number, reason: string): void {

@@ -10,6 +10,7 @@ import {
   type WsTransportOptions,
 } from 'rxrpcx/node';
 import WebSocket from 'ws';
+import { recording } from '../helpers/recordingScheduler';
 import { encode, once, record, untilBytes } from './nodeHelpers';
 
 const MB = 1 << 20;
@@ -254,6 +255,16 @@ describe('WsTransport', () => {
       }
       expect(transport.isClosing()).toBe(false);
       expect(seen.completed || seen.error).toBeFalsy();
+      await transport.close();
+    });
+
+    it('never pings with an infinite interval: no timer, and a silent peer is kept', async () => {
+      const [, accepted] = await rawPair({}, { autoPong: false });
+      const { scheduler, virtual, delays } = recording();
+      const transport = new WsTransport(accepted.socket, SessionKind.SERVER, { scheduler, pingInterval: Infinity });
+      virtual.flush();
+      expect(delays).toEqual([]);
+      expect(transport.isClosing()).toBe(false);
       await transport.close();
     });
 

@@ -188,7 +188,8 @@ export interface FrameObserver<M> {
  */
 class FrameReader<M> implements FrameSink<M> {
   #decoder: FrameDecoder | undefined;
-  readonly #source: Unsubscribable;
+  /** Undefined only while the source subscribes (a synchronous source may end before it returns). */
+  readonly #source: Unsubscribable | undefined;
   readonly #subscriber: FrameObserver<M>;
   readonly #options: DecodeOptions;
 
@@ -235,7 +236,6 @@ class FrameReader<M> implements FrameSink<M> {
 
   unsubscribe(): void {
     this.#decoder = undefined;
-    // Undefined only while the source subscribes (a synchronous source may end before it returns).
     this.#source?.unsubscribe();
   }
 }

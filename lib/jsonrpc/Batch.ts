@@ -1,10 +1,10 @@
-import { ProtocolError, invalidRequestError } from './ProtocolError.js';
 import type { Observable } from 'rxjs';
-import { bindBatching } from './batchInternals.js';
+import { batching } from './batchInternals.js';
 import { batchKey, registerBatch, takeIds, type PendingKey, type ResponseReceiver } from './connectionInternals.js';
 import type { JSONRPCProtocol } from './JSONRPC.js';
 import type { JSONRPCConnection } from './JSONRPCConnection.js';
 import { Notification } from './Notification.js';
+import { emptyBatchError, invalidRequestError, type ProtocolError } from './ProtocolError.js';
 import { Request } from './Request.js';
 import { Response } from './Response.js';
 
@@ -46,7 +46,7 @@ export class Batch<T extends BatchItem = Request | Notification> implements Iter
 
   constructor(items: readonly T[]) {
     if (!Array.isArray(items)) throw invalidRequestError('items must be a list');
-    if (items.length === 0) throw invalidRequestError('batch is empty');
+    if (items.length === 0) throw emptyBatchError();
     const members: readonly unknown[] = items;
     const requests = members.every((item) => item instanceof Request || item instanceof Notification);
     if (!requests && !members.every((item) => item instanceof Response)) {
@@ -71,7 +71,7 @@ export class Batch<T extends BatchItem = Request | Notification> implements Iter
   }
 
   static {
-    bindBatching({ message: batchMessage, send: sendBatch });
+    batching.bind({ message: batchMessage, send: sendBatch });
   }
 }
 

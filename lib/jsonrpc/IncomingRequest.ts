@@ -1,4 +1,4 @@
-import { bindIncomingRequestFriend } from './connectionInternals.js';
+import { incomingRequestFriend } from './connectionInternals.js';
 import { utf8, type RequestArgs } from './jsonrpcInternals.js';
 import { Request } from './Request.js';
 
@@ -68,7 +68,7 @@ export class IncomingRequest extends Request {
   }
 
   static {
-    bindIncomingRequestFriend({ replyText: (request, result) => (request as IncomingRequest).#take(result) });
+    incomingRequestFriend.bind({ replyText: (request, result) => (request as IncomingRequest).#take(result) });
   }
 
   /**

@@ -1,8 +1,8 @@
 import type { Batch } from './Batch.js';
 import { ERROR_CODE_UNAVAILABLE, EXCESSIVE_RESOURCE_USAGE, INTERNAL_ERROR, INVALID_ARGS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, SERVER_BUSY, decodeJSONMessage, hasOwn, isRecord, utf8, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
-import { batchingOf } from './batchInternals.js';
+import { batching } from './batchInternals.js';
 import { Notification } from './Notification.js';
-import { ProtocolError, invalidRequestError } from './ProtocolError.js';
+import { ProtocolError, emptyBatchError } from './ProtocolError.js';
 import { encodePayloadText, requestText, responseText } from './protocolInternals.js';
 import { Request } from './Request.js';
 import { Response } from './Response.js';
@@ -311,7 +311,7 @@ export abstract class JSONRPC {
    * @throws ProtocolError - if the protocol has no batches, or a member cannot be expressed
    */
   static batchMessage(batch: Batch<Request | Notification>, requestIds: Iterable<unknown>): Uint8Array {
-    return batchingOf().message(this, batch, requestIds);
+    return batching.get().message(this, batch, requestIds);
   }
 
   /**
@@ -323,7 +323,7 @@ export abstract class JSONRPC {
   static batchMessageFromParts(messages: Iterable<Uint8Array>): Uint8Array {
     const parts = [...messages];
     const middle = parts.reduce((total, part) => total + part.length, 0) + 2 * Math.max(0, parts.length - 1);
-    if (middle === 0) throw invalidRequestError('batch is empty');
+    if (middle === 0) throw emptyBatchError();
     const out = new Uint8Array(middle + 2);
     out[0] = 0x5b;
     let offset = 1;

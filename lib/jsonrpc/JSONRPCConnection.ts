@@ -2,8 +2,8 @@ import { AsyncSubject, Observable } from 'rxjs';
 import type { Batch } from './Batch.js';
 import { ConnectionError } from './ConnectionError.js';
 import { IncomingRequest, type Responder } from './IncomingRequest.js';
-import { batchingOf } from './batchInternals.js';
-import { batchKey, bindConnectionFriend, type PendingKey, type ResponseReceiver } from './connectionInternals.js';
+import { batching } from './batchInternals.js';
+import { batchKey, connectionFriend, type PendingKey, type ResponseReceiver } from './connectionInternals.js';
 import { INVALID_REQUEST, hasOwn, isRecord, numericId, utf8, utf8Length } from './jsonrpcInternals.js';
 import type { JSONRPCProtocol } from './JSONRPC.js';
 import { Notification } from './Notification.js';
@@ -163,7 +163,7 @@ export class JSONRPCConnection {
   }
 
   static {
-    bindConnectionFriend({
+    connectionFriend.bind({
       sendRequestText: (connection, request, receiver) => (connection as JSONRPCConnection).#sendRequestText(request, receiver),
       takeIds: (connection, count) => Array.from({ length: count }, () => (connection as JSONRPCConnection).#nextId++),
       register: (connection, key, sent, receiver) =>
@@ -224,7 +224,7 @@ export class JSONRPCConnection {
    * @throws ProtocolError - if the protocol has no batches (1.0) or a member cannot be expressed
    */
   sendBatch(batch: Batch<Request | Notification>): [message: Uint8Array, response$: Observable<readonly unknown[]> | undefined] {
-    const [message, , response$] = batchingOf().send(this, batch);
+    const [message, , response$] = batching.get().send(this, batch);
     return [message, response$ as Observable<readonly unknown[]> | undefined];
   }
 

@@ -88,7 +88,7 @@ export class ProtocolError extends RPCError {
 
   /** The `INVALID_REQUEST` protocol error `'batch is empty'`. */
   static override emptyBatch(): ProtocolError {
-    return invalidRequestError('batch is empty');
+    return emptyBatchError();
   }
 }
 
@@ -99,6 +99,11 @@ export class ProtocolError extends RPCError {
  */
 export function invalidRequestError(message: string): ProtocolError {
   return new ProtocolError(INVALID_REQUEST, message);
+}
+
+/** `ProtocolError.emptyBatch` as a plain function (see {@link invalidRequestError}). Not re-exported. */
+export function emptyBatchError(): ProtocolError {
+  return invalidRequestError('batch is empty');
 }
 
 /** `ProtocolError.invalidArgs` as a plain function (see {@link invalidRequestError}). Not re-exported. */

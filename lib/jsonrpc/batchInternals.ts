@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import { slot } from '../util/slotInternals.js';
 import type { Batch } from './Batch.js';
 import type { PendingKey, ResponseReceiver } from './connectionInternals.js';
 import type { JSONRPCProtocol } from './JSONRPC.js';
@@ -30,15 +31,5 @@ export interface Batching {
   ): [message: Uint8Array, key: PendingKey | undefined, response$: Observable<unknown> | undefined];
 }
 
-let batching: Batching | undefined;
-
-/** Called once, by `Batch`'s static block. */
-export function bindBatching(implementation: Batching): void {
-  batching = implementation;
-}
-
-/** The outgoing batches; only a batch's holder asks, so its module is loaded. */
-export function batchingOf(): Batching {
-  if (batching === undefined) throw new TypeError('batches are made by Batch, which is not loaded');
-  return batching;
-}
+/** Bound once, by `Batch`'s static block; only a batch's holder asks, so it is bound. */
+export const batching = slot<Batching>('batches are made by Batch, which is not loaded');

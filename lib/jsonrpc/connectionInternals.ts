@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import { slot } from '../util/slotInternals.js';
 import type { Batch } from './Batch.js';
 import type { IncomingRequest } from './IncomingRequest.js';
 import type { Notification } from './Notification.js';
@@ -36,17 +37,8 @@ interface ConnectionFriend {
   forget(connection: Connection, key: PendingKey): boolean;
 }
 
-let friend: ConnectionFriend | undefined;
-
-/** Called once, by `JSONRPCConnection`'s static block. */
-export function bindConnectionFriend(implementation: ConnectionFriend): void {
-  friend = implementation;
-}
-
-function theFriend(): ConnectionFriend {
-  if (friend === undefined) throw new Error('JSONRPCConnection is not loaded');
-  return friend;
-}
+/** Bound once, by `JSONRPCConnection`'s static block. */
+export const connectionFriend = slot<ConnectionFriend>('JSONRPCConnection is not loaded');
 
 /**
  * Registers a request awaiting its answer and returns its message as JSON
@@ -59,12 +51,12 @@ export function sendRequestText(
   request: Request,
   receiver: ResponseReceiver,
 ): [text: string, key: PendingKey] {
-  return theFriend().sendRequestText(connection, request, receiver);
+  return connectionFriend.get().sendRequestText(connection, request, receiver);
 }
 
 /** The next `count` request ids of the connection, in order. */
 export function takeIds(connection: Connection, count: number): number[] {
-  return theFriend().takeIds(connection, count);
+  return connectionFriend.get().takeIds(connection, count);
 }
 
 /**
@@ -78,7 +70,7 @@ export function registerBatch(
   batch: Batch<Request | Notification>,
   receiver?: ResponseReceiver,
 ): Observable<unknown> | undefined {
-  return theFriend().register(connection, key, batch, receiver);
+  return connectionFriend.get().register(connection, key, batch, receiver);
 }
 
 /** A batch's key in the pending table: the ids of its requests, ascending. */
@@ -88,19 +80,15 @@ export function batchKey(ids: readonly number[]): string {
 
 /** Stops waiting for a request or batch; its late answer is dropped quietly. True if it was still waiting. */
 export function forgetRequest(connection: Connection, key: PendingKey): boolean {
-  return theFriend().forget(connection, key);
+  return connectionFriend.get().forget(connection, key);
 }
 
 interface IncomingRequestFriend {
   replyText(request: IncomingRequest, result: unknown): Uint8Array | string | undefined;
 }
 
-let requestFriend: IncomingRequestFriend | undefined;
-
-/** Called once, by `IncomingRequest`'s static block. */
-export function bindIncomingRequestFriend(implementation: IncomingRequestFriend): void {
-  requestFriend = implementation;
-}
+/** Bound once, by `IncomingRequest`'s static block. */
+export const incomingRequestFriend = slot<IncomingRequestFriend>('IncomingRequest is not loaded');
 
 /**
  * `request.reply(result)` without the final encoding, for senders that batch
@@ -114,6 +102,5 @@ export function bindIncomingRequestFriend(implementation: IncomingRequestFriend)
  * @returns the unframed message, or undefined (batch not complete, or already answered)
  */
 export function replyText(request: IncomingRequest, result: unknown): Uint8Array | string | undefined {
-  if (requestFriend === undefined) throw new Error('IncomingRequest is not loaded');
-  return requestFriend.replyText(request, result);
+  return incomingRequestFriend.get().replyText(request, result);
 }

@@ -1,5 +1,5 @@
 import { handlerInvocation } from './handlerInvocation.js';
-import { defineInvocation } from './invocationInternals.js';
+import { invocation } from './invocationInternals.js';
 
 /**
  * How a handler takes its arguments — the declared stand-in for the Python
@@ -175,4 +175,4 @@ function checkName(name: string, taken: readonly string[]): void {
 }
 
 // Sessions call handler objects through the invocation hook: loaded with defineHandler, which makes them.
-defineInvocation(handlerInvocation);
+invocation.bind(handlerInvocation);

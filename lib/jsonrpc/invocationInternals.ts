@@ -1,3 +1,4 @@
+import { slot } from '../util/slotInternals.js';
 import type { RPCHandler } from './defineHandler.js';
 import { INVALID_ARGS, METHOD_NOT_FOUND } from './jsonrpcInternals.js';
 import type { Notification } from './Notification.js';
@@ -17,17 +18,12 @@ import { RPCError } from './RPCError.js';
  */
 type Invocation = <R>(handler: RPCHandler<R>, request: Request | Notification) => () => R;
 
-let invocation: Invocation | undefined;
-
-/** Called once, by the module that defines `defineHandler`. */
-export function defineInvocation(invoke: Invocation): void {
-  invocation = invoke;
-}
+/** Bound once, by the module that defines `defineHandler`. */
+export const invocation = slot<Invocation>('handler objects are made by defineHandler, which is not loaded');
 
 /** `handlerInvocation(handler, request)`, for a handler object. */
 export function invokeHandler<R>(handler: RPCHandler<R>, request: Request | Notification): () => R {
-  if (invocation === undefined) throw new TypeError('handler objects are made by defineHandler, which is not loaded');
-  return invocation(handler, request);
+  return invocation.get()(handler, request);
 }
 
 // ---- the refusals a session's plain functions share with handlerInvocation ----

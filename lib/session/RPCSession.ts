@@ -28,7 +28,7 @@ import type { Transport } from '../transport/Transport.js';
 import { BatchFailures, exceptionLine } from './handlerFailureInternals.js';
 import { MalformedMessage } from './malformedInternals.js';
 import { cancellationPlug, type CancellationPlug } from './cancellationInternals.js';
-import { OutgoingPath, bindOutgoingPath, PromiseSink, type ExchangeSink, type OutgoingSender } from './outgoingInternals.js';
+import { OutgoingPath, PromiseSink, sessionPath, type ExchangeSink, type OutgoingSender } from './outgoingInternals.js';
 import { SessionBase } from './SessionBase.js';
 import { rpcSessionDefaults, type RequestOptions, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions.js';
 import { errorText, firstResult, wholeMessageFramer } from './sessionInternals.js';
@@ -371,7 +371,7 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
 
   static {
     // BatchRequest sends through the same path, from outside the class.
-    bindOutgoingPath((session) => (session as RPCSession).#path());
+    sessionPath.bind((session) => (session as RPCSession).#path());
   }
 
   /** The outgoing path, made with the first request or batch. */

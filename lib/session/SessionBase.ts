@@ -16,12 +16,10 @@ import type { SessionLogger } from './SessionLogger.js';
 import { defaultLogger, peerLogger } from './setDefaultLogger.js';
 import { sessionDefaults, type SessionDefaults, type SessionOptions } from './SessionOptions.js';
 import type { SessionStats } from './SessionStats.js';
-import { bindWhenEnded, errorText } from './sessionInternals.js';
-import { SessionCounters, bindCounters } from './statsInternals.js';
+import { errorText, sessionEnd } from './sessionInternals.js';
+import { SessionCounters, sessionCounters } from './statsInternals.js';
 import { SessionWriter } from './writerInternals.js';
 import { Wiring, countChunks, startSession, type SessionHooks } from './wiringInternals.js';
-
-/** The tunables every session has: the base defaults' keys (a subclass's defaults may add more, which it reads itself). */
 
 /**
  * What every session has: the lifecycle, and the parts it is made of — the
@@ -95,8 +93,7 @@ export abstract class SessionBase<M, T = unknown> {
   /** Unanswered incoming requests at which the session stops reading. */
   declare maxPendingRequests: number;
 
-  /** The session's one deadline queue: processing and request timeouts, cost sleeps. */
-  /** Made with the first deadline: many sessions never arm one. */
+  /** The session's one deadline queue (processing and request timeouts, cost sleeps), made with the first deadline: many sessions never arm one. */
   #deadlines: DeadlineQueue | undefined;
   readonly #counters: SessionCounters;
   readonly #meter: CostMeter;
@@ -233,8 +230,8 @@ export abstract class SessionBase<M, T = unknown> {
   }
 
   static {
-    bindCounters((session) => (session as SessionBase<unknown>).#counters);
-    bindWhenEnded((session, callback) =>
+    sessionCounters.bind((session) => (session as SessionBase<unknown>).#counters);
+    sessionEnd.bind((session, callback) =>
       (session as SessionBase<unknown>).#whenClosed({ next: callback, complete: () => undefined, closed: false }),
     );
   }

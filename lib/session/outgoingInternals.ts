@@ -1,12 +1,13 @@
 import type { Unsubscribable } from 'rxjs';
 import { ConnectionError } from '../jsonrpc/ConnectionError.js';
 import type { Batch } from '../jsonrpc/Batch.js';
-import { batchingOf } from '../jsonrpc/batchInternals.js';
+import { batching } from '../jsonrpc/batchInternals.js';
 import { forgetRequest, sendRequestText, type PendingKey, type ResponseReceiver } from '../jsonrpc/connectionInternals.js';
 import type { Notification } from '../jsonrpc/Notification.js';
 import { Request } from '../jsonrpc/Request.js';
 import type { JSONRPCConnection } from '../jsonrpc/JSONRPCConnection.js';
 import { TaskTimeout } from '../tasks/TaskTimeout.js';
+import { slot } from '../util/slotInternals.js';
 import { abortError, type CancellationPlug } from './cancellationInternals.js';
 import type { SessionLogger } from './SessionLogger.js';
 
@@ -125,7 +126,7 @@ class Exchange implements ResponseReceiver, Unsubscribable {
     let message: Uint8Array | string;
     try {
       [message, this.#key] =
-        this.#sent instanceof Request ? sendRequestText(connection, this.#sent, this) : batchingOf().send(connection, this.#sent, this);
+        this.#sent instanceof Request ? sendRequestText(connection, this.#sent, this) : batching.get().send(connection, this.#sent, this);
     } catch (error) {
       this.deliver(error as Error);
       return;
@@ -311,16 +312,11 @@ export class OutgoingPath implements Slots {
   }
 }
 
-let pathOfSession: ((session: object) => OutgoingPath) | undefined;
-
-/** Called once, by `RPCSession`'s static block. */
-export function bindOutgoingPath(implementation: (session: object) => OutgoingPath): void {
-  pathOfSession = implementation;
-}
+/** Bound once, by `RPCSession`'s static block. */
+export const sessionPath = slot<(session: object) => OutgoingPath>('RPCSession is not loaded');
 
 /** A session's outgoing path, for what sends through it from outside the class (`BatchRequest`). */
 export function outgoingPathOf(session: object): OutgoingPath {
-  if (pathOfSession === undefined) throw new Error('RPCSession is not loaded');
-  return pathOfSession(session);
+  return sessionPath.get()(session);
 }
 

@@ -1,6 +1,7 @@
 import { Observable, defaultIfEmpty, defer, from, isObservable, of, take, type OperatorFunction } from 'rxjs';
 import type { FramerBase, FramerMessagesOptions } from '../framing/FramerBase.js';
 import { decodeFrames, defineDecoder } from '../framing/framingInternals.js';
+import { slot } from '../util/slotInternals.js';
 
 /** A short, safe description of anything thrown, for log lines. */
 export function errorText(error: unknown): string {
@@ -41,12 +42,8 @@ export function firstResult(produce: () => unknown): Observable<unknown> {
 }
 
 
-let whenEndedImpl: ((session: object, callback: () => void) => void) | undefined;
-
-/** Called once, by `SessionBase`'s static block. */
-export function bindWhenEnded(implementation: (session: object, callback: () => void) => void): void {
-  whenEndedImpl = implementation;
-}
+/** Bound once, by `SessionBase`'s static block. */
+export const sessionEnd = slot<(session: object, callback: () => void) => void>('SessionBase is not loaded');
 
 /**
  * Calls `callback` once the session has ended (at once if it has): what
@@ -54,6 +51,5 @@ export function bindWhenEnded(implementation: (session: object, callback: () => 
  * sessions.
  */
 export function whenEnded(session: object, callback: () => void): void {
-  if (whenEndedImpl === undefined) throw new Error('SessionBase is not loaded');
-  whenEndedImpl(session, callback);
+  sessionEnd.get()(session, callback);
 }

@@ -1,4 +1,5 @@
 import { Observable, Subject } from 'rxjs';
+import { slot } from '../util/slotInternals.js';
 
 /**
  * A session's traffic counters, in the reference's names, and the signal
@@ -64,18 +65,13 @@ export class SessionCounters {
   }
 }
 
-let countersImpl: ((session: object) => SessionCounters) | undefined;
-
-/** Called once, by `SessionBase`'s static block. */
-export function bindCounters(implementation: (session: object) => SessionCounters): void {
-  countersImpl = implementation;
-}
+/** Bound once, by `SessionBase`'s static block. */
+export const sessionCounters = slot<(session: object) => SessionCounters>('SessionBase is not loaded');
 
 /**
  * A session's own counters, for the parts outside `SessionBase` that count
  * (RPCSession, a server's statistics): read once and kept, not per message.
  */
 export function countersOf(session: object): SessionCounters {
-  if (countersImpl === undefined) throw new Error('SessionBase is not loaded');
-  return countersImpl(session);
+  return sessionCounters.get()(session);
 }

@@ -44,27 +44,18 @@ describe('browser bundle budget', () => {
     expect(withFramer.inputs.some(([path]) => path.includes('@noble/hashes'))).toBe(true);
   });
 
-  it('keeps outgoing batches out of a session bundle and in a BatchRequest one', async () => {
-    const external = ['rxjs', 'rxjs/*'];
-    const batches = (inputs: ReadonlyArray<readonly [string, number]>): boolean => inputs.some(([path]) => /\/(Batch|BatchRequest)\.js$/.test(path));
-    const plain = await measure({ name: 'RPCSession', source: "export { RPCSession } from 'rxrpcx';", external });
-    const batching = await measure({ name: 'RPCSession + BatchRequest', source: "export { RPCSession, BatchRequest } from 'rxrpcx';", external });
-    expect([batches(plain.inputs), batches(batching.inputs)]).toEqual([false, true]);
-  });
+  /** Features a session bundle leaves out, and the module that comes with the import that uses them. */
+  const optIns: ReadonlyArray<readonly [feature: string, importName: string, module: RegExp]> = [
+    ['outgoing batches', 'BatchRequest', /\/(Batch|BatchRequest)\.js$/],
+    ['wire cancellation', 'wireCancellation', /\/wireCancellation\.js$/],
+    ['the signature checks', 'defineHandler', /\/handlerInvocation\.js$/],
+  ];
 
-  it('keeps wire cancellation out of a session bundle and in a wireCancellation one', async () => {
+  it.each(optIns)('keeps %s out of a session bundle and in a %s one', async (_feature, importName, module) => {
     const external = ['rxjs', 'rxjs/*'];
-    const cancels = (inputs: ReadonlyArray<readonly [string, number]>): boolean => inputs.some(([path]) => path.endsWith('/wireCancellation.js'));
+    const holds = (inputs: ReadonlyArray<readonly [string, number]>): boolean => inputs.some(([path]) => module.test(path));
     const plain = await measure({ name: 'RPCSession', source: "export { RPCSession } from 'rxrpcx';", external });
-    const cancelling = await measure({ name: 'RPCSession + wireCancellation', source: "export { RPCSession, wireCancellation } from 'rxrpcx';", external });
-    expect([cancels(plain.inputs), cancels(cancelling.inputs)]).toEqual([false, true]);
-  });
-
-  it('keeps the signature checks out of a session bundle and in a defineHandler one', async () => {
-    const external = ['rxjs', 'rxjs/*'];
-    const checks = (inputs: ReadonlyArray<readonly [string, number]>): boolean => inputs.some(([path]) => path.endsWith('handlerInvocation.js'));
-    const plain = await measure({ name: 'RPCSession', source: "export { RPCSession } from 'rxrpcx';", external });
-    const declared = await measure({ name: 'RPCSession + defineHandler', source: "export { RPCSession, defineHandler } from 'rxrpcx';", external });
-    expect([checks(plain.inputs), checks(declared.inputs)]).toEqual([false, true]);
+    const using = await measure({ name: `RPCSession + ${importName}`, source: `export { RPCSession, ${importName} } from 'rxrpcx';`, external });
+    expect([holds(plain.inputs), holds(using.inputs)]).toEqual([false, true]);
   });
 });

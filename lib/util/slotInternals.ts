@@ -1,0 +1,28 @@
+/**
+ * A value one module fills in for others that must not import it: a class's
+ * static block binds its private ways in for its friends (`JSONRPCConnection`,
+ * `IncomingRequest`, the sessions), and an optional module binds its part
+ * (`Batch`, `defineHandler`), so a bundle carries that part only when it is
+ * used. Whoever reads a slot holds an instance of the class that binds it,
+ * so an unbound slot is a bug; it throws a TypeError saying what is missing.
+ *
+ * Internal to the library.
+ */
+export interface Slot<T> {
+  /** Called once, by the module that owns the value. */
+  bind(value: T): void;
+  /** The bound value. @throws TypeError - if nothing has been bound yet */
+  get(): T;
+}
+
+/** An empty {@link Slot}; `notLoaded` is the message of reading it before it is bound. */
+export function slot<T>(notLoaded: string): Slot<T> {
+  let value: T | undefined;
+  return {
+    bind: (bound) => void (value = bound),
+    get: () => {
+      if (value === undefined) throw new TypeError(notLoaded);
+      return value;
+    },
+  };
+}

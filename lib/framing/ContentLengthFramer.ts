@@ -1,13 +1,13 @@
 import type { OperatorFunction } from 'rxjs';
 import { BadHeaderError } from './BadHeaderError.js';
 import type { FramerBase, FramerMessagesOptions } from './FramerBase.js';
+import { formatCount } from '../util/pythonInternals.js';
 import { OversizedMessageError } from './OversizedMessageError.js';
 import {
   ChunkQueue,
   checkLimit,
   decodeFrames,
   defineDecoder,
-  formatCount,
   latin1Decode,
   type FrameDecoder,
   type FrameSink,

@@ -1,5 +1,5 @@
 import { FramingError } from './FramingError.js';
-import { formatCount } from './framingInternals.js';
+import { formatCount } from '../util/pythonInternals.js';
 
 /**
  * A newline- or header-framed message over the framer's `maxSize` was

@@ -1,5 +1,5 @@
 import { FramingError } from './FramingError.js';
-import { formatCount } from './framingInternals.js';
+import { formatCount } from '../util/pythonInternals.js';
 
 /**
  * A binary frame's header declared a payload over the limit; fatal.

@@ -301,11 +301,6 @@ export function fromHex(text: string): Uint8Array {
   return out;
 }
 
-/** An integer with thousands separators, as Python's `f'{n:,d}'`. */
-export function formatCount(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
 /** Bytes as a string, one character per byte (lossless, unlike UTF-8). */
 export function latin1Decode(bytes: Uint8Array): string {
   let text = '';

@@ -9,7 +9,8 @@ import type { JSONRPCProtocol } from './JSONRPC.js';
 import { Notification } from './Notification.js';
 import { detectionOf, requestText, responseText } from './protocolInternals.js';
 import { ProtocolError, invalidRequestError } from './ProtocolError.js';
-import { pyRepr, pyStr, pyStringRepr, thousands } from './pythonReprInternals.js';
+import { formatCount } from '../util/pythonInternals.js';
+import { pyRepr, pyStr, pyStringRepr } from './pythonReprInternals.js';
 import { Request } from './Request.js';
 import { RPCError } from './RPCError.js';
 
@@ -471,7 +472,7 @@ export class JSONRPCConnection {
 
   #oversizedReply(id: unknown): Uint8Array {
     // The reference's message lacks the closing parenthesis; kept for parity.
-    const text = `response too large (over ${thousands(this.maxResponseSize)} bytes`;
+    const text = `response too large (over ${formatCount(this.maxResponseSize)} bytes`;
     return this.#protocol.responseMessage(new RPCError(INVALID_REQUEST, text), id);
   }
 }

@@ -71,29 +71,13 @@ export const pyStringRepr: (text: string) => string = pythonRepr;
 export function pyNumberRepr(value: number): string {
   if (Number.isInteger(value)) return BigInt(value).toString();
   if (Number.isNaN(value)) return 'nan';
-  if (value === Infinity) return 'inf';
-  if (value === -Infinity) return '-inf';
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  // Both print the shortest digits that round-trip; in Python's fixed range
+  // (exponents -4 to 15) JavaScript prints them the same way.
   const [mantissa = '0', exponentText = '0'] = value.toExponential().split('e');
   const exponent = Number(exponentText);
-  const sign = value < 0 ? '-' : '';
-  const digits = mantissa.replace('-', '').replace('.', '');
-  if (exponent >= -4 && exponent < 16) {
-    if (exponent >= 0) {
-      const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, '0');
-      return `${sign}${whole}.${digits.slice(exponent + 1) || '0'}`;
-    }
-    return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
-  }
-  const head = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-  return `${sign}${head}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
-}
-
-/** Python's `f'{n:,d}'` for a byte count. */
-export function thousands(value: number): string {
-  const digits = BigInt(Math.trunc(value)).toString();
-  const negative = digits.startsWith('-');
-  const body = negative ? digits.slice(1) : digits;
-  return (negative ? '-' : '') + body.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  if (exponent >= -4 && exponent < 16) return String(value);
+  return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
 }
 
 /** Python's string ordering: by code point, not by UTF-16 code unit. */

@@ -92,3 +92,8 @@ export function decimalText(text: string): string {
 export function isPresent(value: unknown): boolean {
   return value !== undefined && value !== null && value !== '' && value !== 0;
 }
+
+/** Python's `f'{n:,d}'`: an integer with thousands separators (one owner, for the framers' and the connection's messages). */
+export function formatCount(value: number): string {
+  return String(Math.trunc(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { ChunkQueue, formatCount, fromHex, toHex } from '../../lib/framing/framingInternals';
+import { formatCount } from '../../lib/util/pythonInternals';
+import { ChunkQueue, fromHex, toHex } from '../../lib/framing/framingInternals';
 import { NUM_RUNS, concat } from './framingHelpers';
 
 describe('ChunkQueue', () => {

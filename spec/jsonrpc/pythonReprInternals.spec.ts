@@ -1,4 +1,5 @@
-import { compareCodePoints, pyNumberRepr, pyRepr, pyStr, thousands } from '../../lib/jsonrpc/pythonReprInternals';
+import { formatCount } from '../../lib/util/pythonInternals';
+import { compareCodePoints, pyNumberRepr, pyRepr, pyStr } from '../../lib/jsonrpc/pythonReprInternals';
 import { runReference, type Case } from './referenceHarness';
 
 const VALUES: readonly unknown[] = [
@@ -27,6 +28,13 @@ const VALUES: readonly unknown[] = [
   0.00001,
   1e-300,
   2.5e-5,
+  -2.5e-5,
+  9.999e-5,
+  0.1 + 0.2,
+  1234567890123456.8,
+  -123456789.125,
+  5e-324,
+  -1.5e-10,
   [0.5, { x: -0.75 }],
 ];
 
@@ -58,7 +66,7 @@ describe('python repr helpers', () => {
   });
 
   it('formats thousands like f"{n:,d}"', () => {
-    expect([0, 999, 1000, 1234567, -1234567].map(thousands)).toEqual(['0', '999', '1,000', '1,234,567', '-1,234,567']);
+    expect([0, 999, 1000, 1234567, -1234567, 1234.9].map(formatCount)).toEqual(['0', '999', '1,000', '1,234,567', '-1,234,567', '1,234']);
   });
 
   it('orders strings by code point', () => {

@@ -4,7 +4,7 @@ import { ConnectionError } from './ConnectionError.js';
 import { IncomingRequest, type Responder } from './IncomingRequest.js';
 import { batching } from './batchInternals.js';
 import { batchKey, connectionFriend, type PendingKey, type ResponseReceiver } from './connectionInternals.js';
-import { INVALID_REQUEST, hasOwn, isRecord, numericId, utf8, utf8Length } from './jsonrpcInternals.js';
+import { INVALID_REQUEST, hasOwn, isRecord, numericId, utf8 } from './jsonrpcInternals.js';
 import type { JSONRPCProtocol } from './JSONRPC.js';
 import { Notification } from './Notification.js';
 import { detectionOf, requestText, responseText } from './protocolInternals.js';
@@ -449,11 +449,14 @@ export class JSONRPCConnection {
 
   // ---- the replying side ----
 
-  /** A lone request's reply, as JSON text. */
+  /** A lone request's reply: JSON text, or its bytes when it is long enough that they had to be counted. */
   #singleReply(result: unknown, id: unknown): Uint8Array | string {
     const text = this.#encodeReplyText(result, id);
     const limit = this.maxResponseSize;
-    return limit > 0 && text.length * 3 > limit && utf8Length(text) > limit ? this.#oversizedReply(id) : text;
+    // A UTF-16 unit takes at most 3 bytes: shorter text is within the limit.
+    if (limit <= 0 || text.length * 3 <= limit) return text;
+    const bytes = utf8(text);
+    return bytes.length > limit ? this.#oversizedReply(id) : bytes;
   }
 
   /** The response; a result with no JSON form is answered with its INTERNAL_ERROR. */

@@ -154,24 +154,6 @@ export function encodeJSONText(value: unknown): string | undefined {
   }
 }
 
-/** The length of a string's UTF-8 encoding (lone surrogates count as U+FFFD), without encoding it. */
-export function utf8Length(text: string): number {
-  let length = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) {
-      length += 1;
-    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      length += 2; // a pair: two code units, four bytes
-      i++;
-    } else {
-      length += 2;
-    }
-  }
-  return length;
-}
-
 /** UTF-8 bytes of a string (the one encoder: messages, transports, the writer). */
 export function utf8(text: string): Uint8Array {
   return utf8Encoder.encode(text);

@@ -75,21 +75,6 @@ export class ProtocolError extends RPCError {
     this.inResponse = options.inResponse ?? false;
     this.responseId = this.inResponse ? (options.responseId ?? null) : undefined;
   }
-
-  /** An `INVALID_ARGS` (−32602) protocol error. */
-  static override invalidArgs(message: string): ProtocolError {
-    return invalidArgsError(message);
-  }
-
-  /** An `INVALID_REQUEST` (−32600) protocol error. */
-  static override invalidRequest(message: string): ProtocolError {
-    return invalidRequestError(message);
-  }
-
-  /** The `INVALID_REQUEST` protocol error `'batch is empty'`. */
-  static override emptyBatch(): ProtocolError {
-    return emptyBatchError();
-  }
 }
 
 /**
@@ -103,7 +88,7 @@ export function invalidRequestError(message: string): ProtocolError {
 
 /** `ProtocolError.emptyBatch` as a plain function (see {@link invalidRequestError}). Not re-exported. */
 export function emptyBatchError(): ProtocolError {
-  return invalidRequestError('batch is empty');
+  return ProtocolError.emptyBatch();
 }
 
 /** `ProtocolError.invalidArgs` as a plain function (see {@link invalidRequestError}). Not re-exported. */

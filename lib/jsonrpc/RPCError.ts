@@ -80,18 +80,18 @@ export class RPCError extends Error {
     return { code: this.code, message: this.message };
   }
 
-  /** An `INVALID_ARGS` (−32602) error with the given message. */
-  static invalidArgs(message: string): RPCError {
-    return new RPCError(INVALID_ARGS, message);
+  /** An `INVALID_ARGS` (−32602) error with the given message, of the class it is called on (`ProtocolError.invalidArgs` makes a ProtocolError). */
+  static invalidArgs<E extends RPCError>(this: new (code: number, message: string) => E, message: string): E {
+    return new this(INVALID_ARGS, message);
   }
 
-  /** An `INVALID_REQUEST` (−32600) error with the given message. */
-  static invalidRequest(message: string): RPCError {
-    return new RPCError(INVALID_REQUEST, message);
+  /** An `INVALID_REQUEST` (−32600) error with the given message, of the class it is called on. */
+  static invalidRequest<E extends RPCError>(this: new (code: number, message: string) => E, message: string): E {
+    return new this(INVALID_REQUEST, message);
   }
 
-  /** The `INVALID_REQUEST` error for an empty batch: `'batch is empty'`. */
-  static emptyBatch(): RPCError {
-    return RPCError.invalidRequest('batch is empty');
+  /** The `INVALID_REQUEST` error for an empty batch, `'batch is empty'`, of the class it is called on. */
+  static emptyBatch<E extends RPCError>(this: new (code: number, message: string) => E): E {
+    return new this(INVALID_REQUEST, 'batch is empty');
   }
 }

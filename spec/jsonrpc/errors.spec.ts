@@ -19,6 +19,16 @@ describe('RPCError', () => {
     expect(RPCError.invalidArgs('a')).toMatchObject({ name: 'RPCError', code: -32602, message: 'a' });
     expect(RPCError.invalidRequest('r')).toMatchObject({ code: -32600, message: 'r' });
     expect(RPCError.emptyBatch()).toMatchObject({ code: -32600, message: 'batch is empty' });
+    expect([RPCError.invalidArgs('a'), RPCError.invalidRequest('r'), RPCError.emptyBatch()].some((e) => e instanceof ProtocolError)).toBe(false);
+  });
+
+  it('makes the class they are called on, typed as such', () => {
+    const typed: ProtocolError[] = [ProtocolError.invalidArgs('a'), ProtocolError.invalidRequest('r'), ProtocolError.emptyBatch()];
+    expect(typed.map((e) => [e.name, e.code, e.inResponse])).toEqual([
+      ['ProtocolError', -32602, false],
+      ['ProtocolError', -32600, false],
+      ['ProtocolError', -32600, false],
+    ]);
   });
 });
 

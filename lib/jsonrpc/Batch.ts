@@ -1,10 +1,11 @@
 import type { Observable } from 'rxjs';
-import { batching } from './batchInternals.js';
-import { batchKey, registerBatch, takeIds, type PendingKey, type ResponseReceiver } from './connectionInternals.js';
+import { batching, unsentBatch } from './batchInternals.js';
+import { answerPending, batchKey, registerBatch, takeIds, type PendingKey, type ResponseReceiver } from './connectionInternals.js';
+import { numericId } from './jsonrpcInternals.js';
 import type { JSONRPCProtocol } from './JSONRPC.js';
-import type { JSONRPCConnection } from './JSONRPCConnection.js';
+import type { JSONRPCConnection, ReceivedMessage } from './JSONRPCConnection.js';
 import { Notification } from './Notification.js';
-import { emptyBatchError, invalidRequestError, type ProtocolError } from './ProtocolError.js';
+import { emptyBatchError, invalidRequestError, ProtocolError } from './ProtocolError.js';
 import { Request } from './Request.js';
 import { Response } from './Response.js';
 
@@ -71,7 +72,7 @@ export class Batch<T extends BatchItem = Request | Notification> implements Iter
   }
 
   static {
-    batching.bind({ message: batchMessage, send: sendBatch });
+    batching.bind({ message: batchMessage, send: sendBatch, receive: receiveResponses });
   }
 }
 
@@ -99,4 +100,32 @@ function sendBatch(
   if (ids.length === 0) return [message, undefined, undefined];
   const key = batchKey(ids);
   return [message, key, registerBatch(connection, key, batch, receiver)];
+}
+
+/**
+ * A batch of responses: the results, in the order of the batch's requests,
+ * to the batch they answer. A bad member spoils the batch (nothing is
+ * delivered, as in the reference); a batch nobody waits for is refused.
+ */
+function receiveResponses(connection: object, payloads: readonly unknown[]): ReceivedMessage {
+  const protocol = (connection as JSONRPCConnection).protocol;
+  const answers: Array<{ id: number | undefined; result: unknown }> = [];
+  const errors: ProtocolError[] = [];
+  for (const payload of payloads) {
+    try {
+      const { item, id } = protocol.processResponse(payload);
+      answers.push({ id: numericId(id), result: item.result });
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      errors.push(error);
+    }
+  }
+  if (errors.length > 0) return { items: [], reply: undefined, errors };
+  // Our batches' keys list their request ids in order; the peer may answer in any order.
+  if (answers.every((answer) => answer.id !== undefined)) {
+    answers.sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+    const key = batchKey(answers.map((answer) => answer.id ?? 0));
+    if (answerPending(connection, key, Object.freeze(answers.map((answer) => answer.result)))) return { items: [], reply: undefined, errors: [] };
+  }
+  return unsentBatch();
 }

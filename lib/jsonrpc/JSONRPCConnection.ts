@@ -2,8 +2,8 @@ import { AsyncSubject, Observable } from 'rxjs';
 import type { Batch } from './Batch.js';
 import { ConnectionError } from './ConnectionError.js';
 import { IncomingRequest, type Responder } from './IncomingRequest.js';
-import { batching } from './batchInternals.js';
-import { batchKey, connectionFriend, type PendingKey, type ResponseReceiver } from './connectionInternals.js';
+import { batching, unsentBatch } from './batchInternals.js';
+import { connectionFriend, type PendingKey, type ResponseReceiver } from './connectionInternals.js';
 import { INVALID_REQUEST, hasOwn, isRecord, numericId, utf8 } from './jsonrpcInternals.js';
 import type { JSONRPCProtocol } from './JSONRPC.js';
 import { Notification } from './Notification.js';
@@ -170,6 +170,11 @@ export class JSONRPCConnection {
       register: (connection, key, sent, receiver) =>
         receiver === undefined ? (connection as JSONRPCConnection).#register(key, sent) : void (connection as JSONRPCConnection).#add(key, sent, receiver),
       forget: (connection, key) => (connection as JSONRPCConnection).#forget(key),
+      answer: (connection, key, result) => {
+        const entry = (connection as JSONRPCConnection).#lookup(key);
+        if (entry) (connection as JSONRPCConnection).#settle(entry, undefined, result);
+        return entry !== undefined;
+      },
     });
   }
 
@@ -278,9 +283,8 @@ export class JSONRPCConnection {
       case 'batch': {
         const isResponse = (payload: unknown): boolean =>
           isRecord(payload) && (hasOwn(payload, 'result') || hasOwn(payload, 'error'));
-        return parsed.payloads.every(isResponse)
-          ? this.#receiveResponseBatch(parsed.payloads)
-          : this.#receiveRequestBatch(parsed.payloads);
+        if (!parsed.payloads.every(isResponse)) return this.#receiveRequestBatch(parsed.payloads);
+        return batching.peek()?.receive(this, parsed.payloads) ?? unsentBatch();
       }
     }
   }
@@ -381,31 +385,6 @@ export class JSONRPCConnection {
     }
     if (result instanceof RPCError) this.#settle(entry, result);
     else this.#settle(entry, undefined, result);
-    return NOTHING;
-  }
-
-  #receiveResponseBatch(payloads: readonly unknown[]): ReceivedMessage {
-    const answers: Array<{ id: number | undefined; result: unknown }> = [];
-    const errors: ProtocolError[] = [];
-    for (const payload of payloads) {
-      try {
-        const { item, id } = this.#protocol.processResponse(payload);
-        answers.push({ id: numericId(id), result: item.result });
-      } catch (error) {
-        if (!(error instanceof ProtocolError)) throw error;
-        errors.push(error);
-      }
-    }
-    // A bad member spoils the batch: nothing is delivered, as in the reference.
-    if (errors.length > 0) return { items: NO_ITEMS, reply: undefined, errors };
-    let entry: Pending | null | undefined;
-    if (answers.every((answer) => answer.id !== undefined)) {
-      answers.sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
-      entry = this.#lookup(batchKey(answers.map((answer) => answer.id ?? 0)));
-    }
-    if (entry === null) return NOTHING;
-    if (entry === undefined) throw invalidRequestError('response to unsent batch');
-    this.#settle(entry, undefined, Object.freeze(answers.map((answer) => answer.result)));
     return NOTHING;
   }
 

@@ -35,6 +35,7 @@ interface ConnectionFriend {
   takeIds(connection: Connection, count: number): number[];
   register(connection: Connection, key: PendingKey, sent: Batch<Request | Notification>, receiver?: ResponseReceiver): Observable<unknown> | undefined;
   forget(connection: Connection, key: PendingKey): boolean;
+  answer(connection: Connection, key: PendingKey, result: unknown): boolean;
 }
 
 /** Bound once, by `JSONRPCConnection`'s static block. */
@@ -81,6 +82,14 @@ export function batchKey(ids: readonly number[]): string {
 /** Stops waiting for a request or batch; its late answer is dropped quietly. True if it was still waiting. */
 export function forgetRequest(connection: Connection, key: PendingKey): boolean {
   return connectionFriend.get().forget(connection, key);
+}
+
+/**
+ * Delivers `result` to the request or batch awaited under `key`; true if one
+ * was (a late answer to an abandoned one is dropped, and counts as taken).
+ */
+export function answerPending(connection: Connection, key: PendingKey, result: unknown): boolean {
+  return connectionFriend.get().answer(connection, key, result);
 }
 
 interface IncomingRequestFriend {

@@ -13,6 +13,8 @@ export interface Slot<T> {
   bind(value: T): void;
   /** The bound value. @throws TypeError - if nothing has been bound yet */
   get(): T;
+  /** The bound value, or undefined: for a part that may rightly be absent (an optional module). */
+  peek(): T | undefined;
 }
 
 /** An empty {@link Slot}; `notLoaded` is the message of reading it before it is bound. */
@@ -24,5 +26,6 @@ export function slot<T>(notLoaded: string): Slot<T> {
       if (value === undefined) throw new TypeError(notLoaded);
       return value;
     },
+    peek: () => value,
   };
 }

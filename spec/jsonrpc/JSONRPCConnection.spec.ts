@@ -545,6 +545,22 @@ describe('JSONRPCConnection batches (v2)', () => {
     ]);
   });
 
+  it('without Batch loaded (a bundle that never makes batches), a response batch is refused as unsent, unread', () => {
+    jest.isolateModules(() => {
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { JSONRPCConnection: Connection } = require('../../lib/jsonrpc/JSONRPCConnection') as typeof import('../../lib/jsonrpc/JSONRPCConnection');
+      const { JSONRPCv2: V2 } = require('../../lib/jsonrpc/JSONRPCv2') as typeof import('../../lib/jsonrpc/JSONRPCv2');
+      const { batching } = require('../../lib/jsonrpc/batchInternals') as typeof import('../../lib/jsonrpc/batchInternals');
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      expect(batching.peek()).toBeUndefined();
+      const client = new Connection(V2);
+      const received = client.receiveMessage(bytes('[{"jsonrpc":"2.0","result":1,"id":0},{"jsonrpc":"1.0","result":2,"id":1}]'));
+      expect(received.errors.map((error) => [error.code, error.message])).toEqual([[-32600, 'response to unsent batch']]);
+      expect(received.items).toEqual([]);
+      expect(batching.peek()).toBeUndefined();
+    });
+  });
+
   it('the oversized-response error replaces a big reply', () => {
     const server = new JSONRPCConnection(JSONRPCv2, { maxResponseSize: 1000 });
     const [item] = server.receiveMessage(bytes('{"jsonrpc":"2.0","method":"m","id":1}')).items as IncomingRequest[];

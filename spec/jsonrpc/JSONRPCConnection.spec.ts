@@ -547,11 +547,10 @@ describe('JSONRPCConnection batches (v2)', () => {
 
   it('without Batch loaded (a bundle that never makes batches), a response batch is refused as unsent, unread', () => {
     jest.isolateModules(() => {
-      /* eslint-disable @typescript-eslint/no-require-imports */
-      const { JSONRPCConnection: Connection } = require('../../lib/jsonrpc/JSONRPCConnection') as typeof import('../../lib/jsonrpc/JSONRPCConnection');
-      const { JSONRPCv2: V2 } = require('../../lib/jsonrpc/JSONRPCv2') as typeof import('../../lib/jsonrpc/JSONRPCv2');
-      const { batching } = require('../../lib/jsonrpc/batchInternals') as typeof import('../../lib/jsonrpc/batchInternals');
-      /* eslint-enable @typescript-eslint/no-require-imports */
+      // Fresh copies of the modules, as a bundle without Batch holds them.
+      const { JSONRPCConnection: Connection } = jest.requireActual<typeof import('../../lib/jsonrpc/JSONRPCConnection')>('../../lib/jsonrpc/JSONRPCConnection');
+      const { JSONRPCv2: V2 } = jest.requireActual<typeof import('../../lib/jsonrpc/JSONRPCv2')>('../../lib/jsonrpc/JSONRPCv2');
+      const { batching } = jest.requireActual<typeof import('../../lib/jsonrpc/batchInternals')>('../../lib/jsonrpc/batchInternals');
       expect(batching.peek()).toBeUndefined();
       const client = new Connection(V2);
       const received = client.receiveMessage(bytes('[{"jsonrpc":"2.0","result":1,"id":0},{"jsonrpc":"1.0","result":2,"id":1}]'));

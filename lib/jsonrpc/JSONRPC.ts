@@ -155,37 +155,25 @@ export abstract class JSONRPC {
    * Checks the payload is an object and returns its id: null if it has none
    * and `requireId` is false. Throws a ProtocolError otherwise.
    */
-  protected static messageId(_payload: unknown, _requireId: boolean): unknown {
-    throw abstractProtocol(this);
-  }
+  protected static messageId: (payload: unknown, requireId: boolean) => unknown = abstractHook;
 
   /** Checks what `messageId` does not (e.g. the `"jsonrpc"` member). */
   protected static validateMessage(_payload: JSONRecord): void {}
 
   /** The arguments of a request object, checked. */
-  protected static requestArgs(_payload: JSONRecord): RequestArgs {
-    throw abstractProtocol(this);
-  }
+  protected static requestArgs: (payload: JSONRecord) => RequestArgs = abstractHook;
 
   /** The result of a response object: a value, or an RPCError for an error response. */
-  static responseValue(_payload: JSONRecord): unknown {
-    throw abstractProtocol(this);
-  }
+  static responseValue: (payload: JSONRecord) => unknown = abstractHook;
 
   /** The JSON object of a request (id given) or a notification (id null). */
-  static requestPayload(_request: Request | Notification, _requestId: unknown): JSONRecord {
-    throw abstractProtocol(this);
-  }
+  static requestPayload: (request: Request | Notification, requestId: unknown) => JSONRecord = abstractHook;
 
   /** The JSON object of a successful response. */
-  static responsePayload(_result: unknown, _requestId: unknown): JSONRecord {
-    throw abstractProtocol(this);
-  }
+  static responsePayload: (result: unknown, requestId: unknown) => JSONRecord = abstractHook;
 
   /** The JSON object of an error response. */
-  static errorPayload(_error: RPCError, _requestId: unknown): JSONRecord {
-    throw abstractProtocol(this);
-  }
+  static errorPayload: (error: RPCError, requestId: unknown) => JSONRecord = abstractHook;
 
   // ---- interpretation ----
 
@@ -349,7 +337,11 @@ export abstract class JSONRPC {
   }
 }
 
-/** What a hook of the abstract base throws: the protocol class lacks its version's rules. */
-function abstractProtocol(protocol: { readonly name: string }): TypeError {
-  return new TypeError(`${protocol.name} is abstract: use a concrete JSON-RPC protocol class`);
+/**
+ * Every hook of the abstract base, until a version overrides it: the
+ * protocol class lacks its version's rules (the reference's
+ * NotImplementedError). One function, shared.
+ */
+function abstractHook(this: { readonly name: string }): never {
+  throw new TypeError(`${this.name} is abstract: use a concrete JSON-RPC protocol class`);
 }

@@ -34,6 +34,17 @@ describe('JSONRPC error codes', () => {
   it('the abstract base refuses to interpret messages', () => {
     expect(() => JSONRPC.messageToItem(bytes('{"method":"m"}'))).toThrow(TypeError);
   });
+
+  it('every hook a version has not overridden names the class that lacks it', () => {
+    class Unfinished extends JSONRPC {}
+    const abstract = new TypeError('Unfinished is abstract: use a concrete JSON-RPC protocol class');
+    expect(() => Unfinished.messageToItem(bytes('{"method":"m"}'))).toThrow(abstract);
+    expect(() => Unfinished.requestMessage(new Request('m'), 0)).toThrow(abstract);
+    expect(() => Unfinished.responseMessage(1, 0)).toThrow(abstract);
+    expect(() => Unfinished.responseMessage(new RPCError(1, 'x'), 0)).toThrow(abstract);
+    expect(() => Unfinished.processResponse({ result: 1, id: 0 })).toThrow(abstract);
+    expect(() => JSONRPC.notificationMessage(new Notification('n'))).toThrow(new TypeError('JSONRPC is abstract: use a concrete JSON-RPC protocol class'));
+  });
 });
 
 // ---------------------------------------------------------------------------

@@ -4,10 +4,10 @@ import type { FramerBase } from '../framing/FramerBase.js';
 import { NewlineFramer } from '../framing/NewlineFramer.js';
 import type { SessionKind } from '../transport/SessionKind.js';
 import type { TransportProxy } from '../transport/Transport.js';
-import { StreamTransport } from '../transport/streamTransportInternals.js';
 import { defineTextWriting, toNetAddress } from '../transport/transportInternals.js';
 import type { NetAddress } from '../util/NetAddress.js';
 import { proxyHeaderOf } from './proxyProtocol/proxyHeaderOf.js';
+import { NodeStreamTransport } from './nodeStreamInternals.js';
 
 /**
  * Options of {@link SocketTransport}.
@@ -67,7 +67,7 @@ export interface SocketTransportOptions {
  * @param kind - which side opened the connection
  * @param options - proxy, address override and scheduler
  */
-export class SocketTransport extends StreamTransport {
+export class SocketTransport extends NodeStreamTransport {
   /** Always false: a byte stream, so the session frames and unframes messages (newline-delimited by default). */
   readonly messageBoundaries = false;
 

@@ -5,9 +5,9 @@ import { ConnectionError } from '../jsonrpc/ConnectionError.js';
 import { scheduleAfter } from '../tasks/tasksInternals.js';
 import type { SessionKind } from '../transport/SessionKind.js';
 import type { TransportProxy } from '../transport/Transport.js';
-import { StreamTransport } from '../transport/streamTransportInternals.js';
 import { urlNetAddress, webSocketCloseError } from '../transport/transportInternals.js';
 import type { NetAddress } from '../util/NetAddress.js';
+import { NodeStreamTransport } from './nodeStreamInternals.js';
 
 /**
  * Options of {@link WsTransport}.
@@ -78,7 +78,7 @@ function toBytes(data: RawData): Uint8Array {
  * @param kind - which side opened the connection
  * @param options - address, proxy, scheduler, keepalive and high-water mark
  */
-export class WsTransport extends StreamTransport {
+export class WsTransport extends NodeStreamTransport {
   /** Always true: each incoming chunk is one WebSocket message, and each `write` sends one. */
   readonly messageBoundaries = true;
 

@@ -4,13 +4,10 @@ import { scheduleAfter } from '../tasks/tasksInternals.js';
 import type { NetAddress } from '../util/NetAddress.js';
 import type { SessionKind } from './SessionKind.js';
 import type { CloseOptions, Transport, TransportProxy } from './Transport.js';
-import { IncomingChannel, WriteWaiters, messageOf } from './transportInternals.js';
+import { IncomingChannel, WriteWaiters } from './transportInternals.js';
 
 /** What `write` returns when the socket took the bytes at once: one settled Promise, shared. */
 const WRITTEN: Promise<void> = Promise.resolve();
-
-/** Bytes a closing transport keeps for an absent or paused reader before it aborts. */
-const CLOSING_BACKLOG_LIMIT = 1 << 20;
 
 /** What every {@link StreamTransport} takes from its subclass's options. */
 export interface StreamTransportOptions {
@@ -32,13 +29,14 @@ export interface StreamTransportOptions {
  *
  * A subclass owns the socket: it implements the hooks (`send`, `beginClose`,
  * `destroy`, `setReading`, and `awaitDrain` where the socket has no drain
- * event) and reports the socket's events through `received`, `drained`,
- * `lost`, `peerEnded`, `closedDown` and `fail`.
+ * event), pushes what arrives into `channel`, and reports the socket's
+ * events through `drained`, `closingBegan`, `closedDown` and `fail`. Node's
+ * sockets, which can pause and half-close, add their own events in
+ * `NodeStreamTransport` (lib/node), so a browser bundle leaves them out.
  *
  * Backpressure is coupled across directions: while a write waits, or nobody
  * reads, or reading is paused, the transport stops reading from its socket;
- * once closing, it reads regardless (to see the peer's end), keeping up to
- * 1 MiB for an absent or paused reader before it aborts.
+ * once closing, it reads regardless (to see the peer's end).
  *
  * Internal, not re-exported: its hooks are free to change, and the public
  * way to write a transport is to implement {@link Transport}.
@@ -90,18 +88,11 @@ export abstract class StreamTransport implements Transport {
   protected awaitDrain(): void {}
 
   write(bytes: Uint8Array): Promise<void> {
-    return this.#write(bytes);
+    return this.writeData(bytes);
   }
 
-  /**
-   * `write` for text sent UTF-8 encoded, where the socket takes strings
-   * itself (cheaper than encoding first); see `textWriting`.
-   */
-  writeText(text: string): Promise<void> {
-    return this.#write(text);
-  }
-
-  #write(data: Uint8Array | string): Promise<void> {
+  /** `write`, for text too where a subclass's socket takes strings (see `NodeStreamTransport.writeText`). */
+  protected writeData(data: Uint8Array | string): Promise<void> {
     if (this.isClosing()) return Promise.reject(this.failure ?? new ConnectionError('connection is closing'));
     if (data.length === 0 || this.send(data)) return WRITTEN;
     const drained = this.#writers.add();
@@ -164,12 +155,6 @@ export abstract class StreamTransport implements Transport {
     return this.#aborted || this.#forceTimer !== undefined;
   }
 
-  /** Bytes from the socket. Once closing, an absent or paused reader may hold only so much. */
-  protected received(chunk: Uint8Array): void {
-    this.channel.push(chunk);
-    if (this.#closing && this.channel.backlogSize() > CLOSING_BACKLOG_LIMIT) this.abort();
-  }
-
   /** The socket can take more: waiting writes settle and reading resumes. */
   protected drained(): void {
     if (!this.#writeBlocked) return;
@@ -179,28 +164,19 @@ export abstract class StreamTransport implements Transport {
   }
 
   /**
-   * A socket error: records the failure (the first one wins) and rejects
-   * waiting writes; returns the failure. `incoming` errors at `closedDown`,
-   * or at once if the subclass ends the channel with it (a socket that
-   * closes right after its error; `ws` still runs a closing handshake).
+   * Closing has begun without our asking (the peer ended, or the socket
+   * failed): from now on the transport is closing, and with a `failure`,
+   * waiting writes fail with it.
    */
-  protected lost(error: unknown): ConnectionError {
+  protected closingBegan(failure?: ConnectionError): void {
     this.#closing = true;
-    this.failure ??= new ConnectionError(`connection lost: ${messageOf(error)}`, { cause: error });
-    this.#writers.rejectAll(this.failure);
-    return this.failure;
+    if (failure) this.#writers.rejectAll(failure);
   }
 
   /** Aborts with `error` as the failure, unless one was recorded first. */
   protected fail(error: ConnectionError): void {
     this.failure ??= error;
     this.abort();
-  }
-
-  /** The peer ended in order, after all its data: `incoming` completes behind its backlog. */
-  protected peerEnded(): void {
-    this.#closing = true;
-    this.channel.end();
   }
 
   /**

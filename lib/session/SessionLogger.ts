@@ -44,7 +44,7 @@ const nothing = (): void => undefined;
  * quietLogger.info('never shown');
  * ```
  */
-export const quietLogger: SessionLogger = Object.freeze({
+export const quietLogger: SessionLogger = /* @__PURE__ */ Object.freeze({
   debug: nothing,
   info: nothing,
   warn: nothing,
@@ -67,7 +67,7 @@ export const quietLogger: SessionLogger = Object.freeze({
  * consoleLogger.info('not shown');
  * ```
  */
-export const consoleLogger: SessionLogger = Object.freeze({
+export const consoleLogger: SessionLogger = /* @__PURE__ */ Object.freeze({
   debug: nothing,
   info: nothing,
   warn: (message: string): void => console.warn(message),

@@ -162,7 +162,7 @@ export type RPCSessionDefaults = Readonly<Required<Omit<RPCSessionOptions, 'sche
  * console.log(sessionDefaults.costSoftLimit); // 2000
  * ```
  */
-export const sessionDefaults: SessionDefaults = Object.freeze({
+export const sessionDefaults: SessionDefaults = /* @__PURE__ */ Object.freeze({
   bwCostPerByte: 1 / 100000,
   costSoftLimit: 2000,
   costHardLimit: 10000,
@@ -185,7 +185,7 @@ export const sessionDefaults: SessionDefaults = Object.freeze({
  * console.log(rpcSessionDefaults.sentRequestTimeout); // 30
  * ```
  */
-export const rpcSessionDefaults: RPCSessionDefaults = Object.freeze({
+export const rpcSessionDefaults: RPCSessionDefaults = /* @__PURE__ */ Object.freeze({
   ...sessionDefaults,
   targetResponseTime: 3.0,
   recalibrateCount: 30,

@@ -32,7 +32,7 @@ export interface TaskControl {
  * The key of a Task's control. A symbol, not a WeakMap: a WeakMap entry per
  * task costs more than the task itself when a group runs 100,000 of them.
  */
-export const taskControlKey: unique symbol = Symbol('rxrpcx.taskControl');
+export const taskControlKey: unique symbol = /* @__PURE__ */ Symbol('rxrpcx.taskControl');
 
 export function taskControl(task: object): TaskControl {
   const control = (task as { readonly [taskControlKey]?: TaskControl })[taskControlKey];

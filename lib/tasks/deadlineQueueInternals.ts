@@ -1,4 +1,5 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
+import { Fifo } from './tasksInternals.js';
 
 /**
  * One entry of a {@link DeadlineQueue}: call `cancel()` when the work it
@@ -45,34 +46,16 @@ class Entry implements Deadline {
  * its live entries (plus a few): one slow request cannot make every later,
  * finished one wait in memory until its timeout.
  */
-class Lane {
-  #entries: Entry[] = [];
-  #head = 0;
-  /** Cancelled entries still stored, at or after `head`. */
+class Lane extends Fifo<Entry> {
+  /** Cancelled entries still stored. */
   #dead = 0;
 
-  /** Entries stored: the live ones and at most as many cancelled ones (or a few). */
-  get size(): number {
-    return this.#entries.length - this.#head;
-  }
-
-  push(entry: Entry): void {
-    this.#entries.push(entry);
-  }
-
-  first(): Entry | undefined {
-    return this.#entries[this.#head];
-  }
-
-  shift(): Entry | undefined {
-    const entry = this.#entries[this.#head];
-    if (entry === undefined) return undefined;
-    this.#entries[this.#head++] = undefined as unknown as Entry;
-    entry.lane = undefined;
-    if (entry.done) this.#dead -= 1;
-    if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
-      this.#entries = this.#entries.slice(this.#head);
-      this.#head = 0;
+  /** Takes the head out of the lane. */
+  override shift(): Entry | undefined {
+    const entry = super.shift();
+    if (entry !== undefined) {
+      entry.lane = undefined;
+      if (entry.done) this.#dead -= 1;
     }
     return entry;
   }
@@ -87,27 +70,22 @@ class Lane {
   cancelled(): void {
     this.#dead += 1;
     for (let entry = this.first(); entry?.done === true; entry = this.first()) this.shift();
-    if (this.#dead > COMPACT_MIN && this.#dead * 2 > this.size) this.#compact();
+    if (this.#dead > COMPACT_MIN && this.#dead * 2 > this.length) this.#compact();
   }
 
   /** Drops every entry (the queue has closed). */
   clear(): void {
-    for (let i = this.#head; i < this.#entries.length; i += 1) this.#entries[i]!.lane = undefined;
-    this.#entries = [];
-    this.#head = 0;
-    this.#dead = 0;
+    while (this.shift() !== undefined);
   }
 
+  /** Every entry passes through once: the live ones go back, in order. */
   #compact(): void {
     const live: Entry[] = [];
-    for (let i = this.#head; i < this.#entries.length; i += 1) {
-      const entry = this.#entries[i]!;
-      if (entry.done) entry.lane = undefined;
-      else live.push(entry);
+    for (let entry = this.shift(); entry !== undefined; entry = this.shift()) if (!entry.done) live.push(entry);
+    for (const entry of live) {
+      entry.lane = this;
+      this.push(entry);
     }
-    this.#entries = live;
-    this.#head = 0;
-    this.#dead = 0;
   }
 }
 
@@ -162,7 +140,7 @@ export class DeadlineQueue {
 
   /** How many entries each lane holds (white-box view for the queue's tests). */
   laneSizes(): number[] {
-    return [...(this.#lanes?.values() ?? [])].map((lane) => lane.size);
+    return [...(this.#lanes?.values() ?? [])].map((lane) => lane.length);
   }
 
   /** Drops every deadline and the timer; nothing expires afterwards. */

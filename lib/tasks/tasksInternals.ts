@@ -61,7 +61,8 @@ export function currentCancellationCause(): unknown {
 }
 
 // ---------------------------------------------------------------------------
-// A FIFO with O(1) shift, so draining 100,000 completions stays linear.
+// A FIFO with O(1) shift, so draining 100,000 completions stays linear (and
+// the deadline queue's lanes are FIFOs too).
 
 export class Fifo<T> {
   #items: Array<T | undefined> = [];
@@ -73,6 +74,11 @@ export class Fifo<T> {
 
   push(item: T): void {
     this.#items.push(item);
+  }
+
+  /** The next item, left in place. */
+  first(): T | undefined {
+    return this.#items[this.#head];
   }
 
   shift(): T | undefined {

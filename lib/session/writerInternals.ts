@@ -5,7 +5,7 @@ import { ConnectionError } from '../jsonrpc/ConnectionError.js';
 import { utf8 } from '../jsonrpc/jsonrpcInternals.js';
 import { TaskTimeout } from '../tasks/TaskTimeout.js';
 import type { Transport } from '../transport/Transport.js';
-import { textWriting, type TextWritable } from '../transport/transportInternals.js';
+import { WriteWaiters, textWriting, type TextWritable } from '../transport/transportInternals.js';
 import type { SessionLogger } from './SessionLogger.js';
 import { errorText } from './sessionInternals.js';
 
@@ -20,12 +20,6 @@ export interface WriterHost<M> {
   readonly maxSendDelay: number;
   /** Writes made no progress for `maxSendDelay`. */
   abort(): void;
-}
-
-interface WriteWaiter {
-  readonly promise: Promise<void>;
-  resolve(): void;
-  reject(error: unknown): void;
 }
 
 /**
@@ -44,8 +38,8 @@ export class SessionWriter<M> {
   #outbox: Array<M | string> = [];
   #sizes: Array<number | undefined> = [];
   #flushAction: Subscription | undefined;
-  /** Settles when the outbox's write is taken; made only when someone waits. */
-  #waiter: WriteWaiter | undefined;
+  /** Who waits for the outbox's write to be taken; made only when someone does. */
+  #waiters: WriteWaiters | undefined;
   #writesPending = 0;
   /** When the writer last saw progress: the start of a stall, if writes are blocked now. */
   #lastProgress = 0;
@@ -99,16 +93,7 @@ export class SessionWriter<M> {
   send(message: M | string, unframedSize?: number): Promise<void> {
     if (this.#closed) return Promise.reject(new ConnectionError('connection is closed'));
     this.enqueue(message, unframedSize);
-    if (this.#waiter === undefined) {
-      let resolve!: () => void;
-      let reject!: (error: unknown) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      this.#waiter = { promise, resolve, reject };
-    }
-    return this.#waiter.promise;
+    return (this.#waiters ??= new WriteWaiters()).add();
   }
 
   /** Writes what is queued: the deferred flush (see `runFlush`), or at once before closing. */
@@ -118,11 +103,11 @@ export class SessionWriter<M> {
     const messages = this.#outbox;
     if (messages.length === 0 || this.#closed) return;
     const sizes = this.#sizes;
-    const waiter = this.#waiter;
+    const waiters = this.#waiters;
     this.#outbox = [];
     this.#sizes = [];
-    this.#waiter = undefined;
-    this.#write(messages, sizes, waiter);
+    this.#waiters = undefined;
+    this.#write(messages, sizes, waiters);
   }
 
   /** The connection has ended: nothing more is written, waiters fail, the watchdog stops. */
@@ -135,11 +120,11 @@ export class SessionWriter<M> {
     this.#watchdog = undefined;
     this.#outbox = [];
     this.#sizes = [];
-    this.#waiter?.reject(new ConnectionError('connection is closed'));
-    this.#waiter = undefined;
+    this.#waiters?.rejectAll(new ConnectionError('connection is closed'));
+    this.#waiters = undefined;
   }
 
-  #write(messages: Array<M | string>, sizes: Array<number | undefined>, waiter: WriteWaiter | undefined): void {
+  #write(messages: Array<M | string>, sizes: Array<number | undefined>, waiters: WriteWaiters | undefined): void {
     const transport = this.#host.transport;
     // A transport holding nothing, or less than at the last look, has passed bytes on: that is
     // progress, whether or not their Promises have settled yet (they never do inside TestScheduler.run).
@@ -159,12 +144,12 @@ export class SessionWriter<M> {
     written.then(
       () => {
         this.#progress();
-        waiter?.resolve();
+        waiters?.resolveAll();
       },
       (error: unknown) => {
         this.#progress();
         const failure = this.#stalled ? new TaskTimeout(this.#host.maxSendDelay) : error;
-        if (waiter) waiter.reject(failure);
+        if (waiters) waiters.rejectAll(failure);
         else if (this.#host.verbosity >= 1) this.#host.logger.debug(`write failed: ${errorText(failure)}`);
       },
     );

@@ -1,6 +1,6 @@
 import { Observable, asyncScheduler, type SchedulerLike, type Subscriber } from 'rxjs';
 import { ConnectionError } from '../jsonrpc/ConnectionError.js';
-import { scheduleAfter } from '../tasks/tasksInternals.js';
+import { Fifo, scheduleAfter } from '../tasks/tasksInternals.js';
 import { NetAddress } from '../util/NetAddress.js';
 import { ConnectError, type ConnectFailure } from './ConnectError.js';
 
@@ -29,7 +29,7 @@ export const BACKLOG_CHUNK_COST = 128;
 export class IncomingChannel {
   readonly observable: Observable<Uint8Array>;
   #reader: Subscriber<Uint8Array> | undefined;
-  readonly #backlog: Uint8Array[] = [];
+  #backlog = new Fifo<Uint8Array>();
   #backlogCost = 0;
   #paused = false;
   #gone = false;
@@ -109,13 +109,13 @@ export class IncomingChannel {
   }
 
   #dropBacklog(): void {
-    this.#backlog.length = 0;
+    this.#backlog = new Fifo();
     this.#backlogCost = 0;
   }
 
   #drain(): void {
     while (this.#reader && !this.#paused && this.#backlog.length > 0) {
-      const chunk = this.#backlog.shift()!;
+      const chunk = this.#backlog.shift() as Uint8Array;
       this.#backlogCost -= chunk.length + BACKLOG_CHUNK_COST;
       this.#reader.next(chunk);
     }

@@ -1,5 +1,5 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
-import { Fifo } from './tasksInternals.js';
+import { Fifo, scheduleAt } from './tasksInternals.js';
 
 /**
  * One entry of a {@link DeadlineQueue}: call `cancel()` when the work it
@@ -157,7 +157,10 @@ export class DeadlineQueue {
   #arm(due: number): void {
     this.#timer?.unsubscribe();
     this.#timerDue = due;
-    this.#timer = this.#scheduler.schedule(() => this.#sweep(), Math.max(0, due - this.#scheduler.now()));
+    // Through scheduleAt: a deadline beyond setTimeout's ceiling (24.8 days) is
+    // reached in steps, where a bare schedule would fire in 1 ms, find nothing
+    // due, and re-arm every millisecond.
+    this.#timer = scheduleAt(this.#scheduler, due, () => this.#sweep());
   }
 
   #sweep(): void {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { ReplaySubject, map, type Observable, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { DeadlineQueue, type Deadline } from '../../lib/tasks/deadlineQueueInternals';
+import { recording } from '../helpers/recordingScheduler';
 import { testScheduler } from './tasksTestKit';
 
 /** A scheduler passing through to `inner`, counting the actions scheduled on it. */
@@ -336,6 +337,19 @@ describe('DeadlineQueue (marbles)', () => {
       expectObservable(expired$).toBe('1s (ks)', { k: 'killer', s: 'survivor' });
       expectObservable(live(hot('7s x'))).toBe('7s x', { x: 0 });
     });
+  });
+
+  it('a deadline beyond setTimeout’s ceiling is reached in steps, not re-armed every millisecond', () => {
+    // asyncScheduler hands a delay over 2^31 - 1 ms to setTimeout, which Node fires after 1 ms.
+    const { scheduler, virtual, delays } = recording();
+    const queue = new DeadlineQueue(scheduler);
+    const expired: number[] = [];
+    const thirtyDays = 30 * 86_400;
+    queue.add(thirtyDays, { expire: () => expired.push(virtual.now()) });
+    virtual.flush();
+    expect(expired).toEqual([thirtyDays * 1000]);
+    expect(delays.every((delay) => delay <= 0x7fffffff)).toBe(true);
+    expect(delays.length).toBeLessThanOrEqual(2);
   });
 
   it('a zero or negative timeout expires on the next scheduler turn, not synchronously', () => {

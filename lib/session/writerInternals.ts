@@ -5,7 +5,7 @@ import { ConnectionError } from '../jsonrpc/ConnectionError.js';
 import { utf8 } from '../jsonrpc/jsonrpcInternals.js';
 import { TaskTimeout } from '../tasks/TaskTimeout.js';
 import type { Transport } from '../transport/Transport.js';
-import { WriteWaiters, textWriting, type TextWritable } from '../transport/transportInternals.js';
+import { Waiters, textWriting, type TextWritable } from '../transport/transportInternals.js';
 import type { SessionLogger } from './SessionLogger.js';
 import { errorText } from './sessionInternals.js';
 
@@ -39,7 +39,7 @@ export class SessionWriter<M> {
   #sizes: Array<number | undefined> = [];
   #flushAction: Subscription | undefined;
   /** Who waits for the outbox's write to be taken; made only when someone does. */
-  #waiters: WriteWaiters | undefined;
+  #waiters: Waiters | undefined;
   #writesPending = 0;
   /** When the writer last saw progress: the start of a stall, if writes are blocked now. */
   #lastProgress = 0;
@@ -93,7 +93,7 @@ export class SessionWriter<M> {
   send(message: M | string, unframedSize?: number): Promise<void> {
     if (this.#closed) return Promise.reject(new ConnectionError('connection is closed'));
     this.enqueue(message, unframedSize);
-    return (this.#waiters ??= new WriteWaiters()).add();
+    return (this.#waiters ??= new Waiters()).add();
   }
 
   /** Writes what is queued: the deferred flush (see `runFlush`), or at once before closing. */
@@ -124,7 +124,7 @@ export class SessionWriter<M> {
     this.#waiters = undefined;
   }
 
-  #write(messages: Array<M | string>, sizes: Array<number | undefined>, waiters: WriteWaiters | undefined): void {
+  #write(messages: Array<M | string>, sizes: Array<number | undefined>, waiters: Waiters | undefined): void {
     const transport = this.#host.transport;
     // A transport holding nothing, or less than at the last look, has passed bytes on: that is
     // progress, whether or not their Promises have settled yet (they never do inside TestScheduler.run).

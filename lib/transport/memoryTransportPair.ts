@@ -6,6 +6,7 @@ import { scheduleAfter } from '../tasks/tasksInternals.js';
 import type { NetAddress } from '../util/NetAddress.js';
 import { SessionKind } from './SessionKind.js';
 import type { CloseOptions, Transport, TransportProxy } from './Transport.js';
+import { Waiters } from './transportInternals.js';
 
 /**
  * Options of {@link memoryTransportPair}.
@@ -70,8 +71,8 @@ export class MemoryTransport implements Transport {
   private closing = false;
   private paused = false;
   private inFlight = 0;
-  private drainWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
-  private closedWaiters: Array<() => void> = [];
+  private readonly drainWaiters = new Waiters();
+  private readonly closedWaiters = new Waiters();
 
   /** @internal */
   constructor(
@@ -107,12 +108,12 @@ export class MemoryTransport implements Transport {
       this.send({ kind: 'data', bytes: chunk });
     }
     if (this.inFlight <= this.highWaterMark) return Promise.resolve();
-    return new Promise((resolve, reject) => this.drainWaiters.push({ resolve, reject }));
+    return this.drainWaiters.add();
   }
 
   close(options: CloseOptions = {}): Promise<void> {
     if (this.ended) return Promise.resolve();
-    const closed = new Promise<void>((resolve) => this.closedWaiters.push(resolve));
+    const closed = this.closedWaiters.add();
     if (!this.closing) {
       this.closing = true;
       // EOF travels behind every chunk already written, as a FIN does.
@@ -164,12 +165,8 @@ export class MemoryTransport implements Transport {
 
   /** Settles blocked writes: resolved when the peer took the bytes, rejected when the connection ended. */
   private releaseDrainWaiters(failure?: Error): void {
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const waiter of waiters) {
-      if (failure) waiter.reject(failure);
-      else waiter.resolve();
-    }
+    if (failure) this.drainWaiters.rejectAll(failure);
+    else this.drainWaiters.resolveAll();
   }
 
 
@@ -252,9 +249,7 @@ export class MemoryTransport implements Transport {
     this.ended = true;
     // Bytes already in flight to the peer (our EOF among them) still arrive.
     this.forceTimer?.unsubscribe();
-    const waiters = this.closedWaiters;
-    this.closedWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.closedWaiters.resolveAll();
     // Our own reader sees the end as well, unless it already did.
     const subscriber = this.subscriber;
     if (subscriber && !subscriber.closed) subscriber.complete();

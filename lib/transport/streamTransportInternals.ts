@@ -4,7 +4,7 @@ import { scheduleAfter } from '../tasks/tasksInternals.js';
 import type { NetAddress } from '../util/NetAddress.js';
 import type { SessionKind } from './SessionKind.js';
 import type { CloseOptions, Transport, TransportProxy } from './Transport.js';
-import { IncomingChannel, WriteWaiters } from './transportInternals.js';
+import { IncomingChannel, Waiters } from './transportInternals.js';
 
 /** What `write` returns when the socket took the bytes at once: one settled Promise, shared. */
 const WRITTEN: Promise<void> = Promise.resolve();
@@ -55,8 +55,8 @@ export abstract class StreamTransport implements Transport {
   protected readonly scheduler: SchedulerLike;
   /** Why the connection ended badly; the first cause wins, and `incoming` errors with it. */
   protected failure: ConnectionError | undefined;
-  readonly #writers = new WriteWaiters();
-  #closedWaiters: Array<() => void> = [];
+  readonly #writers = new Waiters();
+  readonly #closers = new Waiters();
   #forceTimer: Subscription | undefined;
   #writeBlocked = false;
   #closing = false;
@@ -106,7 +106,7 @@ export abstract class StreamTransport implements Transport {
 
   close(options: CloseOptions = {}): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    const done = new Promise<void>((resolve) => this.#closedWaiters.push(resolve));
+    const done = this.#closers.add();
     if (!this.#forceTimer) {
       this.#closing = true;
       const forceAfter = options.forceAfter ?? 30;
@@ -193,9 +193,7 @@ export abstract class StreamTransport implements Transport {
     const failure = this.failure ?? error;
     this.#writers.rejectAll(failure ?? new ConnectionError('connection closed'));
     this.channel.close(failure);
-    const waiters = this.#closedWaiters;
-    this.#closedWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.#closers.resolveAll();
   }
 
   /** Reads while someone reads, unpaused, and our writes are not blocked; always once closing. */

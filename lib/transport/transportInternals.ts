@@ -131,8 +131,12 @@ export class IncomingChannel {
   }
 }
 
-/** Writers waiting for a transport to take more bytes. */
-export class WriteWaiters {
+/**
+ * Callers waiting for one event (a transport taking more bytes, a write
+ * taken, a close done): each `add()` is a Promise, and the event settles
+ * them all at once.
+ */
+export class Waiters {
   #waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
 
   add(): Promise<void> {

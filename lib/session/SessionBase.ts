@@ -17,7 +17,7 @@ import { defaultLogger, peerLogger } from './setDefaultLogger.js';
 import { sessionDefaults, type SessionDefaults, type SessionOptions } from './SessionOptions.js';
 import type { SessionStats } from './SessionStats.js';
 import { errorText, sessionEnd } from './sessionInternals.js';
-import { SessionCounters, sessionCounters } from './statsInternals.js';
+import { sessionCounters } from './statsInternals.js';
 import { SessionWriter } from './writerInternals.js';
 import { Wiring, countChunks, startSession, type SessionHooks } from './wiringInternals.js';
 
@@ -95,15 +95,14 @@ export abstract class SessionBase<M, T = unknown> {
 
   /** The session's one deadline queue (processing and request timeouts, cost sleeps), made with the first deadline: many sessions never arm one. */
   #deadlines: DeadlineQueue | undefined;
-  readonly #counters: SessionCounters;
+  /** The session's counters, and how its parts tell each other what happened. */
+  readonly #counters: Wiring;
   readonly #meter: CostMeter;
   readonly #writer: SessionWriter<M>;
   readonly #dispatcher: IncomingDispatcher<M, T>;
   readonly #deferScheduler: SchedulerLike;
   /** The cost groups the session joins when it starts, if any. */
   readonly #costGroups: CostGroups | undefined;
-  /** How the parts tell each other what happened. */
-  readonly #wiring: Wiring;
   /** Reading from the transport, once started. */
   #reading: Unsubscribable | undefined;
   #started = false;
@@ -135,14 +134,12 @@ export abstract class SessionBase<M, T = unknown> {
     if (transport.kind === SessionKind.CLIENT) this.costHardLimit = 0;
     this.framer = options.framer ?? this.defaultFramer();
 
-    this.#counters = new SessionCounters(this.now());
     // The session's protected hooks are what the dispatcher and the wiring drive.
     const target = this as unknown as DispatchTarget<M, T> & SessionHooks;
-    const wiring = new Wiring(target, this.#counters);
+    const wiring = (this.#counters = new Wiring(target, this.now()));
     this.#meter = wiring.meter = new CostMeter(this, wiring);
     this.#writer = new SessionWriter<M>(this, this.#deferScheduler, wiring);
-    this.#dispatcher = wiring.dispatcher = new IncomingDispatcher<M, T>(this, target, this.#meter, this.#counters);
-    this.#wiring = wiring;
+    this.#dispatcher = wiring.dispatcher = new IncomingDispatcher<M, T>(this, target, this.#meter, wiring);
     this.#costGroups = options.costGroups;
     // Not kept: if the session ends first, start() does nothing.
     this.#deferScheduler.schedule(startSession, 0, this);
@@ -286,7 +283,7 @@ export abstract class SessionBase<M, T = unknown> {
   start(): void {
     if (this.#started || this.#ended) return;
     this.#started = true;
-    const wiring = this.#wiring;
+    const wiring = this.#counters;
     const group = this.#costGroups === undefined ? undefined : joinGroup(this.#costGroups, this);
     if (group !== undefined) this.#meter.join(group);
     const incoming = this.transport.incoming;

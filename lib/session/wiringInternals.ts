@@ -2,7 +2,7 @@ import { Observable } from 'rxjs';
 import type { FramingError } from '../framing/FramingError.js';
 import type { CostMeter } from './costMeterInternals.js';
 import type { SessionLogger } from './SessionLogger.js';
-import type { SessionCounters } from './statsInternals.js';
+import { SessionCounters } from './statsInternals.js';
 
 /** The session hooks the wiring calls (protected on the session). */
 export interface SessionHooks {
@@ -13,49 +13,40 @@ export interface SessionHooks {
 }
 
 /**
- * How a session's parts tell each other what happened, in one object per
- * session (its methods are the framer's callbacks and the parts' listeners,
- * so wiring them makes no closures).
+ * A session's counters, and how its parts tell each other what happened: one
+ * object per session (its methods are the framer's callbacks and the parts'
+ * listeners, so wiring them makes no closures, and most of what they report
+ * is counted here).
  */
-export class Wiring {
+export class Wiring extends SessionCounters {
   meter!: CostMeter;
   dispatcher!: { limitChanged(): void };
-
   readonly #session: SessionHooks;
 
-  readonly #counters: SessionCounters;
-
-
-  constructor(
-    session: SessionHooks,
-    counters: SessionCounters,
-
-  ) {
-
+  constructor(session: SessionHooks, startTime: number) {
+    super(startTime);
     this.#session = session;
-
-    this.#counters = counters;}
+  }
 
   /** The cost meter recalculated: statistics changed, the incoming limit may have moved. */
   recalculated(): void {
-    this.#counters.changed();
+    this.changed();
     this.dispatcher.limitChanged();
   }
 
   /** The writer handed `count` messages of `bytes` (unframed) to the transport. */
   sent(count: number, bytes: number): void {
-    const counters = this.#counters;
-    counters.sendCount += count;
-    counters.sendSize += bytes;
-    counters.lastSend = this.#session.now();
+    this.sendCount += count;
+    this.sendSize += bytes;
+    this.lastSend = this.#session.now();
     this.meter.bumpBytes(bytes);
-    counters.changed();
+    this.changed();
   }
 
   /** Bytes read from the transport, before framing. */
   onChunk(data: Uint8Array): void {
     if (this.#session.verbosity >= 2) this.#session.logger.debug(`received data of ${data.length} bytes`);
-    this.#counters.recvSize += data.length;
+    this.recvSize += data.length;
     this.meter.bumpBytes(data.length);
   }
 

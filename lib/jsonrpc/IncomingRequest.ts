@@ -1,4 +1,5 @@
 import { incomingRequestFriend } from './connectionInternals.js';
+import { itemText } from './itemInternals.js';
 import { utf8, type RequestArgs } from './jsonrpcInternals.js';
 import { Request } from './Request.js';
 
@@ -60,6 +61,11 @@ export class IncomingRequest extends Request {
     super(method, args);
     this.id = id;
     this.#responder = responder;
+  }
+
+  /** `IncomingRequest("method", [args])`, for logs. */
+  override toString(): string {
+    return itemText('IncomingRequest', this);
   }
 
   /** Whether `reply` has been called. */

@@ -1,5 +1,5 @@
 import type { RequestArgs } from './jsonrpcInternals.js';
-import { safeArgsText, validateRequestParts } from './itemInternals.js';
+import { itemText, validateRequestParts } from './itemInternals.js';
 
 /**
  * A JSON-RPC notification: a method and its arguments, with no response.
@@ -35,6 +35,6 @@ export class Notification {
 
   /** `Notification("method", [args])`, for logs. */
   toString(): string {
-    return `Notification(${JSON.stringify(this.method)}, ${safeArgsText(this.args)})`;
+    return itemText('Notification', this);
   }
 }

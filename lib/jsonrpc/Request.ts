@@ -1,4 +1,4 @@
-import { safeArgsText, validateRequestParts } from './itemInternals.js';
+import { itemText, validateRequestParts } from './itemInternals.js';
 import type { RequestArgs } from './jsonrpcInternals.js';
 
 export type { JSONRecord, RequestArgs } from './jsonrpcInternals.js';
@@ -38,8 +38,8 @@ export class Request {
     this.args = args;
   }
 
-  /** `Request("method", [args])`, for logs. */
+  /** `Request("method", [args])`, for logs (a subclass of your own prints as a Request). */
   toString(): string {
-    return `${this.constructor.name}(${JSON.stringify(this.method)}, ${safeArgsText(this.args)})`;
+    return itemText('Request', this);
   }
 }

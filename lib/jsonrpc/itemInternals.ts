@@ -16,11 +16,17 @@ export function validateRequestParts(method: unknown, args: unknown): asserts me
   }
 }
 
-/** The args as JSON text for `toString`, never throwing. */
-export function safeArgsText(args: RequestArgs): string {
+/**
+ * `Kind("method", [args])`, for logs: the kind written out, since a
+ * minifier renames classes (`constructor.name` would print `O(…)` in a
+ * browser bundle); the args as JSON text, never throwing.
+ */
+export function itemText(kind: string, item: { readonly method: string; readonly args: RequestArgs }): string {
+  let args: string;
   try {
-    return JSON.stringify(args) ?? '?';
+    args = JSON.stringify(item.args) ?? '?';
   } catch {
-    return '?';
+    args = '?';
   }
+  return `${kind}(${JSON.stringify(item.method)}, ${args})`;
 }

@@ -66,3 +66,19 @@ describe('IncomingRequest', () => {
     expect(responder).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('item names in logs', () => {
+  it('prints its kind by name even where a minifier has renamed the classes', () => {
+    const names = [Request, Notification, IncomingRequest].map((kind) => Object.getOwnPropertyDescriptor(kind, 'name')!);
+    try {
+      for (const kind of [Request, Notification, IncomingRequest]) Object.defineProperty(kind, 'name', { value: 'O' });
+      expect([String(new Request('m', [1])), String(new Notification('m')), String(new IncomingRequest('m', { a: 1 }, 7, () => undefined))]).toEqual([
+        'Request("m", [1])',
+        'Notification("m", [])',
+        'IncomingRequest("m", {"a":1})',
+      ]);
+    } finally {
+      [Request, Notification, IncomingRequest].forEach((kind, i) => Object.defineProperty(kind, 'name', names[i]!));
+    }
+  });
+});

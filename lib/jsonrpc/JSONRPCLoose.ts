@@ -1,6 +1,5 @@
-import { getOwn, hasOwn, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
+import { getOwn, hasOwn, type JSONRecord } from './jsonrpcInternals.js';
 import { JSONRPC } from './JSONRPC.js';
-import type { Notification } from './Notification.js';
 import { invalidRequestError } from './ProtocolError.js';
 import {
   bestEffortError,
@@ -10,8 +9,6 @@ import {
   v2RequestPayload,
   v2ResponsePayload,
 } from './protocolInternals.js';
-import type { Request } from './Request.js';
-import type { RPCError } from './RPCError.js';
 
 /**
  * A relaxed JSON-RPC that accepts 1.0 and 2.0 messages, and some that are
@@ -32,13 +29,9 @@ import type { RPCError } from './RPCError.js';
  * ```
  */
 export abstract class JSONRPCLoose extends JSONRPC {
-  protected static override messageId(payload: unknown, requireId: boolean): unknown {
-    return v2MessageId(payload, requireId);
-  }
+  protected static override messageId = v2MessageId;
 
-  protected static override requestArgs(payload: JSONRecord): RequestArgs {
-    return v2RequestArgs(payload);
-  }
+  protected static override requestArgs = v2RequestArgs;
 
   static override responseValue(payload: JSONRecord): unknown {
     // The result, unless it is null and there is an error.
@@ -55,15 +48,9 @@ export abstract class JSONRPCLoose extends JSONRPC {
     return payload['result'];
   }
 
-  static override requestPayload(request: Request | Notification, requestId: unknown): JSONRecord {
-    return v2RequestPayload(request, requestId);
-  }
+  static override requestPayload = v2RequestPayload;
 
-  static override responsePayload(result: unknown, requestId: unknown): JSONRecord {
-    return v2ResponsePayload(result, requestId);
-  }
+  static override responsePayload = v2ResponsePayload;
 
-  static override errorPayload(error: RPCError, requestId: unknown): JSONRecord {
-    return v2ErrorPayload(error, requestId);
-  }
+  static override errorPayload = v2ErrorPayload;
 }

@@ -1,6 +1,5 @@
-import { getOwn, hasOwn, isRecord, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
+import { getOwn, hasOwn, isRecord, type JSONRecord } from './jsonrpcInternals.js';
 import { JSONRPC } from './JSONRPC.js';
-import type { Notification } from './Notification.js';
 import { invalidRequestError } from './ProtocolError.js';
 import {
   v2ErrorPayload,
@@ -10,7 +9,6 @@ import {
   v2ResponsePayload,
 } from './protocolInternals.js';
 import { pyStr } from './pythonReprInternals.js';
-import type { Request } from './Request.js';
 import { RPCError } from './RPCError.js';
 
 /**
@@ -33,17 +31,13 @@ import { RPCError } from './RPCError.js';
  * ```
  */
 export abstract class JSONRPCv2 extends JSONRPC {
-  protected static override messageId(payload: unknown, requireId: boolean): unknown {
-    return v2MessageId(payload, requireId);
-  }
+  protected static override messageId = v2MessageId;
 
   protected static override validateMessage(payload: JSONRecord): void {
     if (getOwn(payload, 'jsonrpc') !== '2.0') throw invalidRequestError('"jsonrpc" is not "2.0"');
   }
 
-  protected static override requestArgs(payload: JSONRecord): RequestArgs {
-    return v2RequestArgs(payload);
-  }
+  protected static override requestArgs = v2RequestArgs;
 
   static override responseValue(payload: JSONRecord): unknown {
     if (hasOwn(payload, 'result')) {
@@ -67,15 +61,9 @@ export abstract class JSONRPCv2 extends JSONRPC {
     throw invalidRequestError(`ill-formed response error object: ${pyStr(error)}`);
   }
 
-  static override requestPayload(request: Request | Notification, requestId: unknown): JSONRecord {
-    return v2RequestPayload(request, requestId);
-  }
+  static override requestPayload = v2RequestPayload;
 
-  static override responsePayload(result: unknown, requestId: unknown): JSONRecord {
-    return v2ResponsePayload(result, requestId);
-  }
+  static override responsePayload = v2ResponsePayload;
 
-  static override errorPayload(error: RPCError, requestId: unknown): JSONRecord {
-    return v2ErrorPayload(error, requestId);
-  }
+  static override errorPayload = v2ErrorPayload;
 }

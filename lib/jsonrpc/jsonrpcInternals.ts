@@ -75,7 +75,7 @@ export function isPlainRecord(value: unknown): value is JSONRecord {
 
 /** Python's `key in dict`: own properties only, so `"toString"` is never found. */
 export function hasOwn(record: JSONRecord, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(record, key);
+  return Object.hasOwn(record, key);
 }
 
 /** Python's `dict.get(key)`: the own value, or null when absent. */

@@ -21,6 +21,10 @@ import { sessionCounters } from './statsInternals.js';
 import { SessionWriter } from './writerInternals.js';
 import { Wiring, countChunks, startSession, type SessionHooks } from './wiringInternals.js';
 
+/** The reference's traffic counters, by name: the session's attributes of those names, and part of every stats snapshot. */
+const COUNTER_NAMES = ['startTime', 'errors', 'sendCount', 'sendSize', 'lastSend', 'recvCount', 'recvSize', 'lastRecv'] as const;
+type CounterName = (typeof COUNTER_NAMES)[number];
+
 /**
  * What every session has: the lifecycle, and the parts it is made of — the
  * writer (outbox, one write per flush, send watchdog), the cost meter, the
@@ -151,36 +155,32 @@ export abstract class SessionBase<M, T = unknown> {
   }
 
   /** When the session was made (seconds on the scheduler's clock). */
-  get startTime(): number {
-    return this.#counters.startTime;
-  }
+  declare readonly startTime: number;
   /** Errors counted. */
-  get errors(): number {
-    return this.#counters.errors;
-  }
+  declare readonly errors: number;
   /** Messages sent. */
-  get sendCount(): number {
-    return this.#counters.sendCount;
-  }
+  declare readonly sendCount: number;
   /** Bytes sent (unframed). */
-  get sendSize(): number {
-    return this.#counters.sendSize;
-  }
+  declare readonly sendSize: number;
   /** When a message was last sent. */
-  get lastSend(): number {
-    return this.#counters.lastSend;
-  }
+  declare readonly lastSend: number;
   /** Messages received. */
-  get recvCount(): number {
-    return this.#counters.recvCount;
-  }
+  declare readonly recvCount: number;
   /** Bytes received (framed, as read). */
-  get recvSize(): number {
-    return this.#counters.recvSize;
-  }
+  declare readonly recvSize: number;
   /** When a message was last received. */
-  get lastRecv(): number {
-    return this.#counters.lastRecv;
+  declare readonly lastRecv: number;
+
+  static {
+    // The counters declared above, each read through from the session's counters.
+    for (const name of COUNTER_NAMES) {
+      Object.defineProperty(this.prototype, name, {
+        configurable: true,
+        get(this: SessionBase<unknown>): number {
+          return this.#counters[name];
+        },
+      });
+    }
   }
 
   /** Resource usage; see {@link SessionOptions}. Setting it recalculates the throttle. */
@@ -264,14 +264,7 @@ export abstract class SessionBase<M, T = unknown> {
   stats(): SessionStats {
     const counters = this.#counters;
     return {
-      startTime: counters.startTime,
-      errors: counters.errors,
-      sendCount: counters.sendCount,
-      sendSize: counters.sendSize,
-      lastSend: counters.lastSend,
-      recvCount: counters.recvCount,
-      recvSize: counters.recvSize,
-      lastRecv: counters.lastRecv,
+      ...(Object.fromEntries(COUNTER_NAMES.map((name) => [name, counters[name]])) as Pick<SessionStats, CounterName>),
       cost: this.#meter.cost,
       incomingConcurrency: this.#meter.target,
       unansweredRequests: this.#dispatcher.unanswered,

@@ -228,7 +228,7 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
   protected override defaultFramer(): FramerBase<Uint8Array> {
     const framer = this.transport.defaultFramer?.() ?? (this.transport.messageBoundaries ? wholeMessageFramer : undefined);
     if (framer === undefined) {
-      throw new TypeError('a byte-stream transport needs a framer: pass the framer option (e.g. new NewlineFramer()), or give the transport defaultFramer()');
+      throw new TypeError('a byte-stream transport needs a framer: pass the framer option');
     }
     return framer;
   }

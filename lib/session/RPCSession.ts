@@ -31,7 +31,7 @@ import { cancellationPlug, type CancellationPlug } from './cancellationInternals
 import { OutgoingPath, PromiseSink, sessionPath, type ExchangeSink, type OutgoingSender } from './outgoingInternals.js';
 import { SessionBase } from './SessionBase.js';
 import { rpcSessionDefaults, type RequestOptions, type RPCSessionDefaults, type RPCSessionOptions } from './SessionOptions.js';
-import { errorText, firstResult, wholeMessageFramer } from './sessionInternals.js';
+import { callOffers, errorText, wholeMessageFramer, type CallOffer } from './sessionInternals.js';
 import { countersOf, type SessionCounters } from './statsInternals.js';
 
 /**
@@ -92,30 +92,6 @@ export interface RPCSessionConfig<C extends MethodContract = UntypedContract> ex
   readonly connection?: JSONRPCConnection;
   /** Handlers for incoming requests and notifications, by method name (typed by the contract: see {@link MethodHandlers}). */
   readonly handlers?: MethodHandlers<C>;
-}
-
-/**
- * An incoming request offered on {@link RPCSession.calls$}: answer it with
- * `respond` (a value, a Promise or an Observable) or `fail` (an RPCError).
- *
- * ## Example
- * ```ts
- * import { JSONRPC, RPCError, RPCSession, memoryTransportPair, type IncomingCall } from 'rxrpcx';
- * const [, transport] = memoryTransportPair();
- * const server = new RPCSession(transport);
- * server.calls$.subscribe((call: IncomingCall) => {
- *   if (call.request.method === 'time') call.respond(Date.now());
- *   else call.fail(new RPCError(JSONRPC.METHOD_NOT_FOUND, `unknown method "${call.request.method}"`));
- * });
- * ```
- */
-export interface IncomingCall {
-  /** The request or notification. */
-  readonly request: Request | Notification;
-  /** Answers with a result; an Observable's first value counts. */
-  respond(result: unknown): void;
-  /** Answers with an error (an RPCError is sent as it is; anything else as 'internal server error'). */
-  fail(error: unknown): void;
 }
 
 /**
@@ -197,7 +173,8 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
   #outgoing: OutgoingPath | undefined;
   /** Made when first asked for: most sessions never are. */
   #notifications: Subject<Notification> | undefined;
-  #calls: Subject<IncomingCall> | undefined;
+  /** What `incomingCalls` does with a request no handler takes; undefined until it is asked for. */
+  #offerCall: CallOffer | undefined;
   /** Wire cancellation; undefined when off. */
   readonly #cancel: CancellationPlug | undefined;
   /** Each unanswered member of an incoming batch, to its batch's failure report; made with the first batch. */
@@ -239,17 +216,6 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
     return (this.#notifications ??= new Subject<Notification>()).asObservable();
   }
 
-  /**
-   * Incoming requests and notifications that no handler in the table takes,
-   * for code that prefers a stream to subclassing. While this has an
-   * observer, such requests wait for its answer (within `processingTimeout`)
-   * instead of failing with METHOD_NOT_FOUND.
-   */
-  get calls$(): Observable<IncomingCall> {
-    if (this.ended && this.#calls === undefined) return EMPTY;
-    return (this.#calls ??= new Subject<IncomingCall>()).asObservable();
-  }
-
   /** How many outgoing requests may be in flight now. */
   get outgoingConcurrent(): number {
     return this.#outgoing?.target ?? Math.trunc(this.initialOutgoingConcurrent);
@@ -263,14 +229,15 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
    * positional arguments (named ones are refused, as for Python's
    * `def f(*args)`); a handler made by `defineHandler` has its arguments
    * checked by `handlerInvocation`. An unknown method is METHOD_NOT_FOUND,
-   * unless `calls$` (or, for a notification, `notifications$`) is observed.
+   * unless {@link incomingCalls} (or, for a notification, `notifications$`) is observed.
    */
   handleRequest(request: Request | Notification): unknown {
     // Whatever the contract, the table is looked up by the name on the wire.
     const table = this.handlers as Readonly<Record<string, RPCMethod | undefined>>;
     const method = Object.hasOwn(table, request.method) ? table[request.method] : undefined;
     if (method === undefined) {
-      if (this.#calls?.observed === true) return this.#offer(request);
+      const offered = this.#offerCall?.(request);
+      if (offered !== undefined) return offered;
       if (request instanceof Notification && this.#notifications?.observed === true) return undefined;
       throw unknownMethod(request.method);
     }
@@ -372,6 +339,7 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
   static {
     // BatchRequest sends through the same path, from outside the class.
     sessionPath.bind((session) => (session as RPCSession).#path());
+    callOffers.bind((session, offer) => void ((session as RPCSession).#offerCall = offer));
   }
 
   /** The outgoing path, made with the first request or batch. */
@@ -572,29 +540,12 @@ export class RPCSession<C extends MethodContract = UntypedContract> extends Sess
     return { result: new RPCError(INTERNAL_ERROR, 'internal server error'), disconnect: false };
   }
 
-  #offer(request: Request | Notification): Observable<unknown> {
-    return new Observable<unknown>((subscriber) => {
-      let answered = false;
-      const once = (answer: () => void): void => {
-        if (answered) return;
-        answered = true;
-        answer();
-      };
-      this.#calls?.next({
-        request,
-        respond: (result) => once(() => subscriber.add(firstResult(() => result).subscribe(subscriber))),
-        fail: (error) => once(() => subscriber.error(error)),
-      });
-    });
-  }
-
   protected override end(): void {
     if (this.ended) return;
     // Nothing waits for an answer that cannot come.
     this.#outgoing?.close();
     this.connection.cancelPendingRequests();
     this.#notifications?.complete();
-    this.#calls?.complete();
     // Batches that will never finish still report their failures.
     for (const report of this.#openReports ?? []) report.report(this.logger);
     this.#openReports = undefined;

@@ -1,5 +1,6 @@
 export { SessionBase } from './SessionBase.js';
-export { RPCSession, type RPCMethod, type RPCMethodTable, type RPCSessionConfig, type IncomingCall } from './RPCSession.js';
+export { RPCSession, type RPCMethod, type RPCMethodTable, type RPCSessionConfig } from './RPCSession.js';
+export { incomingCalls, type IncomingCall } from './incomingCalls.js';
 export { MessageSession, type MessageSessionConfig } from './MessageSession.js';
 export { BatchRequest, type BatchSender } from './BatchRequest.js';
 export { BatchError } from './BatchError.js';

@@ -1,6 +1,8 @@
 import { Observable, defaultIfEmpty, defer, from, isObservable, of, take, type OperatorFunction } from 'rxjs';
 import type { FramerBase, FramerMessagesOptions } from '../framing/FramerBase.js';
 import { decodeFrames, defineDecoder } from '../framing/framingInternals.js';
+import type { Notification } from '../jsonrpc/Notification.js';
+import type { Request } from '../jsonrpc/Request.js';
 import { slot } from '../util/slotInternals.js';
 
 /** A short, safe description of anything thrown, for log lines. */
@@ -53,3 +55,9 @@ export const sessionEnd = slot<(session: object, callback: () => void) => void>(
 export function whenEnded(session: object, callback: () => void): void {
   sessionEnd.get()(session, callback);
 }
+
+/** What a session does with a request no handler takes, if anything: an answer to await, or undefined for METHOD_NOT_FOUND. */
+export type CallOffer = (request: Request | Notification) => Observable<unknown> | undefined;
+
+/** Bound once, by `RPCSession`'s static block: gives a session the `incomingCalls` stream's offer. */
+export const callOffers = slot<(session: object, offer: CallOffer) => void>('RPCSession is not loaded');

@@ -48,6 +48,7 @@ describe('browser bundle budget', () => {
   const optIns: ReadonlyArray<readonly [feature: string, importName: string, module: RegExp]> = [
     ['outgoing batches', 'BatchRequest', /\/(Batch|BatchRequest)\.js$/],
     ['wire cancellation', 'wireCancellation', /\/wireCancellation\.js$/],
+    ['the stream of unhandled calls', 'incomingCalls', /\/incomingCalls\.js$/],
     ['the signature checks', 'defineHandler', /\/handlerInvocation\.js$/],
   ];
 

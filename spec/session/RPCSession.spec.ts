@@ -15,6 +15,7 @@ import {
   RPCSession,
   ReplyAndDisconnect,
   defineHandler,
+  incomingCalls,
   memoryTransportPair,
   rpcSessionDefaults,
   sessionDefaults,
@@ -133,15 +134,33 @@ describe('RPCSession', () => {
       await client.close();
     });
 
-    it('offers unhandled requests on calls$ for stream-style servers', async () => {
+    it('offers unhandled requests on incomingCalls for stream-style servers', async () => {
       const { client, server } = pair();
-      server.calls$.subscribe((call: IncomingCall) => {
+      incomingCalls(server).subscribe((call: IncomingCall) => {
         if (call.request.method === 'double') call.respond(timer(1).pipe(map(() => (call.request.args as number[])[0]! * 2)));
         else call.fail(new RPCError(-1, 'no'));
       });
       expect(await client.sendRequest('double', [21])).toBe(42);
       await expect(client.sendRequest('other')).rejects.toMatchObject({ code: -1, message: 'no' });
       await client.close();
+    });
+
+    it('incomingCalls: unobserved, unknown methods fail as before; one stream per session; it completes when the session ends', async () => {
+      const { client, server } = pair();
+      const calls = incomingCalls(server);
+      await expect(client.sendRequest('nobody')).rejects.toMatchObject({ code: JSONRPC.METHOD_NOT_FOUND });
+      const seen: string[] = [];
+      let completed = 0;
+      calls.subscribe({ next: (call) => (seen.push(call.request.method), call.respond(1)), complete: () => (completed += 1) });
+      incomingCalls(server).subscribe({ complete: () => (completed += 1) });
+      expect(await client.sendRequest('somebody')).toBe(1);
+      expect(seen).toEqual(['somebody']);
+      await client.close();
+      await firstValueFrom(server.closed$, { defaultValue: undefined });
+      expect(completed).toBe(2);
+      let late = false;
+      incomingCalls(server).subscribe({ complete: () => (late = true) });
+      expect(late).toBe(true);
     });
 
     it('answers handler errors: RPCError as given, anything else as internal server error (logged)', async () => {

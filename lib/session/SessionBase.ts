@@ -16,7 +16,7 @@ import type { SessionLogger } from './SessionLogger.js';
 import { defaultLogger, peerLogger } from './setDefaultLogger.js';
 import { sessionDefaults, type SessionDefaults, type SessionOptions } from './SessionOptions.js';
 import type { SessionStats } from './SessionStats.js';
-import { errorText, sessionEnd } from './sessionInternals.js';
+import { connectionClosed, errorText, sessionEnd } from './sessionInternals.js';
 import { sessionCounters } from './statsInternals.js';
 import { SessionWriter } from './writerInternals.js';
 import { Wiring, countChunks, startSession, type SessionHooks } from './wiringInternals.js';
@@ -361,7 +361,7 @@ export abstract class SessionBase<M, T = unknown> {
    * then aborted).
    */
   protected send(message: M | string, unframedSize?: number): Promise<void> {
-    if (this.isClosing()) return Promise.reject(new ConnectionError('connection is closed'));
+    if (this.isClosing()) return Promise.reject(connectionClosed());
     return this.#writer.send(message, unframedSize);
   }
 

@@ -1,5 +1,4 @@
 import type { Unsubscribable } from 'rxjs';
-import { ConnectionError } from '../jsonrpc/ConnectionError.js';
 import type { Batch } from '../jsonrpc/Batch.js';
 import { batching } from '../jsonrpc/batchInternals.js';
 import { forgetRequest, sendRequestText, type PendingKey, type ResponseReceiver } from '../jsonrpc/connectionInternals.js';
@@ -10,6 +9,7 @@ import { TaskTimeout } from '../tasks/TaskTimeout.js';
 import { slot } from '../util/slotInternals.js';
 import { abortError, type CancellationPlug } from './cancellationInternals.js';
 import type { SessionLogger } from './SessionLogger.js';
+import { connectionClosed } from './sessionInternals.js';
 
 /** The most outgoing requests in flight, however fast replies come (the reference's cap). */
 const OUTGOING_CAP = 250;
@@ -233,7 +233,7 @@ export class OutgoingPath implements Slots {
    */
   open(sink: ExchangeSink, sent: Sent, requestCount: number, timeout: number, signal?: AbortSignal): Unsubscribable | undefined {
     if (this.host.isClosing()) {
-      sink.error(new ConnectionError('connection is closed'));
+      sink.error(connectionClosed());
       return undefined;
     }
     if (signal?.aborted === true) {
@@ -250,7 +250,7 @@ export class OutgoingPath implements Slots {
   close(): void {
     const waiting = [...(this.#waiting ?? [])];
     this.#waiting = undefined;
-    for (const exchange of waiting) exchange.deliver(new ConnectionError('connection is closed'));
+    for (const exchange of waiting) exchange.deliver(connectionClosed());
   }
 
   took(): void {

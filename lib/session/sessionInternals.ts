@@ -1,6 +1,7 @@
 import { Observable, defaultIfEmpty, defer, from, isObservable, of, take, type OperatorFunction } from 'rxjs';
 import type { FramerBase, FramerMessagesOptions } from '../framing/FramerBase.js';
 import { decodeFrames, defineDecoder } from '../framing/framingInternals.js';
+import { ConnectionError } from '../jsonrpc/ConnectionError.js';
 import type { Notification } from '../jsonrpc/Notification.js';
 import type { Request } from '../jsonrpc/Request.js';
 import { slot } from '../util/slotInternals.js';
@@ -61,3 +62,8 @@ export type CallOffer = (request: Request | Notification) => Observable<unknown>
 
 /** Bound once, by `RPCSession`'s static block: gives a session the `incomingCalls` stream's offer. */
 export const callOffers = slot<(session: object, offer: CallOffer) => void>('RPCSession is not loaded');
+
+/** What sending on a session that has closed (or is closing) fails with: one wording, for every way out. */
+export function connectionClosed(): ConnectionError {
+  return new ConnectionError('connection is closed');
+}

@@ -1,13 +1,12 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { FramerBase } from '../framing/FramerBase.js';
 import { textFraming } from '../framing/framingInternals.js';
-import { ConnectionError } from '../jsonrpc/ConnectionError.js';
 import { utf8 } from '../jsonrpc/jsonrpcInternals.js';
 import { TaskTimeout } from '../tasks/TaskTimeout.js';
 import type { Transport } from '../transport/Transport.js';
 import { Waiters, textWriting, type TextWritable } from '../transport/transportInternals.js';
 import type { SessionLogger } from './SessionLogger.js';
-import { errorText } from './sessionInternals.js';
+import { connectionClosed, errorText } from './sessionInternals.js';
 
 /** What the writer reads from its session, live. */
 export interface WriterHost<M> {
@@ -91,7 +90,7 @@ export class SessionWriter<M> {
    * if the write stalled past `maxSendDelay`.
    */
   send(message: M | string, unframedSize?: number): Promise<void> {
-    if (this.#closed) return Promise.reject(new ConnectionError('connection is closed'));
+    if (this.#closed) return Promise.reject(connectionClosed());
     this.enqueue(message, unframedSize);
     return (this.#waiters ??= new Waiters()).add();
   }
@@ -120,7 +119,7 @@ export class SessionWriter<M> {
     this.#watchdog = undefined;
     this.#outbox = [];
     this.#sizes = [];
-    this.#waiters?.rejectAll(new ConnectionError('connection is closed'));
+    this.#waiters?.rejectAll(connectionClosed());
     this.#waiters = undefined;
   }
 

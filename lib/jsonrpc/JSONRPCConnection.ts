@@ -251,7 +251,7 @@ export class JSONRPCConnection {
       return this.#receive(message);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
-      return { items: NO_ITEMS, reply: error.replyBytes, errors: [error] };
+      return { items: NONE, reply: error.replyBytes, errors: [error] };
     }
   }
 
@@ -274,10 +274,10 @@ export class JSONRPCConnection {
       case 'request': {
         const { item, id } = parsed;
         const request = new IncomingRequest(item.method, item.args, id, (result) => this.#singleReply(result, id));
-        return { items: [request], reply: undefined, errors: NO_ERRORS };
+        return { items: [request], reply: undefined, errors: NONE };
       }
       case 'notification':
-        return { items: [parsed.item], reply: undefined, errors: NO_ERRORS };
+        return { items: [parsed.item], reply: undefined, errors: NONE };
       case 'response':
         return this.#receiveResponse(parsed.item.result, parsed.id);
       case 'batch': {
@@ -423,7 +423,7 @@ export class JSONRPCConnection {
     // now. (The reference never answered such a batch unless every member
     // was bad.)
     const reply = parts.length > 0 && parts.length === expected ? protocol.batchMessageFromParts(parts) : undefined;
-    return { items, reply, errors: errors.length === 0 ? NO_ERRORS : errors };
+    return { items, reply, errors: errors.length === 0 ? NONE : errors };
   }
 
   // ---- the replying side ----
@@ -459,10 +459,10 @@ export class JSONRPCConnection {
   }
 }
 
-const NO_ITEMS: ReceivedMessage['items'] = Object.freeze([]);
-const NO_ERRORS: ReceivedMessage['errors'] = Object.freeze([]);
+/** No items, no errors: one frozen empty list for both. */
+const NONE: readonly never[] = Object.freeze([]);
 /** What a response, or anything else with nothing to process or send, gives. */
-const NOTHING: ReceivedMessage = Object.freeze({ items: NO_ITEMS, reply: undefined, errors: NO_ERRORS });
+const NOTHING: ReceivedMessage = Object.freeze({ items: NONE, reply: undefined, errors: NONE });
 
 /** How many abandoned requests a connection remembers, to drop their late answers quietly. */
 const ABANDONED_MEMORY = 1024;

@@ -490,11 +490,12 @@ export abstract class SessionBase<M, T = unknown> {
     this.#writer.close();
     this.#meter.leave();
     if (!this.transport.isClosing()) this.transport.abort();
+    const failed = (error: unknown): void => this.logger.error(`connectionLost hook failed: ${errorText(error)}`);
     let hook: void | Promise<void> = undefined;
     try {
       hook = this.connectionLost();
     } catch (error) {
-      this.logger.error(`connectionLost hook failed: ${errorText(error)}`);
+      failed(error);
     }
     const finish = (): void => {
       this.#counters.end();
@@ -507,7 +508,7 @@ export abstract class SessionBase<M, T = unknown> {
       }
     };
     if (hook instanceof Promise) {
-      hook.catch((error: unknown) => this.logger.error(`connectionLost hook failed: ${errorText(error)}`)).finally(finish);
+      hook.catch(failed).finally(finish);
     } else {
       finish();
     }

@@ -82,17 +82,22 @@ export class Fifo<T> {
   }
 
   shift(): T | undefined {
-    if (this.#head === this.#items.length) return undefined;
-    const item = this.#items[this.#head];
-    this.#items[this.#head++] = undefined;
-    if (this.#head === this.#items.length) {
-      this.#items = [];
-      this.#head = 0;
-    } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
+    const items = this.#items;
+    const head = this.#head;
+    if (head === items.length) return undefined;
+    const item = items[head];
+    items[head] = undefined;
+    const next = head + 1;
+    // Emptied: start afresh. Over half dead (and not tiny): keep the live part.
+    if (next === items.length) this.#reset([]);
+    else if (next > 1024 && next * 2 > items.length) this.#reset(items.slice(next));
+    else this.#head = next;
     return item;
+  }
+
+  #reset(items: Array<T | undefined>): void {
+    this.#items = items;
+    this.#head = 0;
   }
 }
 

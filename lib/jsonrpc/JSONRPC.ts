@@ -2,7 +2,7 @@ import type { Batch } from './Batch.js';
 import { ERROR_CODE_UNAVAILABLE, EXCESSIVE_RESOURCE_USAGE, INTERNAL_ERROR, INVALID_ARGS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, SERVER_BUSY, decodeJSONMessage, hasOwn, isRecord, utf8, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
 import { batching } from './batchInternals.js';
 import { Notification } from './Notification.js';
-import { ProtocolError, emptyBatchError } from './ProtocolError.js';
+import { ProtocolError, emptyBatchError, notAnObjectError } from './ProtocolError.js';
 import { encodePayloadText, requestText, responseText } from './protocolInternals.js';
 import { Request } from './Request.js';
 import { Response } from './Response.js';
@@ -233,7 +233,7 @@ export abstract class JSONRPC {
       if (payload.length === 0) throw this.protocolError(INVALID_REQUEST, 'batch is empty', true, null);
       return { kind: 'batch', payloads: payload };
     }
-    throw this.protocolError(INVALID_REQUEST, 'request object must be a dictionary', true, null);
+    throw this.rethrow(notAnObjectError(), true, null);
   }
 
   /** The decoded JSON of a message, or a PARSE_ERROR ProtocolError with its reply. */

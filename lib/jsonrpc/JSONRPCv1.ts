@@ -1,7 +1,7 @@
 import { INVALID_ARGS, hasOwn, isRecord, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
 import { JSONRPC } from './JSONRPC.js';
 import type { Notification } from './Notification.js';
-import { ProtocolError, invalidRequestError, invalidArgsError } from './ProtocolError.js';
+import { ProtocolError, invalidRequestError, invalidArgsError, notAnObjectError } from './ProtocolError.js';
 import { bestEffortError, definePositionalOnly } from './protocolInternals.js';
 import { pyStr } from './pythonReprInternals.js';
 import type { Request } from './Request.js';
@@ -34,7 +34,7 @@ export abstract class JSONRPCv1 extends JSONRPC {
 
   protected static override messageId(payload: unknown, _requireId: boolean): unknown {
     // 1.0 needs an id always, of any type; batches never get this far.
-    if (!isRecord(payload)) throw invalidRequestError('request object must be a dictionary');
+    if (!isRecord(payload)) throw notAnObjectError();
     if (!hasOwn(payload, 'id')) throw invalidRequestError('request has no "id"');
     return payload['id'];
   }

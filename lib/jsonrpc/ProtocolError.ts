@@ -95,3 +95,8 @@ export function emptyBatchError(): ProtocolError {
 export function invalidArgsError(message: string): ProtocolError {
   return new ProtocolError(INVALID_ARGS, message);
 }
+
+/** The INVALID_REQUEST protocol error for a message (or batch member) that is not a JSON object. Not re-exported. */
+export function notAnObjectError(): ProtocolError {
+  return invalidRequestError('request object must be a dictionary');
+}

@@ -8,14 +8,14 @@
 import { ERROR_CODE_UNAVAILABLE, INTERNAL_ERROR, asPythonInt, encodeJSONText, getOwn, hasOwn, isRecord, isValidV2Id, type JSONRecord, type RequestArgs } from './jsonrpcInternals.js';
 import type { JSONRPCProtocol } from './JSONRPC.js';
 import type { Notification } from './Notification.js';
-import { ProtocolError, invalidRequestError, invalidArgsError } from './ProtocolError.js';
+import { ProtocolError, invalidRequestError, invalidArgsError, notAnObjectError } from './ProtocolError.js';
 import { pyStr } from './pythonReprInternals.js';
 import type { Request } from './Request.js';
 import { RPCError } from './RPCError.js';
 
 /** JSON-RPC 2.0's id rule (also JSONRPCLoose's). */
 export function v2MessageId(payload: unknown, requireId: boolean): unknown {
-  if (!isRecord(payload)) throw invalidRequestError('request object must be a dictionary');
+  if (!isRecord(payload)) throw notAnObjectError();
   if (hasOwn(payload, 'id')) {
     const id = payload['id'];
     if (!isValidV2Id(id)) throw invalidRequestError(`invalid "id": ${pyStr(id)}`);

@@ -100,11 +100,10 @@ export class CostMeter {
 
   /** Sets the cost as it is now (no decay owed for the time before) and recalculates. */
   set(cost: number): void {
-    const now = this.#host.scheduler.now() / 1000;
-    const owed = Math.max(0, this.cost - (now - this.#recalcTime) * this.#host.costDecayPerSec);
+    this.#decay();
+    const owed = this.cost;
     this.cost = Math.max(0, cost);
     this.#group?.charge(this.cost - owed);
-    this.#recalcTime = now;
     this.recalc();
   }
 
@@ -140,9 +139,7 @@ export class CostMeter {
   /** Refunds the decay since the last time, then recomputes the fraction and the concurrency target. */
   recalc(): void {
     const host = this.#host;
-    const now = host.scheduler.now() / 1000;
-    this.cost = Math.max(0, this.cost - (now - this.#recalcTime) * host.costDecayPerSec);
-    this.#recalcTime = now;
+    this.#decay();
     const effective = this.effectiveCost;
     this.#effectiveAtRecalc = effective;
     const softRange = host.costHardLimit - host.costSoftLimit;
@@ -154,5 +151,12 @@ export class CostMeter {
       this.target = Math.trunc(target);
     }
     this.#listener.recalculated();
+  }
+
+  /** The cost decays by `costDecayPerSec` from the last recalculation to now. */
+  #decay(): void {
+    const now = this.#host.scheduler.now() / 1000;
+    this.cost = Math.max(0, this.cost - (now - this.#recalcTime) * this.#host.costDecayPerSec);
+    this.#recalcTime = now;
   }
 }

@@ -44,4 +44,4 @@ export function unsentBatch(): never {
 }
 
 /** Bound once, by `Batch`'s static block; only a batch's holder asks, so it is bound. */
-export const batching = slot<Batching>('batches are made by Batch, which is not loaded');
+export const batching = slot<Batching>('Batch');

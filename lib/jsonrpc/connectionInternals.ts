@@ -39,7 +39,7 @@ interface ConnectionFriend {
 }
 
 /** Bound once, by `JSONRPCConnection`'s static block. */
-export const connectionFriend = slot<ConnectionFriend>('JSONRPCConnection is not loaded');
+export const connectionFriend = slot<ConnectionFriend>('JSONRPCConnection');
 
 /**
  * Registers a request awaiting its answer and returns its message as JSON
@@ -97,7 +97,7 @@ interface IncomingRequestFriend {
 }
 
 /** Bound once, by `IncomingRequest`'s static block. */
-export const incomingRequestFriend = slot<IncomingRequestFriend>('IncomingRequest is not loaded');
+export const incomingRequestFriend = slot<IncomingRequestFriend>('IncomingRequest');
 
 /**
  * `request.reply(result)` without the final encoding, for senders that batch

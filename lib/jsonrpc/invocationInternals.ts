@@ -19,7 +19,7 @@ import { RPCError } from './RPCError.js';
 type Invocation = <R>(handler: RPCHandler<R>, request: Request | Notification) => () => R;
 
 /** Bound once, by the module that defines `defineHandler`. */
-export const invocation = slot<Invocation>('handler objects are made by defineHandler, which is not loaded');
+export const invocation = slot<Invocation>('defineHandler', 'handler objects are made by defineHandler, which is not loaded');
 
 /** `handlerInvocation(handler, request)`, for a handler object. */
 export function invokeHandler<R>(handler: RPCHandler<R>, request: Request | Notification): () => R {

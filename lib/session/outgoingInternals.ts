@@ -313,7 +313,7 @@ export class OutgoingPath implements Slots {
 }
 
 /** Bound once, by `RPCSession`'s static block. */
-export const sessionPath = slot<(session: object) => OutgoingPath>('RPCSession is not loaded');
+export const sessionPath = slot<(session: object) => OutgoingPath>('RPCSession');
 
 /** A session's outgoing path, for what sends through it from outside the class (`BatchRequest`). */
 export function outgoingPathOf(session: object): OutgoingPath {

@@ -46,7 +46,7 @@ export function firstResult(produce: () => unknown): Observable<unknown> {
 
 
 /** Bound once, by `SessionBase`'s static block. */
-export const sessionEnd = slot<(session: object, callback: () => void) => void>('SessionBase is not loaded');
+export const sessionEnd = slot<(session: object, callback: () => void) => void>('SessionBase');
 
 /**
  * Calls `callback` once the session has ended (at once if it has): what
@@ -61,7 +61,7 @@ export function whenEnded(session: object, callback: () => void): void {
 export type CallOffer = (request: Request | Notification) => Observable<unknown> | undefined;
 
 /** Bound once, by `RPCSession`'s static block: gives a session the `incomingCalls` stream's offer. */
-export const callOffers = slot<(session: object, offer: CallOffer) => void>('RPCSession is not loaded');
+export const callOffers = slot<(session: object, offer: CallOffer) => void>('RPCSession');
 
 /** What sending on a session that has closed (or is closing) fails with: one wording, for every way out. */
 export function connectionClosed(): ConnectionError {

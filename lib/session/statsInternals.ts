@@ -66,7 +66,7 @@ export class SessionCounters {
 }
 
 /** Bound once, by `SessionBase`'s static block. */
-export const sessionCounters = slot<(session: object) => SessionCounters>('SessionBase is not loaded');
+export const sessionCounters = slot<(session: object) => SessionCounters>('SessionBase');
 
 /**
  * A session's own counters, for the parts outside `SessionBase` that count

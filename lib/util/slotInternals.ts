@@ -17,8 +17,12 @@ export interface Slot<T> {
   peek(): T | undefined;
 }
 
-/** An empty {@link Slot}; `notLoaded` is the message of reading it before it is bound. */
-export function slot<T>(notLoaded: string): Slot<T> {
+/**
+ * An empty {@link Slot}, filled in by `owner` (a class or module name); reading
+ * it before then throws a TypeError with `notLoaded` (by default, that the
+ * owner is not loaded).
+ */
+export function slot<T>(owner: string, notLoaded = `${owner} is not loaded`): Slot<T> {
   let value: T | undefined;
   return {
     bind: (bound) => void (value = bound),

@@ -3,6 +3,7 @@ import type { FramerBase } from '../framing/FramerBase.js';
 import { textFraming } from '../framing/framingInternals.js';
 import { utf8 } from '../jsonrpc/jsonrpcInternals.js';
 import { TaskTimeout } from '../tasks/TaskTimeout.js';
+import { scheduleAt } from '../tasks/tasksInternals.js';
 import type { Transport } from '../transport/Transport.js';
 import { Waiters, textWriting, type TextWritable } from '../transport/transportInternals.js';
 import type { SessionLogger } from './SessionLogger.js';
@@ -240,9 +241,9 @@ export class SessionWriter<M> {
   }
 
   #scheduleCheck(): void {
-    const scheduler = this.#host.scheduler;
-    const due = this.#lastProgress + this.#host.maxSendDelay * 1000;
-    this.#watchdog = scheduler.schedule(runWatchdog, Math.max(0, due - scheduler.now()), this);
+    // Through scheduleAt: a maxSendDelay of Infinity (or over 24.8 days) must not make a bare
+    // schedule fire every millisecond while writes are blocked. Armed only then: the closure is rare.
+    this.#watchdog = scheduleAt(this.#host.scheduler, this.#lastProgress + this.#host.maxSendDelay * 1000, () => this.check());
   }
 
   /** The watchdog's check: abort if no progress since `maxSendDelay` ago, else watch on from the last progress. */
@@ -259,11 +260,6 @@ export class SessionWriter<M> {
     }
     this.#scheduleCheck();
   }
-}
-
-/** The watchdog action: a plain function with the writer as state, as `runFlush`. */
-function runWatchdog(this: unknown, writer?: SessionWriter<unknown>): void {
-  writer?.check();
 }
 
 /** The flush action: a plain function with the writer as state, so scheduling makes no closure. */

@@ -1,5 +1,6 @@
 import { map, timer } from 'rxjs';
 import { RPCSession, TaskTimeout, memoryTransportPair } from 'rxrpcx';
+import { recording } from '../helpers/recordingScheduler';
 import { capturingLogger, pair, pendingActions, rawPeer, req, testScheduler, writesOf } from './sessionTestKit';
 
 const big = 'x'.repeat(200);
@@ -114,6 +115,19 @@ describe('the writer (marbles)', () => {
         expect(client.sendCount).toBe(10);
         expect(server.recvCount).toBe(10);
       });
+    });
+
+    it('maxSendDelay: Infinity arms no watchdog (a bare schedule would have Node fire it every millisecond)', () => {
+      const { scheduler, virtual, delays } = recording();
+      const [clientEnd, serverEnd] = memoryTransportPair({ highWaterMark: 100, scheduler });
+      new RPCSession(serverEnd, { scheduler });
+      serverEnd.pauseReading(); // the peer stops reading: every write stays blocked
+      const client = new RPCSession(clientEnd, { maxSendDelay: Infinity, scheduler });
+      client.notify('n', [big]);
+      virtual.flush();
+      expect(client.sendCount).toBe(1);
+      expect(delays.filter((delay) => delay > 0)).toEqual([]);
+      expect(client.isClosing()).toBe(false);
     });
 
     it('keeps a connection whose every write blocks but progresses (progress is a settled write)', () => {

@@ -3,7 +3,7 @@ import type { FramerBase } from '../framing/FramerBase.js';
 import { textFraming } from '../framing/framingInternals.js';
 import { utf8 } from '../jsonrpc/jsonrpcInternals.js';
 import { TaskTimeout } from '../tasks/TaskTimeout.js';
-import { scheduleAt } from '../tasks/tasksInternals.js';
+import { scheduleWith } from '../tasks/tasksInternals.js';
 import type { Transport } from '../transport/Transport.js';
 import { Waiters, textWriting, type TextWritable } from '../transport/transportInternals.js';
 import type { SessionLogger } from './SessionLogger.js';
@@ -241,9 +241,10 @@ export class SessionWriter<M> {
   }
 
   #scheduleCheck(): void {
-    // Through scheduleAt: a maxSendDelay of Infinity (or over 24.8 days) must not make a bare
-    // schedule fire every millisecond while writes are blocked. Armed only then: the closure is rare.
-    this.#watchdog = scheduleAt(this.#host.scheduler, this.#lastProgress + this.#host.maxSendDelay * 1000, () => this.check());
+    // Clamped: a maxSendDelay of Infinity arms nothing, and one over 24.8 days is reached in
+    // steps (check() looks again and re-arms), where a bare delay would fire every millisecond.
+    // Armed with every write the transport holds on to: the writer is the state, no closure.
+    this.#watchdog = scheduleWith(this.#host.scheduler, this.#lastProgress + this.#host.maxSendDelay * 1000, runWatchdog, this);
   }
 
   /** The watchdog's check: abort if no progress since `maxSendDelay` ago, else watch on from the last progress. */
@@ -260,6 +261,11 @@ export class SessionWriter<M> {
     }
     this.#scheduleCheck();
   }
+}
+
+/** The watchdog action: a plain function with the writer as state, as `runFlush`. */
+function runWatchdog(this: unknown, writer?: SessionWriter<unknown>): void {
+  writer?.check();
 }
 
 /** The flush action: a plain function with the writer as state, so scheduling makes no closure. */

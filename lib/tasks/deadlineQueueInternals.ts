@@ -1,5 +1,5 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
-import { Fifo, scheduleAt } from './tasksInternals.js';
+import { Fifo, scheduleWith } from './tasksInternals.js';
 
 /**
  * One entry of a {@link DeadlineQueue}: call `cancel()` when the work it
@@ -157,10 +157,14 @@ export class DeadlineQueue {
   #arm(due: number): void {
     this.#timer?.unsubscribe();
     this.#timerDue = due;
-    // Through scheduleAt: a deadline beyond setTimeout's ceiling (24.8 days) is
-    // reached in steps, where a bare schedule would fire in 1 ms, find nothing
-    // due, and re-arm every millisecond.
-    this.#timer = scheduleAt(this.#scheduler, due, () => this.#sweep());
+    // Clamped: a deadline beyond setTimeout's ceiling (24.8 days) is reached in steps (a sweep
+    // that finds nothing due re-arms), where a bare delay would fire in 1 ms, every millisecond.
+    // The queue is the action's state: no closure per timer.
+    this.#timer = scheduleWith(this.#scheduler, due, DeadlineQueue.#wake, this);
+  }
+
+  static #wake(this: unknown, queue?: DeadlineQueue): void {
+    if (queue !== undefined) queue.#sweep();
   }
 
   #sweep(): void {

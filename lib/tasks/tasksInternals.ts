@@ -155,25 +155,41 @@ export function deadlineAt(time: number | Date): (nowMs: number) => Deadline {
 const MAX_TIMER_MS = 0x7fffffff;
 
 /**
+ * Schedules `work`, with `state`, for `deadlineMs` on the scheduler's clock:
+ * never in the past, at most setTimeout's ceiling away (24.8 days: work woken
+ * before its deadline looks again and re-arms), and not at all for an
+ * infinite deadline, where a bare `schedule` would have Node fire it after
+ * 1 ms. The one clamp for every timer; the hot ones (the deadline sweep, the
+ * send watchdog) pass their owner as state, so arming makes no closure.
+ */
+export function scheduleWith<T>(
+  scheduler: SchedulerLike,
+  deadlineMs: number,
+  work: (this: SchedulerAction<T>, state?: T) => void,
+  state?: T,
+): Subscription | undefined {
+  const ms = deadlineMs - scheduler.now();
+  return Number.isFinite(ms) ? scheduler.schedule(work, Math.min(Math.max(0, ms), MAX_TIMER_MS), state) : undefined;
+}
+
+/**
  * Runs `work` once `scheduler.now()` reaches `deadlineMs`. An infinite
  * deadline never fires and schedules nothing.
  */
 export function scheduleAt(scheduler: SchedulerLike, deadlineMs: number, work: () => void): Subscription {
-  const first = Math.max(0, deadlineMs - scheduler.now());
-  if (!Number.isFinite(first)) return new Subscription();
-  return scheduler.schedule(
-    function (this: SchedulerAction<boolean>, clamped?: boolean) {
-      if (clamped) {
+  return (
+    scheduleWith(
+      scheduler,
+      deadlineMs,
+      function (this: SchedulerAction<boolean>, clamped?: boolean) {
+        // Only a step short of the deadline looks at the clock again: a timer that ran its
+        // full delay fires even if the wall clock moved meanwhile.
         const rest = deadlineMs - scheduler.now();
-        if (rest > 0) {
-          this.schedule(rest > MAX_TIMER_MS, Math.min(rest, MAX_TIMER_MS));
-          return;
-        }
-      }
-      work();
-    },
-    Math.min(first, MAX_TIMER_MS),
-    first > MAX_TIMER_MS,
+        if (clamped && rest > 0) this.schedule(rest > MAX_TIMER_MS, Math.min(rest, MAX_TIMER_MS));
+        else work();
+      },
+      deadlineMs - scheduler.now() > MAX_TIMER_MS,
+    ) ?? new Subscription()
   );
 }
 

@@ -11,7 +11,7 @@ import type { NetAddress } from '../util/NetAddress.js';
 import { joinGroup } from './costGroupInternals.js';
 import type { CostGroups } from './CostGroups.js';
 import { CostMeter } from './costMeterInternals.js';
-import { IncomingDispatcher, type DispatchTarget } from './dispatcherInternals.js';
+import { IncomingDispatcher, type DispatchTarget, type DispatcherHost } from './dispatcherInternals.js';
 import type { SessionLogger } from './SessionLogger.js';
 import { defaultLogger, peerLogger } from './setDefaultLogger.js';
 import { sessionDefaults, type SessionDefaults, type SessionOptions } from './SessionOptions.js';
@@ -139,11 +139,11 @@ export abstract class SessionBase<M, T = unknown> {
     this.framer = options.framer ?? this.defaultFramer();
 
     // The session's protected hooks are what the dispatcher and the wiring drive.
-    const target = this as unknown as DispatchTarget<M, T> & SessionHooks;
+    const target = this as unknown as DispatchTarget<M, T> & DispatcherHost & SessionHooks;
     const wiring = (this.#counters = new Wiring(target, this.now()));
     this.#meter = wiring.meter = new CostMeter(this, wiring);
     this.#writer = new SessionWriter<M>(this, this.#deferScheduler, wiring);
-    this.#dispatcher = wiring.dispatcher = new IncomingDispatcher<M, T>(this, target, this.#meter, wiring);
+    this.#dispatcher = wiring.dispatcher = new IncomingDispatcher<M, T>(target, this.#meter, wiring);
     this.#costGroups = options.costGroups;
     // Not kept: if the session ends first, start() does nothing.
     this.#deferScheduler.schedule(startSession, 0, this);

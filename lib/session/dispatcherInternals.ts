@@ -115,27 +115,21 @@ export class IncomingDispatcher<M, T> {
   /** Unanswered jobs the peer may cancel, by key; made when the first is admitted. */
   #cancellable: Map<PendingKey, Job<T>> | undefined;
 
-  /**
-   * @param host - the session: tunables and transport
-   * @param target - the session's hooks
-   * @param meter - the concurrency limit and the cost sleep
-   * @param counters - where received messages are counted
-   */
-  readonly #host: DispatcherHost;
-  readonly #target: DispatchTarget<M, T>;
+  /** The session: its tunables and transport, and the hooks the dispatcher drives. */
+  readonly #session: DispatcherHost & DispatchTarget<M, T>;
   readonly #meter: CostMeter;
   readonly #counters: SessionCounters;
 
-  constructor(
-    host: DispatcherHost,
-    target: DispatchTarget<M, T>,
-    meter: CostMeter,
-    counters: SessionCounters,
-  ) {
-    this.#host = host;
-    this.#target = target;
+  /**
+   * @param session - the session: its tunables (read live) and the hooks the dispatcher drives
+   * @param meter - the concurrency limit and the cost sleep
+   * @param counters - where received messages are counted
+   */
+  constructor(session: DispatcherHost & DispatchTarget<M, T>, meter: CostMeter, counters: SessionCounters) {
+    this.#session = session;
     this.#meter = meter;
-    this.#counters = counters;}
+    this.#counters = counters;
+  }
 
   /** True once the session has ended: nothing more is taken. */
   get closed(): boolean {
@@ -150,7 +144,7 @@ export class IncomingDispatcher<M, T> {
   /** One message from the framer: the dispatcher is the session's reader. */
   next(message: M): void {
     if (this.#closed || this.#refusing) return;
-    if ((this.#backlog?.length ?? 0) > 0 || this.#unanswered >= this.#host.maxPendingRequests) {
+    if ((this.#backlog?.length ?? 0) > 0 || this.#unanswered >= this.#session.maxPendingRequests) {
       (this.#backlog ??= new Fifo()).push(message);
       this.#updateReading();
       return;
@@ -159,17 +153,17 @@ export class IncomingDispatcher<M, T> {
   }
 
   error(error: unknown): void {
-    this.#target.onIncomingError(error);
+    this.#session.onIncomingError(error);
   }
 
   complete(): void {
-    this.#target.end();
+    this.#session.end();
   }
 
   #receive(message: M): void {
-    this.#counters.lastRecv = this.#host.scheduler.now() / 1000;
+    this.#counters.lastRecv = this.#session.scheduler.now() / 1000;
     this.#counters.recvCount += 1;
-    this.#target.receive(message);
+    this.#session.receive(message);
   }
 
   /**
@@ -239,8 +233,8 @@ export class IncomingDispatcher<M, T> {
     if (!this.#refusing) {
       this.#refusing = true;
       this.#counters.costDisconnect = true;
-      this.#host.logger.info(
-        `excessive resource usage: cost ${Math.round(this.#meter.effectiveCost)} at hard limit ${this.#host.costHardLimit}, refusing the peer and disconnecting`,
+      this.#session.logger.info(
+        `excessive resource usage: cost ${Math.round(this.#meter.effectiveCost)} at hard limit ${this.#session.costHardLimit}, refusing the peer and disconnecting`,
       );
     }
     this.#finish(job, true, new ExcessiveSessionCostError(), true, true);
@@ -248,12 +242,12 @@ export class IncomingDispatcher<M, T> {
 
   #arm(job: Job<T>): void {
     if (job.deadline !== undefined) return;
-    job.deadline = this.#target.deadline(this.#host.processingTimeout, job);
+    job.deadline = this.#session.deadline(this.#session.processingTimeout, job);
   }
 
   /** A job's processing timeout expired (called by the job, the deadline's target). */
   timedOut(job: Job<T>): void {
-    this.#finish(job, true, new TaskTimeout(this.#host.processingTimeout));
+    this.#finish(job, true, new TaskTimeout(this.#session.processingTimeout));
   }
 
   #start(job: Job<T>): void {
@@ -262,7 +256,7 @@ export class IncomingDispatcher<M, T> {
     if (sleep > 0) {
       job.state = SLEEPING;
       this.#arm(job);
-      job.sleep = this.#target.deadline(sleep, { expire: () => this.#run(job) });
+      job.sleep = this.#session.deadline(sleep, { expire: () => this.#run(job) });
     } else {
       this.#run(job);
     }
@@ -272,7 +266,7 @@ export class IncomingDispatcher<M, T> {
     job.state = RUNNING;
     let result: unknown;
     try {
-      result = this.#target.handleItem(job.item);
+      result = this.#session.handleItem(job.item);
     } catch (error) {
       this.#finish(job, true, error);
       return;
@@ -325,7 +319,7 @@ export class IncomingDispatcher<M, T> {
     if (held) this.#active -= 1;
     this.#unanswered -= 1;
     if (job.key !== undefined && this.#cancellable?.get(job.key) === job) this.#cancellable.delete(job.key);
-    if (answer && (refusal || !this.#refusing)) this.#target.answerItem(job.item, failed, value);
+    if (answer && (refusal || !this.#refusing)) this.#session.answerItem(job.item, failed, value);
     if (this.#closed) return;
     this.#drain();
     this.#drainBacklog();
@@ -361,7 +355,7 @@ export class IncomingDispatcher<M, T> {
       while (
         backlog !== undefined &&
         backlog.length > 0 &&
-        this.#unanswered < this.#host.maxPendingRequests &&
+        this.#unanswered < this.#session.maxPendingRequests &&
         !this.#closed &&
         !this.#refusing
       ) {
@@ -374,10 +368,10 @@ export class IncomingDispatcher<M, T> {
 
   #updateReading(): void {
     if (this.#closed) return;
-    const pause = this.#unanswered >= this.#host.maxPendingRequests || (this.#backlog?.length ?? 0) > 0;
+    const pause = this.#unanswered >= this.#session.maxPendingRequests || (this.#backlog?.length ?? 0) > 0;
     if (pause === this.#readPaused) return;
     this.#readPaused = pause;
-    if (pause) this.#host.transport.pauseReading();
-    else this.#host.transport.resumeReading();
+    if (pause) this.#session.transport.pauseReading();
+    else this.#session.transport.resumeReading();
   }
 }

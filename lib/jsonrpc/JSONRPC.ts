@@ -230,7 +230,7 @@ export abstract class JSONRPC {
       return hasOwn(payload, 'method') ? this.processRequest(payload) : this.processResponse(payload);
     }
     if (Array.isArray(payload) && this.allowBatches) {
-      if (payload.length === 0) throw this.protocolError(INVALID_REQUEST, 'batch is empty', true, null);
+      if (payload.length === 0) throw this.rethrow(emptyBatchError(), true, null);
       return { kind: 'batch', payloads: payload };
     }
     throw this.rethrow(notAnObjectError(), true, null);

@@ -262,14 +262,15 @@ export abstract class SessionBase<M, T = unknown> {
 
   /** The session's statistics and cost, now. */
   stats(): SessionStats {
-    const counters = this.#counters;
-    return {
-      ...(Object.fromEntries(COUNTER_NAMES.map((name) => [name, counters[name]])) as Pick<SessionStats, CounterName>),
+    // Built in place (stats$ snapshots on every flush while watched): the counters, then the rest.
+    const stats = {} as Record<CounterName, number>;
+    for (const name of COUNTER_NAMES) stats[name] = this.#counters[name];
+    return Object.assign(stats, {
       cost: this.#meter.cost,
       incomingConcurrency: this.#meter.target,
       unansweredRequests: this.#dispatcher.unanswered,
       bufferedAmount: this.transport.bufferedAmount(),
-    };
+    });
   }
 
   /** Starts reading from the transport; called automatically (on the session's scheduler), idempotent. */
